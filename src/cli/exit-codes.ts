@@ -1,0 +1,43 @@
+// The one place that maps errors to process exit codes (SPEC §4).
+import {
+  AppError,
+  BudgetExceededError,
+  ConfigError,
+  DatabaseUnavailableError,
+  FeatureDisabledError,
+  LlmError,
+  MigrationError,
+  NotFoundError,
+  QueueUnavailableError,
+  ValidationError,
+} from "../errors.js";
+
+export const EXIT = {
+  ok: 0,
+  someFailed: 1,
+  usage: 2,
+  aborted: 3,
+} as const;
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof LlmError && error.fatalForRun) return EXIT.aborted;
+  if (error instanceof BudgetExceededError) return EXIT.aborted;
+  if (
+    error instanceof ConfigError ||
+    error instanceof ValidationError ||
+    error instanceof NotFoundError ||
+    error instanceof FeatureDisabledError ||
+    error instanceof DatabaseUnavailableError ||
+    error instanceof MigrationError ||
+    error instanceof QueueUnavailableError
+  ) {
+    return EXIT.usage;
+  }
+  return EXIT.someFailed;
+}
+
+/** One line for the terminal: our own messages as they are, anything else without internals. */
+export function describeError(error: unknown): string {
+  if (error instanceof AppError) return error.message;
+  return "Unexpected internal error (run with LOG_LEVEL=debug for details)";
+}

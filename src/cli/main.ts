@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+import { runCli } from "./program.js";
+
+const controller = new AbortController();
+let interrupts = 0;
+process.on("SIGINT", () => {
+  interrupts += 1;
+  if (interrupts > 1) process.exit(130); // second Ctrl-C: leave now
+  process.stderr.write("\nStopping: finishing in-flight work (Ctrl-C again to quit now)…\n");
+  controller.abort();
+});
+process.on("SIGTERM", () => controller.abort());
+
+const code = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signal: controller.signal,
+});
+process.exitCode = code;

@@ -1,0 +1,25 @@
+// The core's port to the response cache (memory LRU in front of the llm_cache table).
+// Implemented by src/llm/layered-result-cache.ts.
+
+export interface CacheStats {
+  size: number;
+  max_size: number;
+  hits: number;
+  misses: number;
+  hit_rate: number;
+  total_requests: number;
+}
+
+export interface ResultCache {
+  /**
+   * Returns the cached value for `key`, or runs `compute` once — concurrent callers with the
+   * same key share that one run. Only results with `cacheable: true` are stored (a result
+   * that failed its guards is never cached). A cache failure never fails the caller.
+   */
+  getOrCompute<T>(
+    key: string,
+    compute: () => Promise<{ value: T; cacheable: boolean }>,
+    meta: { processingType: string; model?: string },
+  ): Promise<{ value: T; hit: boolean }>;
+  stats(): CacheStats;
+}
