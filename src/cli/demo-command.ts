@@ -1,0 +1,128 @@
+// `npm run demo`: the main job end to end on the embedded database — import our sample
+// listings, clean, profile and translate them, then show stats and two before/after examples.
+// Without OPENROUTER_API_KEY it runs against the built-in fake OpenRouter and says so.
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { loadConfig, PROCESSING_TYPES, type ProcessingType } from "../config.js";
+import { openServices } from "../composition-root.js";
+import { getEnrichmentStats } from "../db/stats-store.js";
+import { runEnrichment } from "../enrichment/pipeline/run-enrichment.js";
+import { importListings } from "../listings/import-listings.js";
+import { createLogger } from "../logger.js";
+import { startFakeOpenRouter, type FakeOpenRouter } from "../testing/fake-openrouter/fake-openrouter-server.js";
+import type { CommandIo } from "./command-context.js";
+import { writeLine } from "./command-context.js";
+import { EXIT } from "./exit-codes.js";
+import { createProgressReporter } from "./progress-reporter.js";
+
+export const DEMO_SAMPLE_FILE = fileURLToPath(new URL("../../examples/sample-listings.jsonl", import.meta.url));
+const DEMO_ORGANIZATION = "demo-rescue";
+
+const LABELS: Record<ProcessingType, string> = {
+  description_cleaning: "Cleaning descriptions",
+  dog_profiler: "Writing profiles",
+  translation: "Translating",
+};
+
+export function registerDemo(program: Command, io: CommandIo, setExit: (code: number) => void): void {
+  program
+    .command("demo")
+    .description("Import sample listings and run all three processing types on them")
+    .action(async () => {
+      setExit(await runDemo(io));
+    });
+}
+
+async function runDemo(io: CommandIo): Promise<number> {
+  const out = (line = "") => writeLine(io.stdout, line);
+  let fake: FakeOpenRouter | undefined;
+  let env = io.env;
+  if (!io.env.OPENROUTER_API_KEY) {
+    fake = await startFakeOpenRouter({ latency: { medianMs: 120, sigma: 0.4 } });
+    env = { ...io.env, LLM_BASE_URL: fake.baseUrl, OPENROUTER_API_KEY: undefined };
+    out("No OPENROUTER_API_KEY set: using the built-in fake OpenRouter (simulated model answers,");
+    out("no network, no cost). Set OPENROUTER_API_KEY to run the same demo against the real one.");
+  } else {
+    out("OPENROUTER_API_KEY set: calling the real provider (this costs a few cents).");
+  }
+  const config = loadConfig(env);
+  const services = await openServices(config, { logger: createLogger(config.logLevel === "info" ? "error" : config.logLevel, io.stderr) });
+  try {
+    out(`Database: ${config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${config.dataDir}`}`);
+    const report = await importListings({ db: services.db }, { filePath: DEMO_SAMPLE_FILE, organization: DEMO_ORGANIZATION });
+    out(`Imported sample listings: ${report.inserted} new, ${report.updated} updated, ${report.unchanged} unchanged.`);
+    out();
+    let failed = 0;
+    for (const type of PROCESSING_TYPES) {
+      if (!config.features[type]) {
+        out(`${LABELS[type]}: skipped (feature disabled)`);
+        continue;
+      }
+      const reporter = createProgressReporter(io.stderr, LABELS[type]);
+      const summary = await runEnrichment(services.pipeline, {
+        processingType: type,
+        organizationConfigId: DEMO_ORGANIZATION,
+        signal: io.signal,
+        onProgress: (p) => reporter.update(p),
+      });
+      reporter.stop();
+      failed += summary.failed;
+      out(
+        `${LABELS[type]}: ${summary.succeeded} ok, ${summary.failed} failed, ${summary.skipped} skipped ` +
+          `in ${summary.processing_time.toFixed(1)}s — ${summary.llm_calls} LLM calls, ` +
+          `${summary.cache_hits} cache hits, $${summary.cost_usd.toFixed(4)}`,
+      );
+      for (const item of summary.items.filter((i) => i.status === "failed").slice(0, 3)) {
+        out(`  #${item.animalId}${item.targetLanguage ? ` (${item.targetLanguage})` : ""} failed: ${(item.reasons ?? []).join("; ")}`);
+      }
+      if (summary.stopped) {
+        out(`Stopped: ${summary.stopped.message}`);
+        break;
+      }
+    }
+    const stats = await getEnrichmentStats(services.db, { organizationConfigId: DEMO_ORGANIZATION });
+    out();
+    out(
+      `Coverage for ${DEMO_ORGANIZATION}: ${stats.total_animals} dogs, descriptions ${stats.enrichment_coverage}%, ` +
+        `profiles ${stats.profile_coverage}%, translations ${stats.translation_coverage}%`,
+    );
+    await printExamples(services.db, out);
+    out();
+    out("Run it again: finished items are skipped, so a rerun makes no LLM calls.");
+    return failed > 0 ? EXIT.someFailed : EXIT.ok;
+  } finally {
+    await services.close();
+    await fake?.close();
+  }
+}
+
+async function printExamples(
+  db: { query<R>(sql: string, params?: readonly unknown[]): Promise<R[]> },
+  out: (line?: string) => void,
+): Promise<void> {
+  const rows = await db.query<{
+    name: string;
+    description: string;
+    enriched_description: string | null;
+    dog_profiler_data: { tagline?: string; personality_traits?: string[] } | null;
+    translations: Record<string, string> | null;
+  }>(
+    `SELECT a.name, a.properties->>'description' AS description, a.enriched_description,
+            a.dog_profiler_data, a.translations
+     FROM animals a JOIN organizations o ON o.id = a.organization_id
+     WHERE o.config_id = $1 AND a.external_id = ANY($2::text[])
+     ORDER BY a.external_id`,
+    [DEMO_ORGANIZATION, ["demo-002", "demo-006"]],
+  );
+  for (const row of rows) {
+    out();
+    out(`── ${row.name} ──`);
+    out(`before:  ${row.description}`);
+    out(`after:   ${row.enriched_description ?? "(not cleaned)"}`);
+    if (row.dog_profiler_data) {
+      out(`profile: "${row.dog_profiler_data.tagline ?? ""}" — ${(row.dog_profiler_data.personality_traits ?? []).join(", ")}`);
+    }
+    const de = row.translations?.de;
+    if (de) out(`de:      ${de}`);
+  }
+}

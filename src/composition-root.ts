@@ -1,0 +1,95 @@
+// Builds every long-lived dependency once, for the CLI, the HTTP server and the workers.
+import type { Config } from "./config.js";
+import type { Database } from "./db/database.js";
+import { createEnrichmentStore } from "./db/enrichment-store.js";
+import { openDatabase } from "./db/open-database.js";
+import type { LlmClient } from "./enrichment/llm-client.js";
+import { createProviderGate, type ProviderGate } from "./enrichment/pipeline/provider-gate.js";
+import type { PipelineDeps } from "./enrichment/pipeline/run-enrichment.js";
+import { createLayeredResultCache, type LayeredResultCache } from "./llm/layered-result-cache.js";
+import { createOpenRouterClient, type OpenRouterClientHooks } from "./llm/openrouter-client.js";
+import { createLogger, type Logger } from "./logger.js";
+import {
+  createMetrics,
+  instrumentLlmClient,
+  instrumentResultCache,
+  type Metrics,
+} from "./observability/metrics.js";
+
+export interface Services {
+  readonly config: Config;
+  readonly db: Database;
+  readonly logger: Logger;
+  readonly llm: LlmClient;
+  readonly cache: LayeredResultCache;
+  readonly gate: ProviderGate;
+  readonly metrics: Metrics;
+  readonly pipeline: PipelineDeps;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  readonly logger?: Logger;
+  readonly fetch?: typeof fetch;
+  /** Extra hooks around every LLM attempt (the distributed workers' shared Redis gate). */
+  readonly llmHooks?: Pick<OpenRouterClientHooks, "beforeAttempt" | "onRateLimited">;
+  /** Claim lease for pipeline runs (tests shorten it to exercise crash recovery). */
+  readonly claimLeaseMs?: number;
+  /** An already open database (tests); closed by the caller, not by `close()`. */
+  readonly db?: Database;
+}
+
+export async function openServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const db = options.db ?? (await openDatabase(config));
+  const gate = createProviderGate();
+  const metrics = createMetrics();
+  const extra = options.llmHooks;
+  const rawLlm = createOpenRouterClient({
+    baseUrl: config.llm.baseUrl,
+    apiKey: config.llm.apiKey,
+    defaultModel: config.llm.defaultModel,
+    fallbackModels: config.llm.fallbackModels,
+    timeoutMs: config.llm.timeoutMs,
+    retry: config.retry,
+    ...(options.fetch !== undefined && { fetch: options.fetch }),
+    hooks: {
+      async beforeAttempt() {
+        await gate.wait();
+        await extra?.beforeAttempt?.();
+      },
+      onRateLimited(retryAfterMs) {
+        gate.pause(retryAfterMs);
+        extra?.onRateLimited?.(retryAfterMs);
+      },
+    },
+  });
+  const layeredCache = createLayeredResultCache({ db, logger }, config.cache);
+  metrics.observeCache(() => layeredCache.stats());
+  const llm = config.features.metrics ? instrumentLlmClient(rawLlm, metrics) : rawLlm;
+  const cache: LayeredResultCache = config.features.metrics
+    ? { ...layeredCache, ...instrumentResultCache(layeredCache, metrics) }
+    : layeredCache;
+  const pipeline: PipelineDeps = {
+    config,
+    llm,
+    cache,
+    store: createEnrichmentStore(db),
+    gate,
+    logger,
+    ...(options.claimLeaseMs !== undefined && { claimLeaseMs: options.claimLeaseMs }),
+  };
+  return {
+    config,
+    db,
+    logger,
+    llm,
+    cache,
+    gate,
+    metrics,
+    pipeline,
+    async close() {
+      if (options.db === undefined) await db.close();
+    },
+  };
+}

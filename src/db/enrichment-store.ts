@@ -1,0 +1,272 @@
+// SQL behind the pipeline's EnrichmentStore port: candidate selection with keyset
+// pagination and leased claims, and set-based result writes.
+import type { ProcessingType } from "../config.js";
+import type {
+  CallLogRow,
+  CandidateCursor,
+  CandidateFilter,
+  CandidateTotals,
+  EnrichmentStore,
+  ItemWrite,
+  WorkItem,
+} from "../enrichment/pipeline/enrichment-store.js";
+import type { Database, Queryable } from "./database.js";
+import { insertProcessingLogs } from "./processing-log-store.js";
+
+// The source an item's result is made from, hashed in SQL so that selection can compare it
+// with the stored hash without loading rows. Organization overrides are part of the source:
+// changing them redoes the work. Fields are joined with a unit separator so they cannot blur.
+const FACTS_SOURCE = `concat_ws(E'\\x1f', a.name, coalesce(a.breed, ''), coalesce(a.age_text, ''),
+  coalesce(a.sex, ''), coalesce(a.size, ''), coalesce(a.language, ''),
+  coalesce(a.properties->>'description', ''), coalesce(o.llm_config::text, ''))`;
+const TRANSLATION_SOURCE = `concat_ws(E'\\x1f', a.name, t.lang,
+  coalesce(a.enriched_description, a.properties->>'description', ''), coalesce(o.llm_config::text, ''))`;
+
+const SOURCE_SQL: Record<ProcessingType, string> = {
+  description_cleaning: FACTS_SOURCE,
+  dog_profiler: FACTS_SOURCE,
+  translation: TRANSLATION_SOURCE,
+};
+
+const HAS_TEXT_SQL: Record<ProcessingType, string> = {
+  description_cleaning: "coalesce(a.properties->>'description', '') <> ''",
+  dog_profiler: "coalesce(a.properties->>'description', '') <> ''",
+  translation: "coalesce(a.enriched_description, a.properties->>'description', '') <> ''",
+};
+
+/** The result column each type writes. */
+const VALUE_SQL: Record<Exclude<ProcessingType, "translation">, string> = {
+  description_cleaning: "enriched_description = CASE WHEN u.ok THEN u.value #>> '{}' ELSE a.enriched_description END",
+  dog_profiler: "dog_profiler_data = CASE WHEN u.ok THEN u.value ELSE a.dog_profiler_data END",
+};
+
+interface CandidateRow {
+  id: number;
+  lang: string;
+  source_hash: string;
+  name: string;
+  breed: string | null;
+  age_text: string | null;
+  sex: string | null;
+  size: string | null;
+  language: string | null;
+  description: string | null;
+  enriched_description: string | null;
+  llm_config: unknown;
+}
+
+function toWorkItem(row: CandidateRow): WorkItem {
+  return {
+    animalId: row.id,
+    targetLanguage: row.lang,
+    sourceHash: row.source_hash,
+    name: row.name,
+    breed: row.breed,
+    ageText: row.age_text,
+    sex: row.sex,
+    size: row.size,
+    language: row.language,
+    description: row.description,
+    enrichedDescription: row.enriched_description,
+    organizationConfig: row.llm_config,
+  };
+}
+
+/**
+ * Parameters: $1 type, $2 languages, $3 prompt version, $4 org config_id, $5 ids, $6 force,
+ * $7 owner (whose own claims count as free); further ones are appended by callers.
+ */
+function candidateSql(type: ProcessingType, tail: string): string {
+  const hash = `encode(sha256(convert_to(${SOURCE_SQL[type]}, 'UTF8')), 'hex')`;
+  return `
+    SELECT a.id, t.lang, ${hash} AS source_hash, a.name, a.breed, a.age_text, a.sex, a.size,
+           a.language, a.properties->>'description' AS description, a.enriched_description,
+           o.llm_config
+    FROM animals a
+    JOIN organizations o ON o.id = a.organization_id
+    CROSS JOIN unnest($2::text[]) AS t(lang)
+    LEFT JOIN llm_enrichments e
+      ON e.animal_id = a.id AND e.processing_type = $1 AND e.target_language = t.lang
+    WHERE ($4::text IS NULL OR o.config_id = $4)
+      AND ($5::int[] IS NULL OR a.id = ANY($5::int[]))
+      AND ${HAS_TEXT_SQL[type]}
+      AND (e.claimed_by IS NULL OR e.claim_expires_at < now() OR e.claimed_by = $7)
+      AND ($6::boolean
+           OR e.status IS NULL
+           OR e.status NOT IN ('succeeded', 'skipped')
+           OR e.prompt_version IS DISTINCT FROM $3
+           OR e.source_hash IS DISTINCT FROM ${hash})
+    ${tail}`;
+}
+
+function baseParams(filter: CandidateFilter, owner: string): unknown[] {
+  return [
+    filter.processingType,
+    filter.targetLanguages,
+    filter.promptVersion,
+    filter.organizationConfigId ?? null,
+    filter.animalIds ? [...filter.animalIds] : null,
+    filter.force,
+    owner,
+  ];
+}
+
+export function createEnrichmentStore(db: Database): EnrichmentStore {
+  return {
+    async countCandidates(filter): Promise<CandidateTotals> {
+      const sql = `SELECT count(*)::int AS items,
+          coalesce(sum(length(coalesce(c.enriched_description, c.description, ''))), 0)::float8 AS chars
+        FROM (${candidateSql(filter.processingType, "")}) c`;
+      const rows = await db.query<{ items: number; chars: number }>(sql, baseParams(filter, ""));
+      return { items: rows[0]?.items ?? 0, sourceChars: rows[0]?.chars ?? 0 };
+    },
+
+    async sampleCandidates(filter, limit) {
+      const rows = await db.query<CandidateRow>(
+        candidateSql(filter.processingType, "ORDER BY a.id, t.lang LIMIT $8"),
+        [...baseParams(filter, ""), limit],
+      );
+      return rows.map(toWorkItem);
+    },
+
+    async claimCandidates(filter, after, limit, owner, leaseMs) {
+      return db.transaction(async (tx) => {
+        // Row locks keep two runs from selecting the same animals at the same moment; the
+        // lease recorded below keeps them apart after this transaction ends.
+        const rows = await tx.query<CandidateRow>(
+          candidateSql(
+            filter.processingType,
+            `AND (a.id, t.lang) > ($8::int, $9::text)
+             ORDER BY a.id, t.lang LIMIT $10
+             FOR UPDATE OF a SKIP LOCKED`,
+          ),
+          [...baseParams(filter, owner), after?.animalId ?? 0, after?.targetLanguage ?? "", limit],
+        );
+        if (rows.length === 0) return [];
+        const claimed = await tx.query<{ animal_id: number; target_language: string }>(
+          `INSERT INTO llm_enrichments (animal_id, processing_type, target_language, claimed_by, claim_expires_at)
+           SELECT u.animal_id, $3, u.lang, $4, now() + make_interval(secs => $5::float8 / 1000)
+           FROM unnest($1::int[], $2::text[]) AS u(animal_id, lang)
+           ON CONFLICT (animal_id, processing_type, target_language) DO UPDATE
+             SET claimed_by = EXCLUDED.claimed_by, claim_expires_at = EXCLUDED.claim_expires_at
+             WHERE llm_enrichments.claimed_by IS NULL
+                OR llm_enrichments.claim_expires_at < now()
+                OR llm_enrichments.claimed_by = EXCLUDED.claimed_by
+           RETURNING animal_id, target_language`,
+          [rows.map((r) => r.id), rows.map((r) => r.lang), filter.processingType, owner, leaseMs],
+        );
+        const won = new Set(claimed.map((c) => `${c.animal_id}\u001f${c.target_language}`));
+        return rows.filter((r) => won.has(`${r.id}\u001f${r.lang}`)).map(toWorkItem);
+      });
+    },
+
+    async renewClaims(owner, leaseMs) {
+      await db.query(
+        `UPDATE llm_enrichments SET claim_expires_at = now() + make_interval(secs => $2::float8 / 1000)
+         WHERE claimed_by = $1`,
+        [owner, leaseMs],
+      );
+    },
+
+    async releaseClaims(owner) {
+      await db.query(
+        "UPDATE llm_enrichments SET claimed_by = NULL, claim_expires_at = NULL WHERE claimed_by = $1",
+        [owner],
+      );
+    },
+
+    async writeResults(processingType, batches, logs) {
+      await db.transaction(async (tx) => {
+        for (const batch of batches) {
+          if (batch.length === 0) continue;
+          await writeState(tx, processingType, batch);
+          await writeAnimals(tx, processingType, batch);
+        }
+        if (logs.length > 0) await insertProcessingLogs(tx, logs);
+      });
+    },
+  };
+}
+
+async function writeState(tx: Queryable, type: ProcessingType, batch: readonly ItemWrite[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO llm_enrichments (animal_id, processing_type, target_language, status, source_hash,
+        prompt_version, model, flags, error, attempts, processed_at)
+     SELECT u.animal_id, $9, u.lang, u.status, u.source_hash, u.prompt_version, u.model,
+            u.flags::jsonb, u.error, 1, now()
+     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+       AS u(animal_id, lang, status, source_hash, prompt_version, model, flags, error)
+     ON CONFLICT (animal_id, processing_type, target_language) DO UPDATE SET
+       status = EXCLUDED.status, source_hash = EXCLUDED.source_hash,
+       prompt_version = EXCLUDED.prompt_version, model = EXCLUDED.model, flags = EXCLUDED.flags,
+       error = EXCLUDED.error, attempts = llm_enrichments.attempts + 1,
+       processed_at = EXCLUDED.processed_at, claimed_by = NULL, claim_expires_at = NULL`,
+    [
+      batch.map((w) => w.animalId),
+      batch.map((w) => w.targetLanguage),
+      batch.map((w) => w.status),
+      batch.map((w) => w.sourceHash),
+      batch.map((w) => w.promptVersion),
+      batch.map((w) => w.model),
+      batch.map((w) => JSON.stringify(w.flags)),
+      batch.map((w) => w.error),
+      type,
+    ],
+  );
+}
+
+/** Result columns change only on success, so a failure never replaces a good earlier value. */
+async function writeAnimals(tx: Queryable, type: ProcessingType, batch: readonly ItemWrite[]): Promise<void> {
+  const params = [
+    batch.map((w) => w.animalId),
+    batch.map((w) => w.targetLanguage),
+    batch.map((w) => w.status),
+    batch.map((w) => (w.status === "succeeded" ? JSON.stringify(w.value) : null)),
+    batch.map((w) => w.model),
+    batch.map((w) => JSON.stringify(w.flags)),
+    type,
+  ];
+  const unnest = `unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+    AS r(animal_id, lang, status, value, model, flags)`;
+  const flagObject = `jsonb_build_object('status', r.status, 'flags', r.flags::jsonb, 'at', now())`;
+  if (type === "translation") {
+    // Several languages of one animal arrive together: fold them into one update per animal.
+    await tx.query(
+      `UPDATE animals a SET
+         translations = CASE WHEN u.ok THEN coalesce(a.translations, '{}'::jsonb) || u.texts ELSE a.translations END,
+         llm_processed_at = CASE WHEN u.ok THEN now() ELSE a.llm_processed_at END,
+         llm_model_used = CASE WHEN u.ok THEN u.model ELSE a.llm_model_used END,
+         llm_processing_flags = coalesce(a.llm_processing_flags, '{}'::jsonb)
+           || jsonb_build_object($7::text,
+                coalesce(a.llm_processing_flags->$7::text, '{}'::jsonb) || u.flags)
+       FROM (
+         SELECT r.animal_id,
+                bool_or(r.status = 'succeeded') AS ok,
+                coalesce(jsonb_object_agg(r.lang, r.value::jsonb #>> '{}') FILTER (WHERE r.status = 'succeeded'), '{}'::jsonb) AS texts,
+                max(r.model) FILTER (WHERE r.status = 'succeeded') AS model,
+                jsonb_object_agg(r.lang, ${flagObject}) AS flags
+         FROM ${unnest}
+         GROUP BY r.animal_id
+       ) u
+       WHERE a.id = u.animal_id`,
+      params,
+    );
+    return;
+  }
+  await tx.query(
+    `UPDATE animals a SET
+       ${VALUE_SQL[type]},
+       llm_processed_at = CASE WHEN u.ok THEN now() ELSE a.llm_processed_at END,
+       llm_model_used = CASE WHEN u.ok THEN u.model ELSE a.llm_model_used END,
+       llm_processing_flags = coalesce(a.llm_processing_flags, '{}'::jsonb) || jsonb_build_object($7::text, u.flag)
+     FROM (
+       SELECT r.animal_id, r.status = 'succeeded' AS ok, r.value::jsonb AS value, r.model,
+              ${flagObject} AS flag
+       FROM ${unnest}
+     ) u
+     WHERE a.id = u.animal_id`,
+    params,
+  );
+}
+
+export type { CallLogRow };

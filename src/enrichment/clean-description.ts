@@ -1,0 +1,45 @@
+// Description cleaning: grammar, spelling and layout fixed; every fact kept, none added.
+import type { AnimalSource } from "./animal-source.js";
+import type { EnrichmentDeps } from "./enrichment-deps.js";
+import { runGuardedCompletion } from "./guarded-completion.js";
+import { cleaningGuards } from "./guards/cleaning-guards.js";
+import { prepareListing } from "./input/prepare-listing.js";
+import { plainTextAnswer } from "./plain-text-answer.js";
+import type { ProcessingOutcome } from "./processing-outcome.js";
+import { descriptionCleaningMessages, PROMPT_VERSION } from "./prompts/description-cleaning-prompt.js";
+import { completionTokenBudget } from "./estimate-tokens.js";
+
+export interface CleanDescriptionInput {
+  readonly animal: AnimalSource;
+  readonly signal?: AbortSignal;
+}
+
+/** The cleaned description text, or why there is none. */
+export async function cleanDescription(
+  deps: EnrichmentDeps,
+  input: CleanDescriptionInput,
+): Promise<ProcessingOutcome<string>> {
+  const listing = prepareListing(input.animal);
+  if (listing.text === "") {
+    return { status: "skipped", reason: "the listing has no description", sourceLanguage: undefined, calls: [] };
+  }
+  const overrides = input.animal.organizationOverrides;
+  return runGuardedCompletion(deps, {
+    processingType: "description_cleaning",
+    promptVersion: PROMPT_VERSION,
+    messages: descriptionCleaningMessages(listing, overrides),
+    maxTokens: completionTokenBudget(listing.text),
+    sourceLanguage: listing.language,
+    signal: input.signal,
+    check(content) {
+      const output = plainTextAnswer(content);
+      const reasons = cleaningGuards({
+        source: listing.text,
+        facts: listing.facts,
+        output,
+        bannedPhrases: overrides.banned_phrases ?? [],
+      });
+      return reasons.length === 0 ? { ok: true, value: output, flags: [] } : { ok: false, reasons };
+    },
+  });
+}

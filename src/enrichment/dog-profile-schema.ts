@@ -1,0 +1,51 @@
+// The structured profile (SPEC §6). Counts and lengths live in the schema so the provider's
+// JSON-schema mode enforces them too; what a schema cannot say (bio sentences, evidence found
+// in the source) is checked by guards/profile-guards.ts.
+import { z } from "zod";
+
+export const COMPATIBILITY_VALUES = ["yes", "no", "selective", "unknown"] as const;
+export type Compatibility = (typeof COMPATIBILITY_VALUES)[number];
+
+export const COMPATIBILITY_FIELDS = ["good_with_dogs", "good_with_cats", "good_with_children"] as const;
+export type CompatibilityField = (typeof COMPATIBILITY_FIELDS)[number];
+
+/** Which claims must carry a quote from the listing. */
+export const EVIDENCE_FIELDS = ["personality_traits", "interests", "fun_fact", ...COMPATIBILITY_FIELDS] as const;
+export type EvidenceField = (typeof EVIDENCE_FIELDS)[number];
+
+export const TAGLINE_MAX_CHARS = 60;
+
+const compatibility = z.enum(COMPATIBILITY_VALUES).default("unknown");
+
+export const evidenceSchema = z.strictObject({
+  /** The profile field the claim belongs to. */
+  field: z.enum(EVIDENCE_FIELDS),
+  /** The claim itself: the trait, the interest, the fun fact, or the compatibility value. */
+  claim: z.string().trim().min(1).max(200),
+  /** Words copied verbatim from the listing that support the claim. */
+  quote: z.string().trim().min(3).max(300),
+});
+export type Evidence = z.infer<typeof evidenceSchema>;
+
+export const dogProfileSchema = z.strictObject({
+  tagline: z.string().trim().min(1).max(TAGLINE_MAX_CHARS),
+  bio: z.string().trim().min(1).max(800),
+  looking_for: z.string().trim().min(1).max(400),
+  personality_traits: z.array(z.string().trim().min(1).max(40)).min(3).max(5),
+  interests: z.array(z.string().trim().min(1).max(60)).min(2).max(4),
+  fun_fact: z.string().trim().min(1).max(200).nullable(),
+  good_with_dogs: compatibility,
+  good_with_cats: compatibility,
+  good_with_children: compatibility,
+  evidence: z.array(evidenceSchema).max(24),
+});
+export type DogProfile = z.infer<typeof dogProfileSchema>;
+
+/** JSON Schema for `response_format: json_schema` (every property required, no extras). */
+export const DOG_PROFILE_JSON_SCHEMA: Record<string, unknown> = (() => {
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(dogProfileSchema, { io: "output" }) as Record<
+    string,
+    unknown
+  >;
+  return schema;
+})();

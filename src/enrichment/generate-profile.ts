@@ -1,0 +1,59 @@
+// Dog profiler: a structured profile in which every claim quotes the listing. Thin listings
+// are skipped, never padded.
+import type { AnimalSource } from "./animal-source.js";
+import { DOG_PROFILE_JSON_SCHEMA, dogProfileSchema, type DogProfile } from "./dog-profile-schema.js";
+import type { EnrichmentDeps } from "./enrichment-deps.js";
+import { runGuardedCompletion } from "./guarded-completion.js";
+import { enforceCompatibilityEvidence, profileGuards } from "./guards/profile-guards.js";
+import { factEntries, prepareListing } from "./input/prepare-listing.js";
+import { parseModelJson } from "./parse-model-json.js";
+import type { ProcessingOutcome } from "./processing-outcome.js";
+import { dogProfilerMessages, profileLanguage, PROMPT_VERSION } from "./prompts/dog-profiler-prompt.js";
+
+export interface GenerateProfileInput {
+  readonly animal: AnimalSource;
+  readonly signal?: AbortSignal;
+}
+
+const PROFILE_MAX_TOKENS = 1200;
+
+export async function generateProfile(
+  deps: EnrichmentDeps,
+  input: GenerateProfileInput,
+): Promise<ProcessingOutcome<DogProfile>> {
+  const listing = prepareListing(input.animal);
+  const minChars = deps.config.profilerMinSourceChars;
+  if (listing.text.length < minChars) {
+    return {
+      status: "skipped",
+      reason: `the description has ${listing.text.length} characters; a profile needs at least ${minChars} (LLM_PROFILER_MIN_SOURCE_CHARS)`,
+      sourceLanguage: listing.language,
+      calls: [],
+    };
+  }
+  const overrides = input.animal.organizationOverrides;
+  const language = profileLanguage(listing, overrides);
+  // Quotes may come from the facts as well as from the narrative.
+  const evidenceSource = [...factEntries(listing.facts).map(([, value]) => value), listing.text].join("\n");
+  return runGuardedCompletion(deps, {
+    processingType: "dog_profiler",
+    promptVersion: PROMPT_VERSION,
+    messages: dogProfilerMessages(listing, overrides),
+    maxTokens: PROFILE_MAX_TOKENS,
+    responseFormat: { type: "json_schema", name: "dog_profile", schema: DOG_PROFILE_JSON_SCHEMA },
+    sourceLanguage: listing.language,
+    signal: input.signal,
+    check(content) {
+      const parsed = parseModelJson(content, dogProfileSchema);
+      if (!parsed.ok) return parsed;
+      const { profile, flags } = enforceCompatibilityEvidence(parsed.value);
+      const reasons = profileGuards({
+        profile,
+        source: evidenceSource,
+        language,
+        bannedPhrases: overrides.banned_phrases ?? [],
+      });
+      return reasons.length === 0 ? { ok: true, value: profile, flags } : { ok: false, reasons };
+    },
+  });
+}

@@ -1,0 +1,147 @@
+// The loop all three processing types share: ask through the cache, check the answer, re-ask
+// once with the reasons, then give up with them. Only an answer that passed is cached.
+import type { ProcessingType } from "../config.js";
+import { LlmError } from "../errors.js";
+import { cacheKey } from "../llm/cache-key.js";
+import type { EnrichmentDeps } from "./enrichment-deps.js";
+import type { ChatMessage, LlmResponse, ResponseFormat } from "./llm-client.js";
+import type { LlmCallRecord, ProcessingOutcome } from "./processing-outcome.js";
+import { reaskMessage } from "./prompts/reask-message.js";
+
+export type CheckedAnswer<V> =
+  | { readonly ok: true; readonly value: V; readonly flags: readonly string[] }
+  | { readonly ok: false; readonly reasons: readonly string[] };
+
+export interface GuardedTask<V> {
+  readonly processingType: ProcessingType;
+  readonly promptVersion: string;
+  readonly targetLanguage?: string;
+  readonly messages: readonly ChatMessage[];
+  readonly maxTokens: number;
+  readonly responseFormat?: ResponseFormat;
+  readonly sourceLanguage: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Parses and guards one answer's content. Pure. */
+  check(content: string): CheckedAnswer<V>;
+}
+
+type CachedAnswer<V> =
+  | { readonly ok: true; readonly value: V; readonly model: string; readonly flags: readonly string[] }
+  | { readonly ok: false; readonly reasons: readonly string[] };
+
+export async function runGuardedCompletion<V>(
+  deps: EnrichmentDeps,
+  task: GuardedTask<V>,
+): Promise<ProcessingOutcome<V>> {
+  const { config } = deps;
+  const temperature = config.llm.temperatures[task.processingType];
+  const key = cacheKey({
+    processingType: task.processingType,
+    promptVersion: task.promptVersion,
+    model: config.llm.defaultModel,
+    temperature,
+    targetLanguage: task.targetLanguage,
+    // The whole prompt: prepared input, organization overrides and instructions alike.
+    input: task.messages,
+  });
+  const calls: LlmCallRecord[] = [];
+
+  const ask = async (messages: readonly ChatMessage[]): Promise<LlmResponse | LlmError> => {
+    const started = performance.now();
+    try {
+      return await deps.llm.complete({
+        messages,
+        temperature,
+        maxTokens: task.maxTokens,
+        ...(task.responseFormat ? { responseFormat: task.responseFormat } : {}),
+        ...(task.signal ? { signal: task.signal } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof LlmError)) throw error;
+      calls.push({
+        model: config.llm.defaultModel,
+        promptTokens: 0,
+        completionTokens: 0,
+        costUsd: 0,
+        latencyMs: Math.round(performance.now() - started),
+        cacheHit: false,
+        attempts: 0,
+        status: "error",
+        errorCategory: error.category,
+        reasons: [error.message],
+      });
+      // A bad key or an empty account fails every further item: stop the run.
+      if (error.fatalForRun) throw error;
+      return error;
+    }
+  };
+
+  const compute = async (): Promise<{ value: CachedAnswer<V>; cacheable: boolean }> => {
+    let messages = task.messages;
+    let reasons: readonly string[] = [];
+    for (let round = 1; round <= 2; round++) {
+      const response = await ask(messages);
+      if (response instanceof LlmError) {
+        return {
+          value: { ok: false, reasons: [`LLM call failed (${response.category}): ${response.message}`] },
+          cacheable: false,
+        };
+      }
+      const checked: CheckedAnswer<V> =
+        response.finishReason === "length"
+          ? { ok: false, reasons: ["the answer was cut off (finish_reason length)"] }
+          : task.check(response.content);
+      calls.push({
+        model: response.model,
+        promptTokens: response.promptTokens,
+        completionTokens: response.completionTokens,
+        costUsd: response.costUsd,
+        latencyMs: response.latencyMs,
+        cacheHit: false,
+        attempts: response.attempts,
+        status: checked.ok ? "accepted" : "rejected",
+        ...(checked.ok ? {} : { reasons: checked.reasons }),
+      });
+      if (checked.ok) {
+        const flags = round === 1 ? checked.flags : [...checked.flags, "reasked"];
+        return { value: { ok: true, value: checked.value, model: response.model, flags }, cacheable: true };
+      }
+      reasons = checked.reasons;
+      deps.logger?.debug({ processingType: task.processingType, round, reasons }, "LLM answer failed its checks");
+      messages = [
+        ...task.messages,
+        { role: "assistant", content: response.content },
+        { role: "user", content: reaskMessage(reasons) },
+      ];
+    }
+    return { value: { ok: false, reasons }, cacheable: false };
+  };
+
+  const { value, hit } = await deps.cache.getOrCompute(key, compute, {
+    processingType: task.processingType,
+    model: config.llm.defaultModel,
+  });
+  const common = { promptVersion: task.promptVersion, sourceLanguage: task.sourceLanguage };
+  if (!value.ok) {
+    deps.logger?.warn({ processingType: task.processingType, reasons: value.reasons }, "LLM processing failed");
+    return { status: "failed", reasons: value.reasons, calls, ...common };
+  }
+  const hitRecord: LlmCallRecord = {
+    model: value.model,
+    promptTokens: 0,
+    completionTokens: 0,
+    costUsd: 0,
+    latencyMs: 0,
+    cacheHit: true,
+    attempts: 0,
+    status: "accepted",
+  };
+  return {
+    status: "succeeded",
+    value: value.value,
+    model: value.model,
+    flags: value.flags,
+    calls: hit && calls.length === 0 ? [hitRecord] : calls,
+    ...common,
+  };
+}

@@ -1,0 +1,58 @@
+// A translation is in the asked language, keeps names and numbers, and adds nothing.
+import { detectAll } from "tinyld";
+import { MIN_DETECTABLE_LETTERS } from "../input/detect-language.js";
+import { injectionReasons } from "./injection-guard.js";
+import { addedNumberReasons, lengthRatioReasons, missingNameReasons, missingNumberReasons } from "./kept-facts.js";
+import { metaCommentaryReasons } from "./meta-commentary.js";
+import { containsHtml } from "./text-features.js";
+
+export const TRANSLATION_LENGTH_BOUNDS = { minRatio: 0.4, maxRatio: 2.2, slackChars: 60 } as const;
+
+/** Languages a detector cannot reliably tell apart. */
+const SAME_LANGUAGE: readonly (readonly string[])[] = [
+  ["ms", "id"],
+  ["no", "nb", "nn", "da"],
+  ["hr", "sr", "bs"],
+];
+
+function sameLanguage(a: string, b: string): boolean {
+  return a === b || SAME_LANGUAGE.some((group) => group.includes(a) && group.includes(b));
+}
+
+export interface TranslationGuardInput {
+  readonly source: string;
+  readonly output: string;
+  readonly targetLanguage: string;
+  /** Names that must appear unchanged. */
+  readonly preserve?: readonly string[];
+}
+
+export function translationGuards(input: TranslationGuardInput): string[] {
+  const { source, output, targetLanguage } = input;
+  if (output.trim() === "") return ["the translation is empty"];
+  return [
+    ...languageReasons(output, targetLanguage),
+    ...(input.preserve ?? []).flatMap((name) => missingNameReasons(name, source, output)),
+    ...missingNumberReasons(source, output),
+    ...addedNumberReasons([source], output),
+    ...injectionReasons(output, source),
+    ...metaCommentaryReasons(output, source),
+    ...lengthRatioReasons(source, output, TRANSLATION_LENGTH_BOUNDS).map((r) => `the translation ${r}`),
+    ...(containsHtml(output) && !containsHtml(source) ? ["the translation contains HTML"] : []),
+  ];
+}
+
+/**
+ * The detector's verdict, when the text is long enough to have one: wrong only when another
+ * language clearly wins (the target is not a close runner-up).
+ */
+export function languageReasons(text: string, targetLanguage: string): string[] {
+  const letters = text.match(/\p{L}/gu)?.length ?? 0;
+  if (letters < MIN_DETECTABLE_LETTERS) return [];
+  const candidates = detectAll(text);
+  const top = candidates[0];
+  if (!top || sameLanguage(top.lang, targetLanguage)) return [];
+  const target = candidates.slice(0, 3).find((c) => sameLanguage(c.lang, targetLanguage));
+  if (target && target.accuracy >= top.accuracy * 0.5) return [];
+  return [`the translation is not in the target language ${targetLanguage} (detected ${top.lang})`];
+}

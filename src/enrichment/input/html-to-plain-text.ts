@@ -1,0 +1,30 @@
+// HTML fragments in listings become plain text (html-to-text carries the parsing and the
+// entity decoding). Plain-text listings pass through with their line breaks intact.
+import { convert, type HtmlToTextOptions } from "html-to-text";
+
+const HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"].map((selector) => ({
+  selector,
+  options: { uppercase: false },
+}));
+
+const OPTIONS: HtmlToTextOptions = {
+  wordwrap: false,
+  preserveNewlines: true,
+  selectors: [
+    { selector: "a", options: { ignoreHref: true } },
+    { selector: "img", format: "skip" },
+    { selector: "script", format: "skip" },
+    { selector: "style", format: "skip" },
+    ...HEADINGS,
+    { selector: "table", format: "dataTable" },
+  ],
+};
+
+const ENTITY = /&(?:#\d{1,7}|#x[\da-f]{1,6}|[a-z][a-z\d]{1,31});/gi;
+
+export function htmlToPlainText(text: string): string {
+  const converted = convert(text, OPTIONS);
+  // Double-encoded entities ("&amp;#39;") survive one decoding; decode what is left, entity by
+  // entity, so a literal "<3" elsewhere in the text is not parsed as markup a second time.
+  return converted.replace(ENTITY, (entity) => convert(entity, OPTIONS));
+}

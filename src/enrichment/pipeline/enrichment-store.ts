@@ -1,0 +1,103 @@
+// The pipeline's port to storage: claim candidates, write results, log calls.
+// Implemented with plain SQL in src/db/enrichment-store.ts.
+import type { ProcessingType } from "../../config.js";
+
+export interface CandidateFilter {
+  readonly processingType: ProcessingType;
+  /** '' for types without a target language. */
+  readonly targetLanguages: readonly string[];
+  readonly promptVersion: string;
+  readonly organizationConfigId?: string;
+  readonly animalIds?: readonly number[];
+  readonly force: boolean;
+}
+
+/** Position after which the next page starts (keyset pagination). */
+export interface CandidateCursor {
+  readonly animalId: number;
+  readonly targetLanguage: string;
+}
+
+/** One unit of work: an animal × processing type × target language, with its source. */
+export interface WorkItem {
+  readonly animalId: number;
+  readonly targetLanguage: string;
+  /** SHA-256 of the source fields as read; stored with the result. */
+  readonly sourceHash: string;
+  readonly name: string;
+  readonly breed: string | null;
+  readonly ageText: string | null;
+  readonly sex: string | null;
+  readonly size: string | null;
+  readonly language: string | null;
+  readonly description: string | null;
+  readonly enrichedDescription: string | null;
+  readonly organizationConfig: unknown;
+}
+
+export type ItemStatus = "succeeded" | "failed" | "skipped";
+
+export interface ItemWrite {
+  readonly animalId: number;
+  readonly targetLanguage: string;
+  readonly status: ItemStatus;
+  readonly sourceHash: string;
+  readonly promptVersion: string;
+  readonly model: string | null;
+  /** The result: cleaned text, profile object, or translated text. Only for `succeeded`. */
+  readonly value: unknown;
+  /** Guard flags (kept with a success) or failure reasons. */
+  readonly flags: readonly string[];
+  readonly error: string | null;
+}
+
+export interface CallLogRow {
+  readonly animalId: number | null;
+  readonly processingType: ProcessingType;
+  readonly targetLanguage: string | null;
+  readonly status: string;
+  readonly model: string | null;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly costUsd: number;
+  readonly latencyMs: number;
+  readonly errorCategory: string | null;
+  readonly errorMessage: string | null;
+  readonly runId: string | null;
+}
+
+export interface CandidateTotals {
+  readonly items: number;
+  readonly sourceChars: number;
+}
+
+export interface EnrichmentStore {
+  /** How many items the filter selects now (claims by other runs excluded). */
+  countCandidates(filter: CandidateFilter): Promise<CandidateTotals>;
+  /** A few candidates without claiming them (dry runs). */
+  sampleCandidates(filter: CandidateFilter, limit: number): Promise<WorkItem[]>;
+  /**
+   * Claims up to `limit` candidates after `after` for `owner` for `leaseMs`; rows locked or
+   * leased by another run are skipped, so two runs never hold the same item.
+   */
+  claimCandidates(
+    filter: CandidateFilter,
+    after: CandidateCursor | undefined,
+    limit: number,
+    owner: string,
+    leaseMs: number,
+  ): Promise<WorkItem[]>;
+  /** Extends the lease of every item `owner` still holds. */
+  renewClaims(owner: string, leaseMs: number): Promise<void>;
+  /** Lets other runs take what `owner` holds but did not finish. */
+  releaseClaims(owner: string): Promise<void>;
+  /**
+   * Writes results and their call logs: each inner array is one set-based statement group;
+   * all of them commit together in one transaction (LLM_BATCH_COMMIT_FREQUENCY batches).
+   */
+  writeResults(
+    processingType: ProcessingType,
+    batches: readonly (readonly ItemWrite[])[],
+    logs: readonly CallLogRow[],
+  ): Promise<void>;
+}

@@ -1,0 +1,143 @@
+// One work item through its processing function, turned into the row to write and the
+// call-log rows. Fatal provider errors (401, 402) propagate: the run must stop.
+import type { ProcessingType } from "../../config.js";
+import { AppError } from "../../errors.js";
+import type { AnimalSource } from "../animal-source.js";
+import { cleanDescription } from "../clean-description.js";
+import type { EnrichmentDeps } from "../enrichment-deps.js";
+import { generateProfile } from "../generate-profile.js";
+import { parseOrganizationOverrides } from "../organization-overrides.js";
+import type { LlmCallRecord, ProcessingOutcome } from "../processing-outcome.js";
+import { PROMPT_VERSION as CLEANING_VERSION } from "../prompts/description-cleaning-prompt.js";
+import { PROMPT_VERSION as PROFILER_VERSION } from "../prompts/dog-profiler-prompt.js";
+import { PROMPT_VERSION as TRANSLATION_VERSION } from "../prompts/translation-prompt.js";
+import { translateText } from "../translate-text.js";
+import { translationSourceText } from "../source-for.js";
+import type { CallLogRow, ItemWrite, WorkItem } from "./enrichment-store.js";
+
+export const PROMPT_VERSIONS: Readonly<Record<ProcessingType, string>> = {
+  description_cleaning: CLEANING_VERSION,
+  dog_profiler: PROFILER_VERSION,
+  translation: TRANSLATION_VERSION,
+};
+
+export interface ItemOutcome {
+  readonly write: ItemWrite;
+  readonly logs: readonly Omit<CallLogRow, "runId">[];
+  readonly llmCalls: number;
+  readonly cacheHits: number;
+  readonly costUsd: number;
+  /** The item failed only because the provider kept answering 429: worth another go later. */
+  readonly rateLimited: boolean;
+}
+
+export async function processWorkItem(
+  deps: EnrichmentDeps,
+  type: ProcessingType,
+  item: WorkItem,
+  signal: AbortSignal,
+): Promise<ItemOutcome> {
+  const promptVersion = PROMPT_VERSIONS[type];
+  let animal: AnimalSource;
+  try {
+    animal = toAnimalSource(item);
+  } catch (error) {
+    const reason = error instanceof AppError ? error.message : "invalid organization llm_config";
+    return outcomeOf(item, type, promptVersion, {
+      status: "failed",
+      reasons: [reason],
+      promptVersion,
+      sourceLanguage: undefined,
+      calls: [],
+    });
+  }
+  const outcome: ProcessingOutcome<unknown> =
+    type === "description_cleaning"
+      ? await cleanDescription(deps, { animal, signal })
+      : type === "dog_profiler"
+        ? await generateProfile(deps, { animal, signal })
+        : await translate(deps, animal, item.targetLanguage, signal);
+  return outcomeOf(item, type, promptVersion, outcome);
+}
+
+async function translate(
+  deps: EnrichmentDeps,
+  animal: AnimalSource,
+  targetLanguage: string,
+  signal: AbortSignal,
+): Promise<ProcessingOutcome<unknown>> {
+  const outcome = await translateText(deps, {
+    text: translationSourceText(animal),
+    targetLanguage,
+    preserve: animal.name ? [animal.name] : [],
+    overrides: animal.organizationOverrides,
+    signal,
+  });
+  // translations[lang] holds the text alone; the detected source language is in the flags.
+  return outcome.status === "succeeded" ? { ...outcome, value: outcome.value.text } : outcome;
+}
+
+function toAnimalSource(item: WorkItem): AnimalSource {
+  return {
+    id: item.animalId,
+    name: item.name,
+    breed: item.breed,
+    ageText: item.ageText,
+    sex: item.sex,
+    size: item.size,
+    language: item.language,
+    description: item.description,
+    enrichedDescription: item.enrichedDescription,
+    organizationOverrides: parseOrganizationOverrides(item.organizationConfig ?? {}),
+  };
+}
+
+const LOG_STATUS: Record<LlmCallRecord["status"], string> = {
+  accepted: "succeeded",
+  rejected: "rejected",
+  error: "failed",
+};
+
+function outcomeOf(
+  item: WorkItem,
+  type: ProcessingType,
+  promptVersion: string,
+  outcome: ProcessingOutcome<unknown>,
+): ItemOutcome {
+  const calls = outcome.calls;
+  const logs = calls.map((c) => ({
+    animalId: item.animalId,
+    processingType: type,
+    targetLanguage: item.targetLanguage === "" ? null : item.targetLanguage,
+    status: c.cacheHit ? "cache_hit" : LOG_STATUS[c.status],
+    model: c.model,
+    promptTokens: c.promptTokens,
+    completionTokens: c.completionTokens,
+    costUsd: c.costUsd,
+    latencyMs: c.latencyMs,
+    errorCategory: c.errorCategory ?? (c.status === "rejected" ? "guard_failed" : null),
+    errorMessage: c.reasons?.join("; ") ?? null,
+  }));
+  const base = {
+    animalId: item.animalId,
+    targetLanguage: item.targetLanguage,
+    sourceHash: item.sourceHash,
+    promptVersion,
+  };
+  const language = outcome.sourceLanguage ? [`source_language:${outcome.sourceLanguage}`] : [];
+  const write: ItemWrite =
+    outcome.status === "succeeded"
+      ? { ...base, status: "succeeded", model: outcome.model, value: outcome.value, flags: [...outcome.flags, ...language], error: null }
+      : outcome.status === "failed"
+        ? { ...base, status: "failed", model: null, value: null, flags: outcome.reasons, error: outcome.reasons.join("; ") }
+        : { ...base, status: "skipped", model: null, value: null, flags: [outcome.reason], error: null };
+  const last = calls[calls.length - 1];
+  return {
+    write,
+    logs,
+    llmCalls: calls.filter((c) => !c.cacheHit).length,
+    cacheHits: calls.filter((c) => c.cacheHit).length,
+    costUsd: calls.reduce((sum, c) => sum + c.costUsd, 0),
+    rateLimited: outcome.status === "failed" && last?.errorCategory === "rate_limited",
+  };
+}

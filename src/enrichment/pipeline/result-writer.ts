@@ -1,0 +1,88 @@
+// Buffers finished items and writes them `batchSize` rows per statement, committing every
+// `commitFrequency` batches, on one serial chain that overlaps with the calls still in flight.
+// An item counts as done only once its write has committed.
+import type { ProcessingType } from "../../config.js";
+import type { CallLogRow, EnrichmentStore, ItemWrite } from "./enrichment-store.js";
+import type { Sleep } from "./provider-gate.js";
+
+export interface ResultWriterOptions {
+  readonly store: EnrichmentStore;
+  readonly processingType: ProcessingType;
+  readonly batchSize: number;
+  readonly commitFrequency: number;
+  /** Attempts per commit before its items are given up as failed (left unclaimed for a rerun). */
+  readonly writeAttempts?: number;
+  readonly retryDelayMs?: number;
+  readonly sleep?: Sleep;
+  /** Called once per committed group with the items it made durable. */
+  readonly onCommitted: (items: readonly ItemWrite[]) => void;
+  /** Called when a group could not be written after every attempt. */
+  readonly onWriteFailed: (items: readonly ItemWrite[], error: unknown) => void;
+}
+
+export interface ResultWriter {
+  add(item: ItemWrite, logs: readonly CallLogRow[]): void;
+  /** Resolves when everything added so far is written (or given up). */
+  flush(): Promise<void>;
+  /** Writes in progress or waiting; callers apply backpressure on it. */
+  readonly backlog: number;
+}
+
+const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createResultWriter(options: ResultWriterOptions): ResultWriter {
+  const groupSize = options.batchSize * options.commitFrequency;
+  const attempts = options.writeAttempts ?? 3;
+  const sleep = options.sleep ?? defaultSleep;
+  let items: ItemWrite[] = [];
+  let logs: CallLogRow[] = [];
+  let chain: Promise<void> = Promise.resolve();
+  let backlog = 0;
+
+  const commit = async (group: ItemWrite[], groupLogs: CallLogRow[]) => {
+    const batches: ItemWrite[][] = [];
+    for (let i = 0; i < group.length; i += options.batchSize) {
+      batches.push(group.slice(i, i + options.batchSize));
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await options.store.writeResults(options.processingType, batches, groupLogs);
+        options.onCommitted(group);
+        return;
+      } catch (error) {
+        if (attempt >= attempts) {
+          options.onWriteFailed(group, error);
+          return;
+        }
+        await sleep((options.retryDelayMs ?? 200) * 2 ** (attempt - 1));
+      }
+    }
+  };
+
+  const schedule = () => {
+    const group = items;
+    const groupLogs = logs;
+    items = [];
+    logs = [];
+    backlog += group.length;
+    chain = chain.then(async () => {
+      await commit(group, groupLogs);
+      backlog -= group.length;
+    });
+  };
+
+  return {
+    add(item, itemLogs) {
+      items.push(item);
+      logs.push(...itemLogs);
+      if (items.length >= groupSize) schedule();
+    },
+    async flush() {
+      if (items.length > 0) schedule();
+      await chain;
+    },
+    get backlog() {
+      return backlog + items.length;
+    },
+  };
+}

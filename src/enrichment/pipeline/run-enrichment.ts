@@ -1,0 +1,283 @@
+// The batch pipeline: stream candidates by keyset pages, claim them, keep a sliding window of
+// LLM calls in flight (not fixed batches waiting on their slowest member), and write results
+// in set-based batches behind the calls. Used by the CLI, the HTTP API and the queue workers.
+import { randomUUID } from "node:crypto";
+import PQueue from "p-queue";
+import type { Config } from "../../config.js";
+import { BudgetExceededError, FeatureDisabledError, LlmError, ValidationError } from "../../errors.js";
+import type { Logger } from "../../logger.js";
+import type { LlmClient } from "../llm-client.js";
+import type { ResultCache } from "../result-cache.js";
+import { createAdaptiveWindow } from "./adaptive-window.js";
+import type { CandidateCursor, CandidateFilter, EnrichmentStore, ItemWrite } from "./enrichment-store.js";
+import { PROMPT_VERSIONS, processWorkItem } from "./process-work-item.js";
+import type { ProviderGate } from "./provider-gate.js";
+import { createResultWriter } from "./result-writer.js";
+import type { ItemResult, RunProgress, RunRequest, RunSummary } from "./run-types.js";
+
+export type PipelineLogger = Pick<Logger, "warn" | "error" | "debug">;
+
+export interface PipelineDeps {
+  readonly config: Config;
+  readonly llm: LlmClient;
+  readonly cache: ResultCache;
+  readonly store: EnrichmentStore;
+  /** Shared with the LLM client's hooks: a 429 pauses every call and shrinks the window. */
+  readonly gate: ProviderGate;
+  readonly logger?: PipelineLogger;
+  /** How long a claim holds without renewal; a crashed run's items free up after it. */
+  readonly claimLeaseMs?: number;
+  /** Pause between write retries (tests shorten it). */
+  readonly writeRetryDelayMs?: number;
+}
+
+const FEATURE_VARIABLES = {
+  description_cleaning: "LLM_FEATURE_DESCRIPTION_CLEANING",
+  dog_profiler: "LLM_FEATURE_DOG_PROFILER",
+  translation: "LLM_FEATURE_TRANSLATION",
+} as const;
+
+/** Items a rate-limited failure may go back to the queue before it counts as failed. */
+const MAX_RATE_LIMIT_REQUEUES = 5;
+/** Items collected in the summary when the caller did not name its animals. */
+const MAX_REPORTED_ITEMS = 100;
+
+/** Refuses a disabled processing type (CLI exit 2, HTTP 403). */
+export function assertFeatureEnabled(config: Config, type: RunRequest["processingType"]): void {
+  if (!config.features[type]) {
+    throw new FeatureDisabledError(type, FEATURE_VARIABLES[type]);
+  }
+}
+
+export function candidateFilter(config: Config, request: RunRequest): CandidateFilter {
+  const languages =
+    request.processingType === "translation"
+      ? [...new Set(request.targetLanguages ?? config.translationLanguages)]
+      : [""];
+  return {
+    processingType: request.processingType,
+    targetLanguages: languages,
+    promptVersion: PROMPT_VERSIONS[request.processingType],
+    force: request.force ?? false,
+    ...(request.organizationConfigId !== undefined && {
+      organizationConfigId: request.organizationConfigId,
+    }),
+    ...(request.animalIds !== undefined && { animalIds: request.animalIds }),
+  };
+}
+
+export function resolveBatchSize(config: Config, requested: number | undefined): number {
+  const size = requested ?? config.batch.defaultSize;
+  if (!Number.isInteger(size) || size < 1 || size > config.batch.maxSize) {
+    throw new ValidationError(
+      `batch size must be a whole number from 1 to ${config.batch.maxSize} (LLM_BATCH_MAX_SIZE)`,
+      "batch_size",
+    );
+  }
+  return size;
+}
+
+export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Promise<RunSummary> {
+  const { config, store } = deps;
+  const type = request.processingType;
+  assertFeatureEnabled(config, type);
+  const batchSize = resolveBatchSize(config, request.batchSize);
+  if (request.limit !== undefined && (!Number.isInteger(request.limit) || request.limit < 1)) {
+    throw new ValidationError("limit must be a positive whole number", "limit");
+  }
+  const filter = candidateFilter(config, request);
+  const owner = request.runId ?? `run-${randomUUID()}`;
+  const leaseMs = deps.claimLeaseMs ?? 60_000;
+  const startedAt = performance.now();
+
+  const totals = await store.countCandidates(filter);
+  const total = Math.min(totals.items, request.limit ?? Number.POSITIVE_INFINITY);
+  const counts = { done: 0, succeeded: 0, failed: 0, skipped: 0, llmCalls: 0, cacheHits: 0 };
+  let costUsd = 0;
+  const collectAll = request.animalIds !== undefined;
+  const items: ItemResult[] = [];
+  const report = (write: ItemWrite, status: ItemResult["status"], reasons: readonly string[]) => {
+    if (!collectAll && (status !== "failed" || items.length >= MAX_REPORTED_ITEMS)) return;
+    items.push({
+      animalId: write.animalId,
+      ...(write.targetLanguage !== "" && { targetLanguage: write.targetLanguage }),
+      status,
+      ...(reasons.length > 0 && { reasons }),
+    });
+  };
+  const progress = (): RunProgress => ({
+    total,
+    ...counts,
+    costUsd,
+    elapsedMs: performance.now() - startedAt,
+  });
+
+  // `stopTaking` ends the intake (Ctrl-C, budget, fatal error); `abandon` also cancels calls
+  // in flight, for errors after which no call can succeed (401, 402).
+  const stopTaking = new AbortController();
+  const abandon = new AbortController();
+  let stopped: { code: string; message: string } | undefined;
+  const stop = (code: string, message: string, abandonInFlight: boolean) => {
+    stopped ??= { code, message };
+    stopTaking.abort();
+    if (abandonInFlight) abandon.abort();
+  };
+  const onInterrupt = () => stop("interrupted", "Stopped on request; rerun to continue", false);
+  if (request.signal?.aborted) onInterrupt();
+  request.signal?.addEventListener("abort", onInterrupt, { once: true });
+
+  const window = createAdaptiveWindow({
+    max: config.batch.concurrent,
+    onChange: (size) => {
+      queue.concurrency = size;
+    },
+  });
+  const queue = new PQueue({ concurrency: window.size });
+  const stopListening = deps.gate.onPause(() => window.recordRateLimited());
+
+  const writer = createResultWriter({
+    store,
+    processingType: type,
+    batchSize,
+    commitFrequency: config.batch.commitFrequency,
+    ...(deps.writeRetryDelayMs !== undefined && { retryDelayMs: deps.writeRetryDelayMs }),
+    onCommitted: (written) => {
+      for (const w of written) {
+        counts[w.status] += 1;
+        report(w, w.status, w.status === "succeeded" ? [] : w.flags);
+      }
+      request.onProgress?.(progress());
+    },
+    onWriteFailed: (lost, error) => {
+      deps.logger?.error({ err: error, items: lost.length }, "writing results failed");
+      for (const w of lost) {
+        counts.failed += 1;
+        report(w, "failed", ["write_failed: results could not be saved; rerun to redo"]);
+      }
+      stop("write_failed", "Results could not be written to the database", false);
+    },
+  });
+
+  const requeues = new Map<string, number>();
+  const handle = async (item: Parameters<typeof processWorkItem>[2]): Promise<void> => {
+    if (stopTaking.signal.aborted) return;
+    let outcome;
+    try {
+      outcome = await processWorkItem(deps, type, item, abandon.signal);
+    } catch (error) {
+      if (error instanceof LlmError && error.fatalForRun) {
+        stop(error.code, error.message, true);
+        return;
+      }
+      if (abandon.signal.aborted) return;
+      deps.logger?.error({ err: error, animalId: item.animalId }, "item failed unexpectedly");
+      outcome = undefined;
+    }
+    if (outcome === undefined) {
+      counts.done += 1;
+      writer.add(
+        {
+          animalId: item.animalId,
+          targetLanguage: item.targetLanguage,
+          status: "failed",
+          sourceHash: item.sourceHash,
+          promptVersion: filter.promptVersion,
+          model: null,
+          value: null,
+          flags: ["internal_error"],
+          error: "internal error (see logs)",
+        },
+        [],
+      );
+      return;
+    }
+    counts.llmCalls += outcome.llmCalls;
+    counts.cacheHits += outcome.cacheHits;
+    costUsd += outcome.costUsd;
+    if (outcome.rateLimited) {
+      const key = `${item.animalId}:${item.targetLanguage}`;
+      const n = (requeues.get(key) ?? 0) + 1;
+      requeues.set(key, n);
+      if (n <= MAX_RATE_LIMIT_REQUEUES && !stopTaking.signal.aborted) {
+        // A 429 is the provider's pacing, not the item's fault: try it again later.
+        void queue.add(() => handle(item));
+        return;
+      }
+    } else {
+      window.recordSuccess();
+    }
+    counts.done += 1;
+    writer.add(outcome.write, outcome.logs.map((l) => ({ ...l, runId: owner })));
+    if (config.budgetUsd !== undefined && costUsd >= config.budgetUsd) {
+      const error = new BudgetExceededError(costUsd, config.budgetUsd);
+      stop(error.code, error.message, false);
+    }
+    request.onProgress?.(progress());
+  };
+
+  const renewTimer = setInterval(() => {
+    store.renewClaims(owner, leaseMs).catch((error: unknown) => {
+      deps.logger?.warn({ err: error }, "renewing claims failed");
+    });
+  }, Math.max(1000, Math.floor(leaseMs / 3)));
+  renewTimer.unref();
+
+  try {
+    let cursor: CandidateCursor | undefined;
+    let remaining = request.limit ?? Number.POSITIVE_INFINITY;
+    const pageSize = Math.max(config.batch.concurrent * 2, batchSize, 20);
+    const stopRequested = aborted(stopTaking.signal);
+    while (!stopTaking.signal.aborted && remaining > 0) {
+      // Keep about one window of claimed work waiting, so claims stay fresh and memory flat.
+      await Promise.race([
+        queue.onSizeLessThan(Math.max(1, queue.concurrency)),
+        stopRequested,
+      ]);
+      if (stopTaking.signal.aborted) break;
+      const page = await store.claimCandidates(
+        filter,
+        cursor,
+        Math.min(pageSize, remaining),
+        owner,
+        leaseMs,
+      );
+      if (page.length === 0) break;
+      const last = page[page.length - 1]!;
+      cursor = { animalId: last.animalId, targetLanguage: last.targetLanguage };
+      remaining -= page.length;
+      for (const item of page) void queue.add(() => handle(item));
+    }
+    if (stopTaking.signal.aborted) queue.clear();
+    await queue.onIdle();
+  } finally {
+    clearInterval(renewTimer);
+    stopListening();
+    request.signal?.removeEventListener("abort", onInterrupt);
+    await writer.flush();
+    await store.releaseClaims(owner).catch((error: unknown) => {
+      deps.logger?.warn({ err: error }, "releasing claims failed; they expire on their own");
+    });
+  }
+
+  const processed = counts.succeeded + counts.failed + counts.skipped;
+  return {
+    total_processed: processed,
+    succeeded: counts.succeeded,
+    failed: counts.failed,
+    skipped: counts.skipped,
+    success_rate: processed === 0 ? 0 : Math.round((counts.succeeded / processed) * 1000) / 10,
+    processing_time: Math.round(performance.now() - startedAt) / 1000,
+    llm_calls: counts.llmCalls,
+    cache_hits: counts.cacheHits,
+    cost_usd: Math.round(costUsd * 1e6) / 1e6,
+    ...(stopped !== undefined && { stopped }),
+    items,
+  };
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}

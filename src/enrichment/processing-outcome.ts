@@ -1,0 +1,47 @@
+// What each processing function returns: a value, the reasons it failed, or why it was
+// skipped — plus every LLM call it made, so the caller can write llm_processing_logs rows.
+import type { LlmErrorCategory } from "../errors.js";
+
+export interface LlmCallRecord {
+  /** The served model (the requested one when the call failed or was a cache hit without one). */
+  readonly model: string;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly costUsd: number;
+  readonly latencyMs: number;
+  readonly cacheHit: boolean;
+  /** HTTP attempts inside this call, retries included (0 for a cache hit). */
+  readonly attempts: number;
+  /** accepted: passed every check; rejected: answered but failed checks; error: the call failed. */
+  readonly status: "accepted" | "rejected" | "error";
+  readonly errorCategory?: LlmErrorCategory;
+  /** Why a rejected answer or a failed call did not count. */
+  readonly reasons?: readonly string[];
+}
+
+export type ProcessingOutcome<V> =
+  | {
+      readonly status: "succeeded";
+      readonly value: V;
+      /** The model that served the accepted answer. */
+      readonly model: string;
+      readonly promptVersion: string;
+      /** Guard notes on an accepted value, e.g. "good_with_cats_forced_unknown", "reasked". */
+      readonly flags: readonly string[];
+      /** Detected language of the source (ISO 639-1), undefined when too short to tell. */
+      readonly sourceLanguage: string | undefined;
+      readonly calls: readonly LlmCallRecord[];
+    }
+  | {
+      readonly status: "failed";
+      readonly reasons: readonly string[];
+      readonly promptVersion: string;
+      readonly sourceLanguage: string | undefined;
+      readonly calls: readonly LlmCallRecord[];
+    }
+  | {
+      readonly status: "skipped";
+      readonly reason: string;
+      readonly sourceLanguage: string | undefined;
+      readonly calls: readonly [];
+    };

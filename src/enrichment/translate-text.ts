@@ -1,0 +1,72 @@
+// Translation into one target language; names and numbers kept, the language verified.
+import type { EnrichmentDeps } from "./enrichment-deps.js";
+import { runGuardedCompletion } from "./guarded-completion.js";
+import { translationGuards } from "./guards/translation-guards.js";
+import { cleanSourceText } from "./input/clean-source-text.js";
+import { detectLanguage } from "./input/detect-language.js";
+import type { OrganizationOverrides } from "./organization-overrides.js";
+import { plainTextAnswer } from "./plain-text-answer.js";
+import type { ProcessingOutcome } from "./processing-outcome.js";
+import { PROMPT_VERSION, translationMessages } from "./prompts/translation-prompt.js";
+import { completionTokenBudget } from "./estimate-tokens.js";
+
+export interface TranslateTextInput {
+  readonly text: string;
+  /** ISO 639-1 code. */
+  readonly targetLanguage: string;
+  /** ISO 639-1 code when the caller knows it; detected otherwise. */
+  readonly sourceLanguage?: string;
+  /** Names to keep exactly as written (e.g. the dog's name). */
+  readonly preserve?: readonly string[];
+  readonly overrides?: OrganizationOverrides;
+  readonly signal?: AbortSignal;
+}
+
+/** `model` of a translation that needed no call (the text was already in the target language). */
+export const NO_MODEL = "none";
+
+export interface Translation {
+  readonly text: string;
+  /** The source language: given by the caller or detected; undefined when undetectable. */
+  readonly sourceLanguage: string | undefined;
+}
+
+export async function translateText(
+  deps: EnrichmentDeps,
+  input: TranslateTextInput,
+): Promise<ProcessingOutcome<Translation>> {
+  const text = cleanSourceText(input.text);
+  const sourceLanguage = input.sourceLanguage ?? detectLanguage(text);
+  const targetLanguage = input.targetLanguage.trim().toLowerCase();
+  if (text === "") return { status: "skipped", reason: "there is no text to translate", sourceLanguage, calls: [] };
+  if (sourceLanguage === targetLanguage) {
+    // Nothing to translate: the text itself is the answer, at no cost.
+    return {
+      status: "succeeded",
+      value: { text, sourceLanguage },
+      model: NO_MODEL,
+      promptVersion: PROMPT_VERSION,
+      flags: ["already_in_target_language"],
+      sourceLanguage,
+      calls: [],
+    };
+  }
+  const preserve = (input.preserve ?? []).map((name) => cleanSourceText(name)).filter((name) => name !== "");
+  const overrides = input.overrides ?? {};
+  return runGuardedCompletion(deps, {
+    processingType: "translation",
+    promptVersion: PROMPT_VERSION,
+    targetLanguage,
+    messages: translationMessages({ text, targetLanguage, sourceLanguage, preserve }, overrides),
+    maxTokens: completionTokenBudget(text, 1.5),
+    sourceLanguage,
+    signal: input.signal,
+    check(content) {
+      const output = plainTextAnswer(content);
+      const reasons = translationGuards({ source: text, output, targetLanguage, preserve });
+      return reasons.length === 0
+        ? { ok: true, value: { text: output, sourceLanguage }, flags: [] }
+        : { ok: false, reasons };
+    },
+  });
+}

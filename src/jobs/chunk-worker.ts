@@ -1,0 +1,176 @@
+// Processes queued chunks: each is one pipeline run over its animal ids. Delivery is
+// at-least-once (a chunk whose worker dies is picked up again once its lock expires); the
+// pipeline's claims and source-hash skips make the rerun write each result once.
+import type { Job } from "bullmq";
+import { DelayedError, Queue, UnrecoverableError, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import type { RunProgress, RunRequest, RunSummary } from "../enrichment/pipeline/run-types.js";
+import type { Logger } from "../logger.js";
+import type { ChunkData } from "./chunk-plan.js";
+import type { ChunkCounters } from "./job-progress-store.js";
+import { createJobProgressStore } from "./job-progress-store.js";
+import type { QueueSettings } from "./queue-settings.js";
+import { bullmqConnection } from "./queue-settings.js";
+
+export interface ChunkWorkerDeps {
+  readonly redisUrl: string;
+  readonly logger: Logger;
+  /** One pipeline run: `(request) => runEnrichment(services.pipeline, request)`. */
+  readonly run: (request: RunRequest) => Promise<RunSummary>;
+  readonly settings: QueueSettings;
+}
+
+export interface ChunkWorkerOptions {
+  /** Chunks processed at once by this process. */
+  readonly concurrency: number;
+}
+
+export interface ChunkWorker {
+  /** Stops every worker in the queue from taking new chunks for this long (provider 429). */
+  pauseIntake(pauseMs: number): void;
+  /**
+   * Stops taking chunks. `finish`: lets running chunks complete. `return` (default): asks
+   * their runs to stop (in-flight calls finish, writes flush) and puts the chunks back on
+   * the queue without using an attempt, for another worker to finish.
+   */
+  close(mode?: "finish" | "return"): Promise<void>;
+}
+
+// Run stops that no retry of the chunk can fix: the account or the budget.
+const FATAL_STOPS = /^(llm_auth|llm_payment_required|budget_exceeded)$/;
+
+export function startChunkWorker(deps: ChunkWorkerDeps, options: ChunkWorkerOptions): ChunkWorker {
+  const { settings, logger } = deps;
+  const redis = new Redis(deps.redisUrl, { maxRetriesPerRequest: null });
+  const store = createJobProgressStore(redis, `${settings.prefix}:${settings.queueName}`);
+  const queue = new Queue<ChunkData>(settings.queueName, {
+    connection: bullmqConnection(deps.redisUrl),
+    prefix: settings.prefix,
+  });
+  const running = new Map<string, AbortController>();
+  let returning = false;
+
+  const processChunk = async (job: Job<ChunkData>, token?: string) => {
+    const chunkId = job.id ?? "";
+    const { parentId } = job.data;
+    const attempt = job.attemptsStarted;
+    const controller = new AbortController();
+    running.set(chunkId, controller);
+    // Progress writes are chained so Redis sees them in order.
+    let writes = Promise.resolve();
+    const record = (counters: ChunkCounters) => {
+      writes = writes
+        .then(() => store.recordProgress(parentId, chunkId, attempt, counters))
+        .catch((error: unknown) => logger.warn({ err: error, chunkId }, "could not record chunk progress"));
+    };
+    const returnChunk = async () => {
+      // Shutdown: hand the rest to another worker now instead of after the lock expires.
+      await writes;
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    };
+    try {
+      let summary: RunSummary;
+      try {
+        summary = await deps.run({
+          processingType: job.data.processingType,
+          animalIds: job.data.animalIds,
+          ...(job.data.targetLanguages ? { targetLanguages: job.data.targetLanguages } : {}),
+          force: job.data.force,
+          // Stable across attempts: a retry after a crash owns the dead attempt's claims at once
+          // instead of waiting for their lease to expire.
+          runId: chunkId,
+          signal: controller.signal,
+          onProgress: (progress) => record(countersFromProgress(progress)),
+        });
+      } catch (error) {
+        if (returning) return await returnChunk();
+        throw error;
+      }
+      const unfinished = summary.succeeded + summary.failed + summary.skipped < chunkItems(job.data);
+      if (returning && unfinished) return await returnChunk();
+      record(countersFromSummary(summary, chunkItems(job.data)));
+      await writes;
+      if (summary.stopped && FATAL_STOPS.test(summary.stopped.code)) {
+        throw new UnrecoverableError(`${summary.stopped.code}: ${summary.stopped.message}`);
+      }
+      await store.finishChunk(parentId, chunkId);
+      return {
+        succeeded: summary.succeeded,
+        failed: summary.failed,
+        skipped: summary.skipped,
+        llm_calls: summary.llm_calls,
+        cost_usd: summary.cost_usd,
+      };
+    } finally {
+      running.delete(chunkId);
+    }
+  };
+
+  const worker = new Worker<ChunkData>(settings.queueName, processChunk, {
+    connection: bullmqConnection(deps.redisUrl),
+    prefix: settings.prefix,
+    concurrency: options.concurrency,
+    lockDuration: settings.lockDurationMs,
+    stalledInterval: settings.stalledIntervalMs,
+    maxStalledCount: settings.maxStalledCount,
+    // No real limit on chunk starts (the provider gate meters requests); having a limiter
+    // is what makes `queue.rateLimit()` pause intake on every worker after a 429.
+    limiter: { max: 1_000_000, duration: 1_000 },
+  });
+
+  worker.on("failed", (job, error) => {
+    if (!job || error instanceof DelayedError) return;
+    const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    logger.warn({ chunkId: job.id, attempt: job.attemptsMade, final, err: error }, "chunk failed");
+    if (final && job.id) {
+      void store
+        .finishChunk(job.data.parentId, job.id, error.message || error.name)
+        .catch((e: unknown) => logger.error({ err: e, chunkId: job.id }, "could not record failed chunk"));
+    }
+  });
+  worker.on("error", (error) => logger.error({ err: error }, "queue worker error"));
+
+  return {
+    pauseIntake(pauseMs) {
+      queue.rateLimit(pauseMs).catch((error: unknown) => logger.warn({ err: error }, "could not pause intake"));
+    },
+    async close(mode = "return") {
+      if (mode === "return") {
+        returning = true;
+        for (const controller of running.values()) controller.abort();
+      }
+      await worker.close();
+      await queue.close();
+      redis.disconnect();
+    },
+  };
+}
+
+function countersFromProgress(p: RunProgress): ChunkCounters {
+  return {
+    done: p.done,
+    succeeded: p.succeeded,
+    failed: p.failed,
+    skipped: p.skipped,
+    llmCalls: p.llmCalls,
+    costUsd: p.costUsd,
+  };
+}
+
+/** Items the pipeline left out (already done for this source and prompt) count as skipped. */
+function countersFromSummary(s: RunSummary, items: number): ChunkCounters {
+  const reported = s.succeeded + s.failed + s.skipped;
+  return {
+    done: Math.max(items, reported),
+    succeeded: s.succeeded,
+    failed: s.failed,
+    skipped: s.skipped + Math.max(0, items - reported),
+    llmCalls: s.llm_calls,
+    costUsd: s.cost_usd,
+  };
+}
+
+function chunkItems(data: ChunkData): number {
+  return data.animalIds.length * (data.targetLanguages?.length ?? 1);
+}

@@ -1,0 +1,159 @@
+// ResultCache: an in-memory LRU with TTL (lru-cache) in front of the persistent llm_cache
+// table. Identical keys in flight share one compute. The cache is an optimisation only:
+// any failure of either layer is logged and the work goes on without it.
+import { LRUCache } from "lru-cache";
+import type { Queryable } from "../db/database.js";
+import { getCachedResponse, upsertCachedResponse } from "../db/llm-cache-store.js";
+import type { CacheStats, ResultCache } from "../enrichment/result-cache.js";
+import type { Logger } from "../logger.js";
+
+export interface LayeredResultCacheOptions {
+  /** LLM_CACHE_ENABLED; false bypasses both layers (every call computes). */
+  readonly enabled: boolean;
+  /** LLM_CACHE_MAX_SIZE: entries kept in memory. */
+  readonly maxSize: number;
+  /** LLM_CACHE_TTL_SECONDS in ms: lifetime in memory and in the table. */
+  readonly ttlMs: number;
+}
+
+export interface LayeredResultCacheDeps {
+  /** The persistent layer; omit for memory only. */
+  readonly db?: Queryable;
+  readonly logger: Pick<Logger, "warn">;
+  /** Epoch milliseconds; tests inject a clock to expire entries without waiting. */
+  readonly now?: () => number;
+}
+
+export interface LayeredResultCache extends ResultCache {
+  /** Drops the in-memory layer (the table is kept). */
+  clearMemory(): void;
+}
+
+interface Entry {
+  readonly value: unknown;
+}
+
+export function createLayeredResultCache(
+  deps: LayeredResultCacheDeps,
+  options: LayeredResultCacheOptions,
+): LayeredResultCache {
+  const now = deps.now ?? Date.now;
+  const memory = new LRUCache<string, Entry>({
+    max: options.maxSize,
+    ttl: options.ttlMs,
+    // Read the (possibly injected) clock on every check instead of lru-cache's cached one.
+    ttlResolution: 0,
+    perf: { now },
+  });
+  const inFlight = new Map<string, Promise<{ value: unknown; hit: boolean }>>();
+  let hits = 0;
+  let misses = 0;
+
+  const warn = (error: unknown, layer: "memory" | "table", action: string, key: string) => {
+    deps.logger.warn(
+      { err: error, layer, key },
+      `LLM cache ${layer} ${action} failed; continuing without the cache`,
+    );
+  };
+
+  async function lookup(key: string): Promise<Entry | undefined> {
+    try {
+      const entry = memory.get(key);
+      if (entry) return entry;
+    } catch (error) {
+      warn(error, "memory", "read", key);
+    }
+    if (!deps.db) return undefined;
+    try {
+      const stored = await getCachedResponse(deps.db, key, new Date(now()));
+      if (!stored) return undefined;
+      const entry = { value: stored.response };
+      const ttl = Math.max(1, Math.min(options.ttlMs, stored.expiresAt.getTime() - now()));
+      memory.set(key, entry, { ttl });
+      return entry;
+    } catch (error) {
+      warn(error, "table", "read", key);
+      return undefined;
+    }
+  }
+
+  async function save(
+    key: string,
+    value: unknown,
+    meta: { processingType: string; model?: string },
+  ) {
+    try {
+      memory.set(key, { value });
+    } catch (error) {
+      warn(error, "memory", "write", key);
+    }
+    if (!deps.db) return;
+    try {
+      await upsertCachedResponse(deps.db, {
+        key,
+        processingType: meta.processingType,
+        model: meta.model,
+        response: value,
+        expiresAt: new Date(now() + options.ttlMs),
+      });
+    } catch (error) {
+      warn(error, "table", "write", key);
+    }
+  }
+
+  return {
+    async getOrCompute<T>(
+      key: string,
+      compute: () => Promise<{ value: T; cacheable: boolean }>,
+      meta: { processingType: string; model?: string },
+    ): Promise<{ value: T; hit: boolean }> {
+      if (!options.enabled) {
+        const result = await compute();
+        return { value: result.value, hit: false };
+      }
+      const pending = inFlight.get(key);
+      if (pending) {
+        // Another caller is already computing this key: no call of our own, so it counts as a hit.
+        const shared = await pending;
+        hits += 1;
+        return { value: shared.value as T, hit: true };
+      }
+      const run = (async () => {
+        const cached = await lookup(key);
+        if (cached) {
+          hits += 1;
+          return { value: cached.value, hit: true };
+        }
+        misses += 1;
+        const result = await compute();
+        if (result.cacheable) await save(key, result.value, meta);
+        return { value: result.value as unknown, hit: false };
+      })();
+      inFlight.set(key, run);
+      try {
+        const result = await run;
+        return { value: result.value as T, hit: result.hit };
+      } finally {
+        inFlight.delete(key);
+      }
+    },
+
+    stats(): CacheStats {
+      memory.purgeStale(); // so `size` counts live entries only
+      const total = hits + misses;
+      return {
+        size: memory.size,
+        max_size: options.maxSize,
+        hits,
+        misses,
+        // Percent with one decimal, like the other rates the product reports.
+        hit_rate: total === 0 ? 0 : Math.round((hits / total) * 1000) / 10,
+        total_requests: total,
+      };
+    },
+
+    clearMemory() {
+      memory.clear();
+    },
+  };
+}

@@ -1,0 +1,323 @@
+// LlmClient over OpenRouter's OpenAI-compatible chat-completions API (any LLM_BASE_URL).
+//
+// Plain `fetch` rather than the `openai` package, because:
+//  - one deadline must cover the whole HTTP call, body included: AbortSignal.any() of
+//    AbortSignal.timeout(timeoutMs) and the caller's signal is passed to fetch and stays
+//    armed while the body is read, so a provider that stalls after the headers still ends;
+//  - retries must be ours alone (retry-policy.ts) so they are counted, honour Retry-After
+//    and go through the shared rate-limit gate (hooks) — no hidden SDK retries to multiply;
+//  - OpenRouter-specific fields (`models[]`, `usage.include`, `usage.cost`, errors inside a
+//    200) are read directly instead of through another library's types;
+//  - `fetch` is injectable, and tests talk to a real local fake server.
+import { LlmError, type LlmErrorCategory } from "../errors.js";
+import type {
+  LlmClient,
+  LlmRequest,
+  LlmResponse,
+  ResponseFormat,
+} from "../enrichment/llm-client.js";
+import { retryLlmCall, type RetryDeps, type RetryOptions } from "./retry-policy.js";
+
+export interface AttemptInfo {
+  /** 1-based attempt number within this logical call. */
+  readonly attempt: number;
+  /** HTTP status, when a response arrived. */
+  readonly status: number | undefined;
+  /** Failure category, absent on success. */
+  readonly category: LlmErrorCategory | undefined;
+  readonly latencyMs: number;
+}
+
+export interface OpenRouterClientHooks {
+  /** Awaited before every HTTP attempt; a shared gate may delay it (e.g. after a 429). */
+  beforeAttempt?(): Promise<void>;
+  /** Called on every 429 with the wait the provider asked for (or our base delay). */
+  onRateLimited?(retryAfterMs: number): void;
+  /** Called after every attempt, success or failure. */
+  onAttempt?(info: AttemptInfo): void;
+}
+
+export interface OpenRouterClientOptions {
+  /** e.g. https://openrouter.ai/api/v1 (LLM_BASE_URL). */
+  readonly baseUrl: string;
+  readonly apiKey: string | undefined;
+  readonly defaultModel: string;
+  /** Sent as OpenRouter `models[]` (LLM_FALLBACK_MODELS). */
+  readonly fallbackModels?: readonly string[];
+  /** Deadline per HTTP attempt, response body included (LLM_TIMEOUT_SECONDS). */
+  readonly timeoutMs: number;
+  readonly retry: RetryOptions;
+  /** Sent as HTTP-Referer (OpenRouter app attribution). */
+  readonly referer?: string;
+  readonly fetch?: typeof fetch;
+  readonly hooks?: OpenRouterClientHooks;
+  /** Retry sleep/random injection for tests. */
+  readonly retryDeps?: Pick<RetryDeps, "sleep" | "random">;
+}
+
+const DEFAULT_REFERER = "https://github.com/rescue-llm/rescue-llm";
+
+export function createOpenRouterClient(options: OpenRouterClientOptions): LlmClient {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const url = `${options.baseUrl.replace(/\/+$/, "")}/chat/completions`;
+  const hooks = options.hooks ?? {};
+  const redact = (text: string) => redactSecret(text, options.apiKey);
+
+  async function attemptOnce(
+    request: LlmRequest,
+    attempt: number,
+  ): Promise<Omit<LlmResponse, "latencyMs" | "attempts">> {
+    await hooks.beforeAttempt?.();
+    const started = performance.now();
+    let status: number | undefined;
+    try {
+      const result = await send(request);
+      hooks.onAttempt?.({
+        attempt,
+        status: 200,
+        category: undefined,
+        latencyMs: performance.now() - started,
+      });
+      return result;
+    } catch (error) {
+      const llmError = error instanceof LlmError ? error : undefined;
+      status = llmError?.status;
+      if (llmError?.category === "rate_limited") {
+        hooks.onRateLimited?.(llmError.retryAfterMs ?? options.retry.baseDelayMs);
+      }
+      hooks.onAttempt?.({
+        attempt,
+        status,
+        category: llmError?.category,
+        latencyMs: performance.now() - started,
+      });
+      throw error;
+    }
+  }
+
+  async function send(request: LlmRequest): Promise<Omit<LlmResponse, "latencyMs" | "attempts">> {
+    const deadline = AbortSignal.timeout(options.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;
+    const headers: Record<string, string> = {
+      "Content-Type": "application/json",
+      "HTTP-Referer": options.referer ?? DEFAULT_REFERER,
+      "X-Title": "rescue-llm",
+    };
+    if (options.apiKey !== undefined) headers.Authorization = `Bearer ${options.apiKey}`;
+
+    let status: number;
+    let text: string;
+    let retryAfterHeader: string | null;
+    try {
+      const response = await doFetch(url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(requestBody(options, request)),
+        signal,
+      });
+      status = response.status;
+      retryAfterHeader = response.headers.get("retry-after");
+      // Still under the same signal: a body that stalls hits the deadline too.
+      text = await response.text();
+    } catch (error) {
+      if (request.signal?.aborted) throw request.signal.reason ?? error;
+      if (deadline.aborted) {
+        throw new LlmError("timeout", `LLM call exceeded its ${options.timeoutMs} ms deadline`, {
+          cause: error,
+        });
+      }
+      throw new LlmError("network", `LLM provider unreachable: ${redact(describeCause(error))}`, {
+        cause: error,
+      });
+    }
+
+    const body = parseJson(text);
+    if (status < 200 || status >= 300) {
+      throw httpError(status, body, retryAfterHeader, redact);
+    }
+    if (!isObject(body)) {
+      throw new LlmError(
+        "invalid_response",
+        `LLM provider sent an unparsable body (HTTP ${status})`,
+        { status },
+      );
+    }
+    return readCompletion(body, status, redact);
+  }
+
+  return {
+    async complete(request) {
+      const started = performance.now();
+      let attempts = 0;
+      const result = await retryLlmCall(
+        (n) => {
+          attempts = n;
+          return attemptOnce(request, n);
+        },
+        options.retry,
+        { ...options.retryDeps, ...(request.signal ? { signal: request.signal } : {}) },
+      );
+      return { ...result, latencyMs: Math.round(performance.now() - started), attempts };
+    },
+  };
+}
+
+function requestBody(
+  options: OpenRouterClientOptions,
+  request: LlmRequest,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    model: request.model ?? options.defaultModel,
+    messages: request.messages,
+    temperature: request.temperature,
+    usage: { include: true },
+  };
+  if (options.fallbackModels && options.fallbackModels.length > 0)
+    body.models = [...options.fallbackModels];
+  if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
+  if (request.responseFormat) body.response_format = responseFormat(request.responseFormat);
+  return body;
+}
+
+function responseFormat(format: ResponseFormat): Record<string, unknown> {
+  if (format.type === "json_object") return { type: "json_object" };
+  return {
+    type: "json_schema",
+    json_schema: { name: format.name, strict: true, schema: format.schema },
+  };
+}
+
+const STATUS_CATEGORY: Record<number, LlmErrorCategory> = {
+  400: "bad_request",
+  401: "auth",
+  402: "payment_required",
+  403: "forbidden",
+  408: "timeout",
+  429: "rate_limited",
+  524: "timeout",
+};
+
+function categoryForStatus(status: number): LlmErrorCategory {
+  const known = STATUS_CATEGORY[status];
+  if (known) return known;
+  if (status >= 500) return "provider_unavailable"; // 502, 503, 529 and the rest
+  if (status === 404 || status === 422) return "bad_request";
+  return "invalid_response";
+}
+
+function httpError(
+  status: number,
+  body: unknown,
+  retryAfterHeader: string | null,
+  redact: (s: string) => string,
+): LlmError {
+  const category = categoryForStatus(status);
+  const detail = errorMessage(body);
+  const retryAfterMs = parseRetryAfterMs(retryAfterHeader);
+  const message = `LLM provider returned HTTP ${status}${detail ? `: ${redact(detail)}` : ""}`;
+  return new LlmError(category, message, {
+    status,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  });
+}
+
+function readCompletion(
+  body: Record<string, unknown>,
+  status: number,
+  redact: (s: string) => string,
+): Omit<LlmResponse, "latencyMs" | "attempts"> {
+  // OpenRouter may report a failure inside a 200: a top-level `error` with no choices …
+  if (body.error !== undefined && !Array.isArray(body.choices)) {
+    const detail = errorMessage(body);
+    throw new LlmError(
+      "provider_error",
+      `LLM provider reported an error${detail ? `: ${redact(detail)}` : ""}`,
+      {
+        status,
+      },
+    );
+  }
+  const choices = body.choices;
+  const choice = Array.isArray(choices) && isObject(choices[0]) ? choices[0] : undefined;
+  if (!choice) throw new LlmError("invalid_response", "LLM response has no choices", { status });
+  const finishReason = typeof choice.finish_reason === "string" ? choice.finish_reason : "unknown";
+  // … or a choice that finished with `error`.
+  if (finishReason === "error" || choice.error !== undefined) {
+    const detail = errorMessage(choice);
+    throw new LlmError(
+      "provider_error",
+      `LLM provider reported an error${detail ? `: ${redact(detail)}` : ""}`,
+      {
+        status,
+      },
+    );
+  }
+  const message = isObject(choice.message) ? choice.message : undefined;
+  const content = typeof message?.content === "string" ? message.content : "";
+  if (content.trim() === "") {
+    throw new LlmError("empty_output", `LLM returned no content (finish_reason: ${finishReason})`, {
+      status,
+    });
+  }
+  const usage = isObject(body.usage) ? body.usage : {};
+  return {
+    content,
+    model: typeof body.model === "string" ? body.model : "unknown",
+    finishReason,
+    promptTokens: numberOr0(usage.prompt_tokens),
+    completionTokens: numberOr0(usage.completion_tokens),
+    costUsd: numberOr0(usage.cost),
+  };
+}
+
+/** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfterMs(
+  value: string | null | undefined,
+  nowMs: number = Date.now(),
+): number | undefined {
+  if (value === null || value === undefined || value.trim() === "") return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - nowMs);
+}
+
+/** `{"error": {"message": …}}` (OpenRouter envelope), or `{"error": "…"}`. */
+function errorMessage(body: unknown): string | undefined {
+  if (!isObject(body)) return undefined;
+  const error = body.error;
+  if (typeof error === "string") return error.slice(0, 500);
+  if (isObject(error) && typeof error.message === "string") {
+    const code = error.code !== undefined ? ` (code ${String(error.code)})` : "";
+    return `${error.message.slice(0, 500)}${code}`;
+  }
+  return undefined;
+}
+
+function describeCause(error: unknown): string {
+  if (!(error instanceof Error)) return "unknown error";
+  const cause = error.cause as { code?: string; message?: string } | undefined;
+  return cause?.code ?? cause?.message ?? error.message;
+}
+
+function redactSecret(text: string, secret: string | undefined): string {
+  if (!secret) return text;
+  return text.split(secret).join("[redacted]");
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function numberOr0(value: unknown): number {
+  return typeof value === "number" && Number.isFinite(value) ? value : 0;
+}
