@@ -77,7 +77,7 @@ export async function openServices(config: Config, options: ServiceOptions = {})
     store: createEnrichmentStore(db),
     gate,
     logger,
-    ...(options.claimLeaseMs !== undefined && { claimLeaseMs: options.claimLeaseMs }),
+    claimLeaseMs: options.claimLeaseMs ?? config.claimLeaseMs,
   };
   return {
     config,

@@ -138,6 +138,7 @@ const envSchema = z.object({
   LLM_TRANSLATION_LANGUAGES: languageList.default(["es", "fr", "de"]),
   LLM_PROFILER_MIN_SOURCE_CHARS: int(0, 100_000).default(150),
   LLM_BUDGET_USD: num(0, 1_000_000).optional(),
+  LLM_CLAIM_LEASE_SECONDS: num(1, 86_400).default(60),
   DATABASE_URL: z
     .string()
     .trim()
@@ -188,6 +189,8 @@ export interface Config {
   readonly translationLanguages: readonly LanguageCode[];
   readonly profilerMinSourceChars: number;
   readonly budgetUsd: number | undefined;
+  /** How long a run's claim on an item holds without renewal (crash recovery time). */
+  readonly claimLeaseMs: number;
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly redisUrl: string | undefined;
@@ -267,6 +270,7 @@ export function loadConfig(env: Env = process.env): Config {
     translationLanguages: e.LLM_TRANSLATION_LANGUAGES,
     profilerMinSourceChars: e.LLM_PROFILER_MIN_SOURCE_CHARS,
     budgetUsd: e.LLM_BUDGET_USD,
+    claimLeaseMs: Math.round(e.LLM_CLAIM_LEASE_SECONDS * 1000),
     databaseUrl: e.DATABASE_URL,
     dataDir: e.RESCUE_LLM_DATA_DIR,
     redisUrl: e.REDIS_URL,

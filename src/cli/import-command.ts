@@ -9,7 +9,11 @@ import { EXIT } from "./exit-codes.js";
 /** Rejected lines printed in the human summary; --json carries all that were kept. */
 const REJECTED_SHOWN = 20;
 
-export function registerImport(program: Command, io: CommandIo, setExit: (code: number) => void): void {
+export function registerImport(
+  program: Command,
+  io: CommandIo,
+  setExit: (code: number) => void,
+): void {
   program
     .command("import")
     .description("Upsert listings from a JSONL file (one listing per line)")
@@ -44,7 +48,10 @@ export function registerImport(program: Command, io: CommandIo, setExit: (code: 
           writeLine(io.stdout, `  line ${r.line}: ${r.reason}`);
         }
         if (report.rejectedCount > REJECTED_SHOWN) {
-          writeLine(io.stdout, `  … and ${report.rejectedCount - REJECTED_SHOWN} more rejected lines`);
+          writeLine(
+            io.stdout,
+            `  … and ${report.rejectedCount - REJECTED_SHOWN} more rejected lines`,
+          );
         }
       }
       setExit(report.rejectedCount > 0 || report.aborted ? EXIT.someFailed : EXIT.ok);

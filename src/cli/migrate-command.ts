@@ -6,7 +6,11 @@ import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { EXIT } from "./exit-codes.js";
 
-export function registerMigrate(program: Command, io: CommandIo, setExit: (code: number) => void): void {
+export function registerMigrate(
+  program: Command,
+  io: CommandIo,
+  setExit: (code: number) => void,
+): void {
   program
     .command("migrate")
     .description("Apply pending database migrations")

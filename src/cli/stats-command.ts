@@ -6,7 +6,11 @@ import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { EXIT } from "./exit-codes.js";
 
-export function registerStats(program: Command, io: CommandIo, setExit: (code: number) => void): void {
+export function registerStats(
+  program: Command,
+  io: CommandIo,
+  setExit: (code: number) => void,
+): void {
   program
     .command("stats")
     .description("Show enrichment coverage, for all animals or one organization")

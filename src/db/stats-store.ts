@@ -74,7 +74,8 @@ function computeCoverage(counts: {
   profiles: number;
   translated: number;
 }): EnrichmentStats {
-  const percent = (n: number) => (counts.total === 0 ? 0 : Math.round((n * 1000) / counts.total) / 10);
+  const percent = (n: number) =>
+    counts.total === 0 ? 0 : Math.round((n * 1000) / counts.total) / 10;
   return {
     total_animals: counts.total,
     enriched_descriptions: counts.enriched,

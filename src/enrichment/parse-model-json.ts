@@ -22,9 +22,14 @@ export function parseModelJson<S extends z.ZodType>(content: string, schema: S):
   }
   let data: unknown;
   try {
-    data = JSON.parse(jsonrepair(body));
-  } catch (error) {
-    return { ok: false, reasons: [`the answer is not valid JSON: ${(error as Error).message}`] };
+    data = JSON.parse(body);
+  } catch {
+    // Only broken syntax goes through the repairer: it is for trailing commas and the like.
+    try {
+      data = JSON.parse(jsonrepair(body));
+    } catch (error) {
+      return { ok: false, reasons: [`the answer is not valid JSON: ${(error as Error).message}`] };
+    }
   }
   const parsed = schema.safeParse(data);
   if (parsed.success) return { ok: true, value: parsed.data };

@@ -40,6 +40,7 @@ export async function streamJobEvents(
 
   let eventId = 0;
   let ended = false;
+  let lastSent = "";
   let unsubscribe: () => void = () => undefined;
   const end = () => {
     if (ended) return;
@@ -50,9 +51,12 @@ export async function streamJobEvents(
     raw.end();
   };
   const send = (state: JobState) => {
-    if (ended) return;
+    const data = JSON.stringify(state);
+    // Queues may notify without a change (e.g. on subscribe); send each state once.
+    if (ended || data === lastSent) return;
+    lastSent = data;
     eventId += 1;
-    raw.write(`id: ${eventId}\nevent: ${isTerminal(state) ? "end" : "state"}\ndata: ${JSON.stringify(state)}\n\n`);
+    raw.write(`id: ${eventId}\nevent: ${isTerminal(state) ? "end" : "state"}\ndata: ${data}\n\n`);
     if (isTerminal(state)) end();
   };
   // A comment line keeps idle proxies from closing a quiet stream.

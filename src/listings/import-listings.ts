@@ -157,7 +157,11 @@ async function openListingsFile(filePath: string) {
   } catch (error) {
     const code = (error as { code?: string }).code;
     const why =
-      code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : `${code ?? "unreadable"}`;
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EACCES"
+          ? "permission denied"
+          : `${code ?? "unreadable"}`;
     throw new ValidationError(`Cannot read ${filePath}: ${why}`, "file");
   }
   const stat = await handle.stat();

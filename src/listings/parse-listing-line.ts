@@ -29,7 +29,9 @@ const describeType = (input: unknown): string =>
 const requiredText = z
   .string({
     error: (issue) =>
-      issue.input === undefined ? "required" : `expected a string, got ${describeType(issue.input)}`,
+      issue.input === undefined
+        ? "required"
+        : `expected a string, got ${describeType(issue.input)}`,
   })
   .refine((v) => v.trim() !== "", { message: "must not be empty" });
 

@@ -27,7 +27,12 @@ describe("loadConfig", () => {
     });
     expect(config.cache).toEqual({ enabled: true, maxSize: 500, ttlMs: 3_600_000 });
     expect(config.retry).toEqual({ maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 60_000 });
-    expect(config.batch).toEqual({ defaultSize: 3, maxSize: 25, concurrent: 10, commitFrequency: 1 });
+    expect(config.batch).toEqual({
+      defaultSize: 3,
+      maxSize: 25,
+      concurrent: 10,
+      commitFrequency: 1,
+    });
     expect(config.features).toEqual({
       description_cleaning: true,
       dog_profiler: true,
@@ -118,7 +123,9 @@ describe("loadConfig", () => {
       ].sort(),
     );
     // Accepted values are named, so the fix is obvious from the message alone.
-    expect(problems.find((p) => p.startsWith("ENVIRONMENT"))).toContain("development, test, production");
+    expect(problems.find((p) => p.startsWith("ENVIRONMENT"))).toContain(
+      "development, test, production",
+    );
     expect(problems.find((p) => p.startsWith("LOG_LEVEL"))).toContain("debug");
     // The rejected DATABASE_URL's password is never echoed back.
     expect(problems.join("\n")).not.toContain("pw@");
@@ -159,7 +166,9 @@ describe("secret display", () => {
   });
 
   it("removes the password from connection URLs", () => {
-    expect(redactUrl("postgres://app:hunter2@db:5432/rescue")).toBe("postgres://app:****@db:5432/rescue");
+    expect(redactUrl("postgres://app:hunter2@db:5432/rescue")).toBe(
+      "postgres://app:****@db:5432/rescue",
+    );
   });
 
   it("masks every secret in the printable view", () => {

@@ -56,7 +56,11 @@ describe.each(DATABASE_KINDS)("migrations on %s", (kind) => {
       "SELECT indexname FROM pg_indexes WHERE tablename = 'animals' AND indexname LIKE 'idx_animals_%' ORDER BY 1",
     );
     expect(indexes.map((i) => i.indexname)).toEqual(
-      expect.arrayContaining(["idx_animals_enriched", "idx_animals_llm_processed", "idx_animals_profiler"]),
+      expect.arrayContaining([
+        "idx_animals_enriched",
+        "idx_animals_llm_processed",
+        "idx_animals_profiler",
+      ]),
     );
   });
 

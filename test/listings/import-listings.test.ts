@@ -22,7 +22,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function writeJsonl(name: string, lines: readonly (string | object)[]): string {
   const path = join(dir, name);
-  writeFileSync(path, lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n") + "\n");
+  writeFileSync(
+    path,
+    lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n") + "\n",
+  );
   return path;
 }
 
@@ -70,8 +73,17 @@ describe.each(DATABASE_KINDS)("importListings on %s", (kind) => {
          FROM animals WHERE external_id = $1`,
         [source.external_id],
       );
-      const { external_id: _id, organization: _org, name, breed, age_text, sex, size, language, ...rest } =
-        source;
+      const {
+        external_id: _id,
+        organization: _org,
+        name,
+        breed,
+        age_text,
+        sex,
+        size,
+        language,
+        ...rest
+      } = source;
       expect(row).toEqual({
         name,
         breed,
@@ -130,7 +142,9 @@ describe.each(DATABASE_KINDS)("importListings on %s", (kind) => {
     });
 
     it("updates only the listings whose content changed", async () => {
-      const changed = sharedLines.slice(0, 3).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const changed = sharedLines
+        .slice(0, 3)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       changed[0] = { ...changed[0], description: "A new description." };
       changed[1] = { ...changed[1], quantity: 99 };
       const before = await t.db.query<{ external_id: string; updated_at: Date }>(
@@ -142,7 +156,11 @@ describe.each(DATABASE_KINDS)("importListings on %s", (kind) => {
         { filePath: writeJsonl("changed.jsonl", changed) },
       );
       expect(report).toMatchObject({ inserted: 0, updated: 2, unchanged: 1 });
-      const after = await t.db.query<{ external_id: string; updated_at: Date; description: string }>(
+      const after = await t.db.query<{
+        external_id: string;
+        updated_at: Date;
+        description: string;
+      }>(
         `SELECT external_id, updated_at, properties->>'description' AS description
          FROM animals WHERE external_id = ANY($1::text[]) ORDER BY 1`,
         [changed.map((c) => c.external_id)],
@@ -160,7 +178,12 @@ describe.each(DATABASE_KINDS)("importListings on %s", (kind) => {
   });
 
   it("rejects bad lines with their line number and reason, and imports the rest", async () => {
-    const ok = (id: string) => ({ external_id: id, organization: "bad-lines", name: id, description: "Fine." });
+    const ok = (id: string) => ({
+      external_id: id,
+      organization: "bad-lines",
+      name: id,
+      description: "Fine.",
+    });
     const path = writeJsonl("bad.jsonl", [
       ok("b-1"),
       "{not json",
@@ -199,14 +222,19 @@ describe.each(DATABASE_KINDS)("importListings on %s", (kind) => {
       { external_id: "f-1", organization: "somewhere-else", name: "A", description: "One." },
       { external_id: "f-2", name: "B", description: "Two." },
     ]);
-    const report = await importListings({ db: t.db }, { filePath: path, organization: "forced-org" });
+    const report = await importListings(
+      { db: t.db },
+      { filePath: path, organization: "forced-org" },
+    );
     expect(report).toMatchObject({ inserted: 2, rejectedCount: 0 });
     const rows = await t.db.query<{ config_id: string }>(
       `SELECT DISTINCT o.config_id FROM animals a JOIN organizations o ON o.id = a.organization_id
        WHERE a.external_id IN ('f-1', 'f-2')`,
     );
     expect(rows).toEqual([{ config_id: "forced-org" }]);
-    expect((await listOrganizations(t.db)).some((o) => o.configId === "somewhere-else")).toBe(false);
+    expect((await listOrganizations(t.db)).some((o) => o.configId === "somewhere-else")).toBe(
+      false,
+    );
   });
 
   it("lets a later line win over an earlier one for the same listing, across batch edges", async () => {
@@ -231,7 +259,10 @@ describe.each(DATABASE_KINDS)("importListings on %s", (kind) => {
   });
 
   it("keeps only the first rejected lines but counts them all", async () => {
-    const path = writeJsonl("many-bad.jsonl", Array.from({ length: 30 }, () => "oops"));
+    const path = writeJsonl(
+      "many-bad.jsonl",
+      Array.from({ length: 30 }, () => "oops"),
+    );
     const report = await importListings({ db: t.db }, { filePath: path, maxRejectedKept: 5 });
     expect(report.rejectedCount).toBe(30);
     expect(report.rejected.map((r) => r.line)).toEqual([1, 2, 3, 4, 5]);

@@ -58,7 +58,14 @@ describe("parseListingLine", () => {
 
   it("keeps absent optional fields absent: null, never the text None", () => {
     const result = parseListingLine(
-      JSON.stringify({ ...valid, organization: null, name: null, breed: null, sex: "", size: "  " }),
+      JSON.stringify({
+        ...valid,
+        organization: null,
+        name: null,
+        breed: null,
+        sex: "",
+        size: "  ",
+      }),
     );
     expect(result.ok && result.listing).toMatchObject({
       organization: undefined,

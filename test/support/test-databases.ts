@@ -2,12 +2,13 @@
 // migrated template on real PostgreSQL whenever TEST_DATABASE_URL is set.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { inject } from "vitest";
 import type { Database } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { openPgDatabase } from "../../src/db/pg-database.js";
 import { openPgliteDatabase } from "../../src/db/pglite-database.js";
 
-export const TEMPLATE_DATABASE = "rescue_llm_template";
+export const TEMPLATE_DATABASE_PREFIX = "rescue_llm_template_";
 
 export type DatabaseKind = "pglite" | "postgres";
 
@@ -44,7 +45,7 @@ export async function createTestDatabase(
   const name = `rescue_llm_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   await adminQuery(
     adminUrl,
-    migrated ? `CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"` : `CREATE DATABASE "${name}"`,
+    migrated ? `CREATE DATABASE "${name}" TEMPLATE "${inject("templateDatabase")}"` : `CREATE DATABASE "${name}"`,
   );
   const url = withDatabaseName(adminUrl, name);
   const db = await openPgDatabase(url);

@@ -6,8 +6,11 @@ import { repairMojibake } from "./repair-mojibake.js";
 
 export function cleanSourceText(raw: string | null | undefined): string {
   if (raw === null || raw === undefined) return "";
-  // Mojibake first: it is a byte-level accident that predates any markup or entities.
-  const repaired = repairMojibake(raw.normalize("NFC"));
-  const text = repairMojibake(htmlToPlainText(repaired));
-  return normalizeWhitespace(removeInvisibleCharacters(text)).normalize("NFC");
+  // Mojibake first: it is a byte-level accident that predates any markup or entities (and its
+  // C1 "characters" are bytes to decode, not controls to drop). Invisible characters go before
+  // the HTML step, which would turn a zero-width space into a real one, and again after it,
+  // for entities such as &#8203;.
+  const repaired = removeInvisibleCharacters(repairMojibake(raw.normalize("NFC")));
+  const text = removeInvisibleCharacters(repairMojibake(htmlToPlainText(repaired)));
+  return normalizeWhitespace(text).normalize("NFC");
 }

@@ -1,13 +1,16 @@
 // Source language by detection (tinyld), never assumed to be English.
-import { detect } from "tinyld";
+import { detectAll } from "tinyld";
 
 /** Below this many letters detection is a guess; callers get `undefined` instead. */
 export const MIN_DETECTABLE_LETTERS = 30;
+
+const MIN_CONFIDENCE = 0.1;
 
 /** ISO 639-1 code of the text's language, or undefined when the text is too short or unclear. */
 export function detectLanguage(text: string): string | undefined {
   const letters = text.match(/\p{L}/gu)?.length ?? 0;
   if (letters < MIN_DETECTABLE_LETTERS) return undefined;
-  const code = detect(text);
-  return code === "" ? undefined : code;
+  const [top] = detectAll(text);
+  // tinyld spreads low scores over many languages when unsure; that is no answer.
+  return top && top.accuracy >= MIN_CONFIDENCE ? top.lang : undefined;
 }
