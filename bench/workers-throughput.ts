@@ -42,7 +42,9 @@ export interface WorkersThroughputResult {
   readonly maxRequestsInOneSecond: number;
 }
 
-export async function measureWorkersThroughput(options: WorkersThroughputOptions): Promise<WorkersThroughputResult[]> {
+export async function measureWorkersThroughput(
+  options: WorkersThroughputOptions,
+): Promise<WorkersThroughputResult[]> {
   const workerCounts = options.workerCounts ?? [1, 2, 4];
   const items = options.items ?? 300;
   const rps = options.providerRps ?? 20;
@@ -76,7 +78,10 @@ export async function measureWorkersThroughput(options: WorkersThroughputOptions
       try {
         await Promise.all(children.map((c) => c.ready));
         const started = performance.now();
-        const { id } = await jobs.enqueue({ processingType: "description_cleaning", organizationConfigId: tag });
+        const { id } = await jobs.enqueue({
+          processingType: "description_cleaning",
+          organizationConfigId: tag,
+        });
         for (;;) {
           const job = await jobs.get(id);
           if (job && (job.state === "completed" || job.state === "failed")) break;
@@ -95,7 +100,9 @@ export async function measureWorkersThroughput(options: WorkersThroughputOptions
         });
       } finally {
         for (const c of children) c.child.kill("SIGTERM");
-        await Promise.all(children.map((c) => new Promise((resolve) => c.child.once("exit", resolve))));
+        await Promise.all(
+          children.map((c) => new Promise((resolve) => c.child.once("exit", resolve))),
+        );
         await jobs.close();
       }
     }
@@ -108,7 +115,18 @@ export async function measureWorkersThroughput(options: WorkersThroughputOptions
   function startWorker(o: WorkersThroughputOptions, prefix: string, limit: number) {
     const child: ChildProcess = spawn(
       process.execPath,
-      ["--import", "tsx", "src/cli/main.ts", "worker", "--concurrency", "2", "--queue-prefix", prefix, "--provider-rps", String(limit)],
+      [
+        "--import",
+        "tsx",
+        "src/cli/main.ts",
+        "worker",
+        "--concurrency",
+        "2",
+        "--queue-prefix",
+        prefix,
+        "--provider-rps",
+        String(limit),
+      ],
       {
         cwd: ROOT,
         env: {
@@ -130,13 +148,19 @@ export async function measureWorkersThroughput(options: WorkersThroughputOptions
         seen += chunk.toString();
         if (seen.includes("worker started")) resolve();
       });
-      child.once("exit", (code) => reject(new Error(`worker exited early (${code}): ${seen.slice(-500)}`)));
+      child.once("exit", (code) =>
+        reject(new Error(`worker exited early (${code}): ${seen.slice(-500)}`)),
+      );
     });
     return { child, ready };
   }
 }
 
-async function seed(db: Awaited<ReturnType<typeof openPgDatabase>>, configId: string, count: number): Promise<void> {
+async function seed(
+  db: Awaited<ReturnType<typeof openPgDatabase>>,
+  configId: string,
+  count: number,
+): Promise<void> {
   const [org] = await db.query<{ id: number }>(
     "INSERT INTO organizations (name, config_id) VALUES ($1, $1) RETURNING id",
     [configId],

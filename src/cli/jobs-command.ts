@@ -10,43 +10,56 @@ import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { EXIT } from "./exit-codes.js";
 
-export function registerJobs(program: Command, io: CommandIo, setExit: (code: number) => void): void {
+export function registerJobs(
+  program: Command,
+  io: CommandIo,
+  setExit: (code: number) => void,
+): void {
   program
     .command("jobs [id]")
-    .description("List queued/running/finished jobs, or show one job's state, counts and cost (needs REDIS_URL)")
+    .description(
+      "List queued/running/finished jobs, or show one job's state, counts and cost (needs REDIS_URL)",
+    )
     .option("--json", "print JSON")
     .option("-l, --limit <n>", "jobs listed, newest first", "20")
     .addOption(new Option("--queue-prefix <prefix>").hideHelp())
-    .action(async (id: string | undefined, options: { json?: boolean; limit: string; queuePrefix?: string }) => {
-      const config = loadConfig(io.env);
-      if (config.redisUrl === undefined) {
-        throw new QueueUnavailableError(
-          "rescue-llm jobs needs REDIS_URL; without it jobs run inside the process that started them",
-        );
-      }
-      const jobs = createBullmqJobQueue({
-        redisUrl: config.redisUrl,
-        resolveAnimalIds: () => Promise.reject(new Error("jobs does not enqueue")),
-        defaultTargetLanguages: config.translationLanguages,
-        logger: createLogger(config.logLevel),
-        settings: queueSettings(options.queuePrefix !== undefined ? { prefix: options.queuePrefix } : {}),
-      });
-      try {
-        if (id !== undefined) {
-          const job = await jobs.get(id);
-          if (!job) throw new NotFoundError(`No job ${id}`);
-          if (options.json) writeLine(io.stdout, JSON.stringify(job));
-          else printJob(io, job);
-        } else {
-          const list = await jobs.list({ limit: Math.max(1, Number(options.limit) || 20) });
-          if (options.json) writeLine(io.stdout, JSON.stringify(list));
-          else printTable(io, list);
+    .action(
+      async (
+        id: string | undefined,
+        options: { json?: boolean; limit: string; queuePrefix?: string },
+      ) => {
+        const config = loadConfig(io.env);
+        if (config.redisUrl === undefined) {
+          throw new QueueUnavailableError(
+            "rescue-llm jobs needs REDIS_URL; without it jobs run inside the process that started them",
+          );
         }
-      } finally {
-        await jobs.close();
-      }
-      setExit(EXIT.ok);
-    });
+        const jobs = createBullmqJobQueue({
+          redisUrl: config.redisUrl,
+          resolveAnimalIds: () => Promise.reject(new Error("jobs does not enqueue")),
+          defaultTargetLanguages: config.translationLanguages,
+          logger: createLogger(config.logLevel),
+          settings: queueSettings(
+            options.queuePrefix !== undefined ? { prefix: options.queuePrefix } : {},
+          ),
+        });
+        try {
+          if (id !== undefined) {
+            const job = await jobs.get(id);
+            if (!job) throw new NotFoundError(`No job ${id}`);
+            if (options.json) writeLine(io.stdout, JSON.stringify(job));
+            else printJob(io, job);
+          } else {
+            const list = await jobs.list({ limit: Math.max(1, Number(options.limit) || 20) });
+            if (options.json) writeLine(io.stdout, JSON.stringify(list));
+            else printTable(io, list);
+          }
+        } finally {
+          await jobs.close();
+        }
+        setExit(EXIT.ok);
+      },
+    );
 }
 
 function printTable(io: CommandIo, jobs: readonly JobState[]): void {
@@ -54,7 +67,18 @@ function printTable(io: CommandIo, jobs: readonly JobState[]): void {
     writeLine(io.stdout, "No jobs.");
     return;
   }
-  const header = ["ID", "TYPE", "STATE", "DONE/TOTAL", "OK", "FAILED", "SKIPPED", "CALLS", "COST $", "CREATED"];
+  const header = [
+    "ID",
+    "TYPE",
+    "STATE",
+    "DONE/TOTAL",
+    "OK",
+    "FAILED",
+    "SKIPPED",
+    "CALLS",
+    "COST $",
+    "CREATED",
+  ];
   const rows = jobs.map((j) => [
     j.id,
     j.processing_type,
@@ -69,7 +93,13 @@ function printTable(io: CommandIo, jobs: readonly JobState[]): void {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
   for (const row of [header, ...rows]) {
-    writeLine(io.stdout, row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
+    writeLine(
+      io.stdout,
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    );
   }
 }
 
@@ -90,6 +120,7 @@ function printJob(io: CommandIo, job: JobState): void {
   for (const [label, value] of lines) writeLine(io.stdout, `${label.padEnd(11)}${value}`);
   if (job.failed_chunks.length > 0) {
     writeLine(io.stdout, `Failed chunks (${job.failed_chunks.length}):`);
-    for (const chunk of job.failed_chunks) writeLine(io.stdout, `  ${chunk.chunk_id}: ${chunk.error}`);
+    for (const chunk of job.failed_chunks)
+      writeLine(io.stdout, `  ${chunk.chunk_id}: ${chunk.error}`);
   }
 }

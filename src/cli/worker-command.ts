@@ -22,12 +22,21 @@ interface WorkerOptions {
   claimLeaseMs?: string;
 }
 
-export function registerWorker(program: Command, io: CommandIo, setExit: (code: number) => void): void {
+export function registerWorker(
+  program: Command,
+  io: CommandIo,
+  setExit: (code: number) => void,
+): void {
   program
     .command("worker")
-    .description("Process queued enrichment work (needs REDIS_URL); Ctrl-C hands unfinished chunks back")
+    .description(
+      "Process queued enrichment work (needs REDIS_URL); Ctrl-C hands unfinished chunks back",
+    )
     .option("--concurrency <n>", "chunks processed at once by this worker", "2")
-    .option("--provider-rps <n>", "provider requests per second, shared by all workers (default: no limit)")
+    .option(
+      "--provider-rps <n>",
+      "provider requests per second, shared by all workers (default: no limit)",
+    )
     // Test and benchmark knobs: an isolated queue and short lock times.
     .addOption(new Option("--queue-prefix <prefix>").hideHelp())
     .addOption(new Option("--lock-duration-ms <ms>").hideHelp())
@@ -36,7 +45,9 @@ export function registerWorker(program: Command, io: CommandIo, setExit: (code: 
     .action(async (options: WorkerOptions) => {
       const config = loadConfig(io.env);
       if (config.redisUrl === undefined) {
-        throw new QueueUnavailableError("rescue-llm worker needs REDIS_URL (the queue it takes work from)");
+        throw new QueueUnavailableError(
+          "rescue-llm worker needs REDIS_URL (the queue it takes work from)",
+        );
       }
       const concurrency = positive(options.concurrency, "--concurrency");
       const settings = queueSettings({
@@ -54,13 +65,16 @@ export function registerWorker(program: Command, io: CommandIo, setExit: (code: 
       const gate = createRedisProviderGate({
         redis,
         keyPrefix: `${settings.prefix}:${settings.queueName}`,
-        requestsPerSecond: options.providerRps !== undefined ? Number(options.providerRps) : undefined,
+        requestsPerSecond:
+          options.providerRps !== undefined ? Number(options.providerRps) : undefined,
         onPause: (pauseMs) => worker?.pauseIntake(pauseMs),
       });
       const services = await openServices(config, {
         logger,
         llmHooks: gate,
-        ...(options.claimLeaseMs !== undefined && { claimLeaseMs: positive(options.claimLeaseMs, "--claim-lease-ms") }),
+        ...(options.claimLeaseMs !== undefined && {
+          claimLeaseMs: positive(options.claimLeaseMs, "--claim-lease-ms"),
+        }),
       });
       try {
         worker = startChunkWorker(
@@ -91,6 +105,7 @@ export function registerWorker(program: Command, io: CommandIo, setExit: (code: 
 
 function positive(value: string, option: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ValidationError(`${option} must be a positive whole number`, option);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ValidationError(`${option} must be a positive whole number`, option);
   return n;
 }

@@ -11,7 +11,10 @@ export interface AnimalIdSelection {
 }
 
 /** Ids in ascending order; an unknown organization or id simply yields nothing. */
-export async function listAnimalIdsForJob(db: Queryable, selection: AnimalIdSelection): Promise<number[]> {
+export async function listAnimalIdsForJob(
+  db: Queryable,
+  selection: AnimalIdSelection,
+): Promise<number[]> {
   const rows = await db.query<{ id: number }>(
     `SELECT a.id
        FROM animals a
@@ -20,7 +23,11 @@ export async function listAnimalIdsForJob(db: Queryable, selection: AnimalIdSele
         AND ($2::int[] IS NULL OR a.id = ANY ($2::int[]))
       ORDER BY a.id
       LIMIT $3`,
-    [selection.organizationConfigId ?? null, selection.animalIds ? [...selection.animalIds] : null, selection.limit ?? null],
+    [
+      selection.organizationConfigId ?? null,
+      selection.animalIds ? [...selection.animalIds] : null,
+      selection.limit ?? null,
+    ],
   );
   return rows.map((row) => Number(row.id));
 }

@@ -37,14 +37,18 @@ export function createBullmqJobQueue(deps: BullmqJobQueueDeps): JobQueue {
   const pollers = new Set<NodeJS.Timeout>();
 
   const unavailable = (error: unknown) =>
-    new QueueUnavailableError("Redis is not reachable at REDIS_URL; cannot use the job queue", { cause: error });
+    new QueueUnavailableError("Redis is not reachable at REDIS_URL; cannot use the job queue", {
+      cause: error,
+    });
 
   return {
     kind: "redis",
 
     async enqueue(spec: JobSpec) {
       const ids = await deps.resolveAnimalIds({
-        ...(spec.organizationConfigId !== undefined ? { organizationConfigId: spec.organizationConfigId } : {}),
+        ...(spec.organizationConfigId !== undefined
+          ? { organizationConfigId: spec.organizationConfigId }
+          : {}),
         ...(spec.animalIds !== undefined ? { animalIds: spec.animalIds } : {}),
         ...(spec.limit !== undefined ? { limit: spec.limit } : {}),
       });
@@ -102,7 +106,9 @@ export function createBullmqJobQueue(deps: BullmqJobQueueDeps): JobQueue {
     },
 
     list(options = {}) {
-      return store.list(options.limit ?? 50).catch((error: unknown) => Promise.reject(unavailable(error)));
+      return store
+        .list(options.limit ?? 50)
+        .catch((error: unknown) => Promise.reject(unavailable(error)));
     },
 
     subscribe(id, listener) {
@@ -138,4 +144,3 @@ export function createBullmqJobQueue(deps: BullmqJobQueueDeps): JobQueue {
     },
   };
 }
-

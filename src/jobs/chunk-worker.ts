@@ -61,7 +61,9 @@ export function startChunkWorker(deps: ChunkWorkerDeps, options: ChunkWorkerOpti
     const record = (counters: ChunkCounters) => {
       writes = writes
         .then(() => store.recordProgress(parentId, chunkId, attempt, counters))
-        .catch((error: unknown) => logger.warn({ err: error, chunkId }, "could not record chunk progress"));
+        .catch((error: unknown) =>
+          logger.warn({ err: error, chunkId }, "could not record chunk progress"),
+        );
     };
     const returnChunk = async () => {
       // Shutdown: hand the rest to another worker now instead of after the lock expires.
@@ -87,7 +89,8 @@ export function startChunkWorker(deps: ChunkWorkerDeps, options: ChunkWorkerOpti
         if (returning) return await returnChunk();
         throw error;
       }
-      const unfinished = summary.succeeded + summary.failed + summary.skipped < chunkItems(job.data);
+      const unfinished =
+        summary.succeeded + summary.failed + summary.skipped < chunkItems(job.data);
       if (returning && unfinished) return await returnChunk();
       record(countersFromSummary(summary, chunkItems(job.data)));
       await writes;
@@ -121,19 +124,24 @@ export function startChunkWorker(deps: ChunkWorkerDeps, options: ChunkWorkerOpti
 
   worker.on("failed", (job, error) => {
     if (!job || error instanceof DelayedError) return;
-    const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const final =
+      error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
     logger.warn({ chunkId: job.id, attempt: job.attemptsMade, final, err: error }, "chunk failed");
     if (final && job.id) {
       void store
         .finishChunk(job.data.parentId, job.id, error.message || error.name)
-        .catch((e: unknown) => logger.error({ err: e, chunkId: job.id }, "could not record failed chunk"));
+        .catch((e: unknown) =>
+          logger.error({ err: e, chunkId: job.id }, "could not record failed chunk"),
+        );
     }
   });
   worker.on("error", (error) => logger.error({ err: error }, "queue worker error"));
 
   return {
     pauseIntake(pauseMs) {
-      queue.rateLimit(pauseMs).catch((error: unknown) => logger.warn({ err: error }, "could not pause intake"));
+      queue
+        .rateLimit(pauseMs)
+        .catch((error: unknown) => logger.warn({ err: error }, "could not pause intake"));
     },
     async close(mode = "return") {
       if (mode === "return") {

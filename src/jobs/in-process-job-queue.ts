@@ -37,16 +37,20 @@ export function createInProcessJobQueue(deps: InProcessJobQueueDeps): JobQueue {
 
   const forgetOldJobs = () => {
     const finished = [...jobs.values()].filter((e) => FINISHED.has(e.state.state));
-    for (const entry of finished.slice(0, Math.max(0, finished.length - keep))) jobs.delete(entry.state.id);
+    for (const entry of finished.slice(0, Math.max(0, finished.length - keep)))
+      jobs.delete(entry.state.id);
   };
 
   const execute = async (entry: Entry, spec: JobSpec) => {
-    if (entry.controller.signal.aborted) return update(entry, { state: "cancelled", finished_at: now() });
+    if (entry.controller.signal.aborted)
+      return update(entry, { state: "cancelled", finished_at: now() });
     update(entry, { state: "running" });
     try {
       const summary = await deps.run({
         processingType: spec.processingType,
-        ...(spec.organizationConfigId !== undefined ? { organizationConfigId: spec.organizationConfigId } : {}),
+        ...(spec.organizationConfigId !== undefined
+          ? { organizationConfigId: spec.organizationConfigId }
+          : {}),
         ...(spec.animalIds !== undefined ? { animalIds: spec.animalIds } : {}),
         ...(spec.targetLanguages !== undefined ? { targetLanguages: spec.targetLanguages } : {}),
         ...(spec.limit !== undefined ? { limit: spec.limit } : {}),
@@ -64,16 +68,29 @@ export function createInProcessJobQueue(deps: InProcessJobQueueDeps): JobQueue {
         skipped: summary.skipped,
         llm_calls: summary.llm_calls,
         cost_usd: summary.cost_usd,
-        state: entry.controller.signal.aborted ? "cancelled" : stoppedEarly ? "failed" : "completed",
+        state: entry.controller.signal.aborted
+          ? "cancelled"
+          : stoppedEarly
+            ? "failed"
+            : "completed",
         failed_chunks: stoppedEarly
-          ? [{ chunk_id: entry.state.id, error: `${summary.stopped?.code}: ${summary.stopped?.message}` }]
+          ? [
+              {
+                chunk_id: entry.state.id,
+                error: `${summary.stopped?.code}: ${summary.stopped?.message}`,
+              },
+            ]
           : [],
         finished_at: now(),
       });
     } catch (error) {
       deps.logger.error({ err: error, jobId: entry.state.id }, "in-process job failed");
       const message = error instanceof Error ? error.message : "unexpected error";
-      update(entry, { state: "failed", failed_chunks: [{ chunk_id: entry.state.id, error: message }], finished_at: now() });
+      update(entry, {
+        state: "failed",
+        failed_chunks: [{ chunk_id: entry.state.id, error: message }],
+        finished_at: now(),
+      });
     } finally {
       forgetOldJobs();
     }
@@ -118,7 +135,9 @@ export function createInProcessJobQueue(deps: InProcessJobQueueDeps): JobQueue {
       };
       jobs.delete(id); // re-insert so `list` stays in creation order
       jobs.set(id, entry);
-      void runner.add(() => execute(entry, { ...spec, ...(languages ? { targetLanguages: languages } : {}) }));
+      void runner.add(() =>
+        execute(entry, { ...spec, ...(languages ? { targetLanguages: languages } : {}) }),
+      );
       return { id };
     },
 

@@ -18,7 +18,14 @@ export interface ChunkCounters {
   readonly costUsd: number;
 }
 
-const COUNTER_FIELDS = ["done", "succeeded", "failed", "skipped", "llm_calls", "cost_micro_usd"] as const;
+const COUNTER_FIELDS = [
+  "done",
+  "succeeded",
+  "failed",
+  "skipped",
+  "llm_calls",
+  "cost_micro_usd",
+] as const;
 
 // KEYS: job hash, chunk-contribution hash. ARGV: chunk id, attempt, then the six counters.
 const RECORD_PROGRESS = `
@@ -78,7 +85,12 @@ export interface JobProgressStore {
   create(record: NewJobRecord): Promise<boolean>;
   /** Deletes a record and everything kept beside it (before re-running finished work). */
   remove(id: string): Promise<void>;
-  recordProgress(jobId: string, chunkId: string, attempt: number, counters: ChunkCounters): Promise<void>;
+  recordProgress(
+    jobId: string,
+    chunkId: string,
+    attempt: number,
+    counters: ChunkCounters,
+  ): Promise<void>;
   /** True when this was the job's last chunk. */
   finishChunk(jobId: string, chunkId: string, error?: string): Promise<boolean>;
   get(id: string): Promise<JobState | undefined>;
@@ -97,7 +109,10 @@ export function createJobProgressStore(redis: Redis, keyPrefix: string): JobProg
 
   const get = async (id: string): Promise<JobState | undefined> => {
     const k = keys(id);
-    const [job, failedChunks] = await Promise.all([redis.hgetall(k.job), redis.hgetall(k.failedChunks)]);
+    const [job, failedChunks] = await Promise.all([
+      redis.hgetall(k.job),
+      redis.hgetall(k.failedChunks),
+    ]);
     if (!job.state) return undefined;
     return toJobState(id, job, failedChunks);
   };
@@ -126,7 +141,11 @@ export function createJobProgressStore(redis: Redis, keyPrefix: string): JobProg
     },
     async remove(id) {
       const k = keys(id);
-      await redis.multi().del(k.job, k.chunks, k.finished, k.failedChunks).zrem(indexKey, id).exec();
+      await redis
+        .multi()
+        .del(k.job, k.chunks, k.finished, k.failedChunks)
+        .zrem(indexKey, id)
+        .exec();
     },
     async recordProgress(jobId, chunkId, attempt, counters) {
       const k = keys(jobId);
@@ -147,7 +166,15 @@ export function createJobProgressStore(redis: Redis, keyPrefix: string): JobProg
     },
     async finishChunk(jobId, chunkId, error) {
       const k = keys(jobId);
-      const finished = await redis.eval(FINISH_CHUNK, 3, k.job, k.finished, k.failedChunks, chunkId, error ?? "");
+      const finished = await redis.eval(
+        FINISH_CHUNK,
+        3,
+        k.job,
+        k.finished,
+        k.failedChunks,
+        chunkId,
+        error ?? "",
+      );
       return finished === 1;
     },
     get,
@@ -159,7 +186,11 @@ export function createJobProgressStore(redis: Redis, keyPrefix: string): JobProg
   };
 }
 
-function toJobState(id: string, job: Record<string, string>, failedChunks: Record<string, string>): JobState {
+function toJobState(
+  id: string,
+  job: Record<string, string>,
+  failedChunks: Record<string, string>,
+): JobState {
   const int = (field: string) => Number(job[field] ?? 0);
   const time = (field: string) => (job[field] ? new Date(Number(job[field])).toISOString() : null);
   return {

@@ -66,7 +66,9 @@ export function createRedisProviderGate(options: RedisProviderGateOptions): Redi
   const slotKey = `${options.keyPrefix}:provider:next-slot`;
   const pauseKey = `${options.keyPrefix}:provider:paused`;
   const intervalUs =
-    options.requestsPerSecond && options.requestsPerSecond > 0 ? Math.round(1e6 / options.requestsPerSecond) : 0;
+    options.requestsPerSecond && options.requestsPerSecond > 0
+      ? Math.round(1e6 / options.requestsPerSecond)
+      : 0;
   const maxPauseMs = options.maxPauseMs ?? 120_000;
   const defaultPauseMs = options.defaultPauseMs ?? 1_000;
   const closing = new AbortController();
@@ -74,7 +76,10 @@ export function createRedisProviderGate(options: RedisProviderGateOptions): Redi
   setMaxListeners(0, closing.signal);
 
   const reserve = async (): Promise<{ paused: boolean; waitMs: number }> => {
-    const [paused, waitMs] = (await redis.eval(RESERVE_SLOT, 2, slotKey, pauseKey, intervalUs)) as [number, number];
+    const [paused, waitMs] = (await redis.eval(RESERVE_SLOT, 2, slotKey, pauseKey, intervalUs)) as [
+      number,
+      number,
+    ];
     return { paused: paused === 1, waitMs };
   };
 
@@ -91,7 +96,10 @@ export function createRedisProviderGate(options: RedisProviderGateOptions): Redi
       }
     },
     onRateLimited(retryAfterMs) {
-      const pauseMs = Math.min(maxPauseMs, retryAfterMs > 0 ? Math.ceil(retryAfterMs) : defaultPauseMs);
+      const pauseMs = Math.min(
+        maxPauseMs,
+        retryAfterMs > 0 ? Math.ceil(retryAfterMs) : defaultPauseMs,
+      );
       redis.eval(EXTEND_PAUSE, 1, pauseKey, pauseMs).then(
         () => options.onPause?.(pauseMs),
         // The caller's own retry policy still honours Retry-After; a lost pause only costs 429s.

@@ -10,7 +10,11 @@ import { startChunkWorker, type ChunkWorker } from "../../src/jobs/chunk-worker.
 import type { JobQueue, JobState } from "../../src/jobs/job-queue.js";
 import { bullmqConnection, queueSettings } from "../../src/jobs/queue-settings.js";
 import { createLogger } from "../../src/logger.js";
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from "../support/test-databases.js";
+import {
+  createTestDatabase,
+  DATABASE_KINDS,
+  type TestDatabase,
+} from "../support/test-databases.js";
 import { seedAnimals } from "./support/seed-animals.js";
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix, waitFor } from "./support/test-redis.js";
 
@@ -86,7 +90,11 @@ describe.skipIf(!TEST_REDIS_URL).each(DATABASE_KINDS)("BullMQ job queue (%s)", (
     });
     opened.push(jobs);
     const workers: ChunkWorker[] = [];
-    const startWorkers = (n: number, run: (r: RunRequest) => Promise<RunSummary>, concurrency = 2) => {
+    const startWorkers = (
+      n: number,
+      run: (r: RunRequest) => Promise<RunSummary>,
+      concurrency = 2,
+    ) => {
       for (let i = 0; i < n; i++) {
         const worker = startChunkWorker({ redisUrl: url, logger, settings, run }, { concurrency });
         workers.push(worker);
@@ -98,10 +106,14 @@ describe.skipIf(!TEST_REDIS_URL).each(DATABASE_KINDS)("BullMQ job queue (%s)", (
   };
 
   const finished = (jobs: JobQueue, id: string) =>
-    waitFor(async () => {
-      const job = await jobs.get(id);
-      return job && (job.state === "completed" || job.state === "failed") ? job : undefined;
-    }, 20_000, `job ${id} to finish`);
+    waitFor(
+      async () => {
+        const job = await jobs.get(id);
+        return job && (job.state === "completed" || job.state === "failed") ? job : undefined;
+      },
+      20_000,
+      `job ${id} to finish`,
+    );
 
   beforeAll(async () => {
     testDb = await createTestDatabase(kind);
@@ -117,18 +129,32 @@ describe.skipIf(!TEST_REDIS_URL).each(DATABASE_KINDS)("BullMQ job queue (%s)", (
   it("three workers finish every item of an organization exactly once and aggregate progress", async () => {
     const { jobs, startWorkers } = setup();
     const { run, calls, runIds } = recordingRun({ itemDelayMs: 2 });
-    const { id } = await jobs.enqueue({ processingType: "description_cleaning", organizationConfigId: "queue-org" });
+    const { id } = await jobs.enqueue({
+      processingType: "description_cleaning",
+      organizationConfigId: "queue-org",
+    });
     const seen: JobState[] = [];
     const stop = jobs.subscribe(id, (s) => seen.push(s));
     startWorkers(3, run);
     const job = await finished(jobs, id);
-    await waitFor(() => seen.at(-1)?.state === "completed", 5_000, "the subscriber to hear the end");
+    await waitFor(
+      () => seen.at(-1)?.state === "completed",
+      5_000,
+      "the subscriber to hear the end",
+    );
     stop();
 
     expect([...calls.keys()].sort((a, b) => a - b)).toEqual(ids);
     expect([...calls.values()].every((n) => n === 1)).toBe(true);
     expect(new Set(runIds).size).toBe(10); // 95 ids in chunks of 10
-    expect(job).toMatchObject({ state: "completed", total: 95, done: 95, succeeded: 95, llm_calls: 95, failed_chunks: [] });
+    expect(job).toMatchObject({
+      state: "completed",
+      total: 95,
+      done: 95,
+      succeeded: 95,
+      llm_calls: 95,
+      failed_chunks: [],
+    });
     expect(job.cost_usd).toBeCloseTo(0.095, 6);
     expect(job.finished_at).not.toBeNull();
     expect(seen.some((s) => s.state === "running" || s.state === "queued")).toBe(true);
@@ -137,14 +163,25 @@ describe.skipIf(!TEST_REDIS_URL).each(DATABASE_KINDS)("BullMQ job queue (%s)", (
 
   it("enqueueing the same work twice is a no-op: same id, no extra chunks", async () => {
     const { jobs, settings } = setup();
-    const spec = { processingType: "translation" as const, animalIds: ids.slice(0, 25), targetLanguages: ["fr", "de"] as const };
+    const spec = {
+      processingType: "translation" as const,
+      animalIds: ids.slice(0, 25),
+      targetLanguages: ["fr", "de"] as const,
+    };
     const first = await jobs.enqueue({ ...spec, targetLanguages: [...spec.targetLanguages] });
-    const second = await jobs.enqueue({ ...spec, animalIds: [...spec.animalIds].reverse(), targetLanguages: ["de", "fr"] });
+    const second = await jobs.enqueue({
+      ...spec,
+      animalIds: [...spec.animalIds].reverse(),
+      targetLanguages: ["de", "fr"],
+    });
     const other = await jobs.enqueue({ ...spec, targetLanguages: ["de"] });
     expect(second.id).toBe(first.id);
     expect(other.id).not.toBe(first.id);
 
-    const queue = new Queue(settings.queueName, { connection: bullmqConnection(url), prefix: settings.prefix });
+    const queue = new Queue(settings.queueName, {
+      connection: bullmqConnection(url),
+      prefix: settings.prefix,
+    });
     try {
       const counts = await queue.getJobCounts("wait", "active", "delayed");
       expect(counts.wait).toBe(3 + 3); // 25 ids in chunks of 10, for two distinct jobs
@@ -159,7 +196,10 @@ describe.skipIf(!TEST_REDIS_URL).each(DATABASE_KINDS)("BullMQ job queue (%s)", (
     const { jobs, startWorkers } = setup({ chunkAttempts: 2 });
     const bad = ids[42] ?? 0;
     const { run, calls } = recordingRun({ failIds: new Set([bad]) });
-    const { id } = await jobs.enqueue({ processingType: "dog_profiler", organizationConfigId: "queue-org" });
+    const { id } = await jobs.enqueue({
+      processingType: "dog_profiler",
+      organizationConfigId: "queue-org",
+    });
     startWorkers(2, run);
     const job = await finished(jobs, id);
     expect(job.state).toBe("failed");
@@ -173,7 +213,10 @@ describe.skipIf(!TEST_REDIS_URL).each(DATABASE_KINDS)("BullMQ job queue (%s)", (
   it("closing a worker hands its running chunks back; another worker finishes them", async () => {
     const { jobs, startWorkers } = setup({ chunkSize: 20 });
     const slow = recordingRun({ itemDelayMs: 20 });
-    const { id } = await jobs.enqueue({ processingType: "description_cleaning", organizationConfigId: "queue-org" });
+    const { id } = await jobs.enqueue({
+      processingType: "description_cleaning",
+      organizationConfigId: "queue-org",
+    });
     const [first] = startWorkers(1, slow.run, 2);
     await waitFor(() => slow.calls.size >= 5, 10_000, "the first worker to start");
     await first?.close("return");
@@ -195,18 +238,28 @@ describe.skipIf(!TEST_REDIS_URL).each(DATABASE_KINDS)("BullMQ job queue (%s)", (
     const { jobs, startWorkers } = setup();
     const { run, calls } = recordingRun();
     startWorkers(1, run);
-    const spec = { processingType: "description_cleaning" as const, organizationConfigId: "other-org" };
+    const spec = {
+      processingType: "description_cleaning" as const,
+      organizationConfigId: "other-org",
+    };
     const { id } = await jobs.enqueue(spec);
     await finished(jobs, id);
     const again = await jobs.enqueue(spec);
     expect(again.id).toBe(id);
-    await waitFor(() => [...calls.values()].every((n) => n === 2) && calls.size === 7, 10_000, "the second run");
+    await waitFor(
+      () => [...calls.values()].every((n) => n === 2) && calls.size === 7,
+      10_000,
+      "the second run",
+    );
     expect((await finished(jobs, id)).done).toBe(7);
   });
 
   it("an organization with no animals completes at once", async () => {
     const { jobs } = setup();
-    const { id } = await jobs.enqueue({ processingType: "description_cleaning", organizationConfigId: "nobody" });
+    const { id } = await jobs.enqueue({
+      processingType: "description_cleaning",
+      organizationConfigId: "nobody",
+    });
     expect(await jobs.get(id)).toMatchObject({ state: "completed", total: 0 });
   });
 });

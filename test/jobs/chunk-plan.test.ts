@@ -1,14 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { planJob } from "../../src/jobs/chunk-plan.js";
 
-const base = { processingType: "description_cleaning" as const, targetLanguages: [], force: false, chunkSize: 25 };
+const base = {
+  processingType: "description_cleaning" as const,
+  targetLanguages: [],
+  force: false,
+  chunkSize: 25,
+};
 
 describe("planJob", () => {
   it("splits ids into chunks of the chunk size, in id order, without duplicates", () => {
     const ids = Array.from({ length: 60 }, (_, i) => 60 - i).concat([5, 7]);
     const plan = planJob({ ...base, animalIds: ids });
     expect(plan.chunks.map((c) => c.data.animalIds.length)).toEqual([25, 25, 10]);
-    expect(plan.chunks.flatMap((c) => c.data.animalIds)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(plan.chunks.flatMap((c) => c.data.animalIds)).toEqual(
+      Array.from({ length: 60 }, (_, i) => i + 1),
+    );
     expect(plan.totalItems).toBe(60);
   });
 
@@ -29,14 +36,24 @@ describe("planJob", () => {
       planJob({ ...base, animalIds: ids, force: true }),
       planJob({ ...base, animalIds: ids, processingType: "dog_profiler" }),
       planJob({ ...base, animalIds: ids, processingType: "translation", targetLanguages: ["de"] }),
-      planJob({ ...base, animalIds: ids, processingType: "translation", targetLanguages: ["de", "fr"] }),
+      planJob({
+        ...base,
+        animalIds: ids,
+        processingType: "translation",
+        targetLanguages: ["de", "fr"],
+      }),
     ];
     expect(new Set(variants.map((p) => p.parentId)).size).toBe(variants.length);
     expect(new Set(variants.map((p) => p.chunks[0]?.id)).size).toBe(variants.length);
   });
 
   it("counts translation items per target language and ignores languages for other types", () => {
-    const translation = planJob({ ...base, processingType: "translation", animalIds: [1, 2], targetLanguages: ["fr", "de", "fr"] });
+    const translation = planJob({
+      ...base,
+      processingType: "translation",
+      animalIds: [1, 2],
+      targetLanguages: ["fr", "de", "fr"],
+    });
     expect(translation.totalItems).toBe(4);
     expect(translation.chunks[0]?.data.targetLanguages).toEqual(["de", "fr"]);
     const cleaning = planJob({ ...base, animalIds: [1, 2], targetLanguages: ["de"] });

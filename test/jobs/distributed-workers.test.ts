@@ -11,10 +11,19 @@ import type { JobQueue, JobState } from "../../src/jobs/job-queue.js";
 import { queueSettings } from "../../src/jobs/queue-settings.js";
 import { createLogger } from "../../src/logger.js";
 import { answerLikeAModel } from "../../src/testing/fake-model-answers.js";
-import { type FakeOpenRouter, startFakeOpenRouter } from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
+import {
+  type FakeOpenRouter,
+  startFakeOpenRouter,
+} from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-databases.js";
 import { seedAnimals } from "./support/seed-animals.js";
-import { dropPrefix, maxInWindow, TEST_REDIS_URL, uniquePrefix, waitFor } from "./support/test-redis.js";
+import {
+  dropPrefix,
+  maxInWindow,
+  TEST_REDIS_URL,
+  uniquePrefix,
+  waitFor,
+} from "./support/test-redis.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const enabled = Boolean(TEST_REDIS_URL && process.env.TEST_DATABASE_URL);
@@ -67,8 +76,21 @@ describe.skipIf(!enabled)("distributed workers (subprocesses)", { timeout: 90_00
   const startWorker = (prefix: string, extra: string[] = []) => {
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", "src/cli/main.ts", "worker", "--concurrency", "1", "--queue-prefix", prefix,
-        "--lock-duration-ms", "1500", "--stalled-interval-ms", "500", ...extra],
+      [
+        "--import",
+        "tsx",
+        "src/cli/main.ts",
+        "worker",
+        "--concurrency",
+        "1",
+        "--queue-prefix",
+        prefix,
+        "--lock-duration-ms",
+        "1500",
+        "--stalled-interval-ms",
+        "500",
+        ...extra,
+      ],
       {
         cwd: ROOT,
         env: {
@@ -92,10 +114,14 @@ describe.skipIf(!enabled)("distributed workers (subprocesses)", { timeout: 90_00
   };
 
   const finished = (jobs: JobQueue, id: string) =>
-    waitFor(async () => {
-      const job = await jobs.get(id);
-      return job && (job.state === "completed" || job.state === "failed") ? job : undefined;
-    }, 60_000, "the job to finish");
+    waitFor(
+      async () => {
+        const job = await jobs.get(id);
+        return job && (job.state === "completed" || job.state === "failed") ? job : undefined;
+      },
+      60_000,
+      "the job to finish",
+    );
 
   /** One succeeded result row and one logged call per item: nothing lost, nothing doubled. */
   const expectExactlyOnce = async (ids: readonly number[], job: JobState) => {
@@ -103,7 +129,12 @@ describe.skipIf(!enabled)("distributed workers (subprocesses)", { timeout: 90_00
       "SELECT animal_id, status FROM llm_enrichments WHERE processing_type = 'description_cleaning' AND animal_id = ANY($1::int[])",
       [[...ids]],
     );
-    expect(results.filter((r) => r.status === "succeeded").map((r) => Number(r.animal_id)).sort((a, b) => a - b)).toEqual(ids);
+    expect(
+      results
+        .filter((r) => r.status === "succeeded")
+        .map((r) => Number(r.animal_id))
+        .sort((a, b) => a - b),
+    ).toEqual(ids);
     const logs = await testDb.db.query<{ animal_id: number; n: string }>(
       `SELECT animal_id, count(*) AS n FROM llm_processing_logs
         WHERE processing_type = 'description_cleaning' AND status <> 'cache_hit' AND animal_id = ANY($1::int[])
@@ -117,13 +148,21 @@ describe.skipIf(!enabled)("distributed workers (subprocesses)", { timeout: 90_00
       [[...ids]],
     );
     expect(Number(cleaned[0]?.n)).toBe(ids.length);
-    expect(job).toMatchObject({ state: "completed", total: ids.length, done: ids.length, failed_chunks: [] });
+    expect(job).toMatchObject({
+      state: "completed",
+      total: ids.length,
+      done: ids.length,
+      failed_chunks: [],
+    });
   };
 
   it("three workers finish one job exactly once, within a provider limit shared by all", async () => {
     const { prefix, jobs, ids } = await setup("e2e-rate", 60);
     const rps = 20;
-    const spec = { processingType: "description_cleaning" as const, organizationConfigId: "e2e-rate" };
+    const spec = {
+      processingType: "description_cleaning" as const,
+      organizationConfigId: "e2e-rate",
+    };
     const workers = [0, 1, 2].map(() => startWorker(prefix, ["--provider-rps", String(rps)]));
     // Start measuring once all three are up, not while two of them are still compiling.
     await Promise.all(workers.map((w) => w.ready));
@@ -136,20 +175,30 @@ describe.skipIf(!enabled)("distributed workers (subprocesses)", { timeout: 90_00
     expect(fake.stats.completions).toBe(ids.length);
     expect(job.llm_calls).toBe(ids.length);
     expect(job.cost_usd).toBeGreaterThan(0);
-    // Timer and network jitter in four processes may squeeze an extra request or two into
-    // one second; without the shared limit three workers would send ~3x more.
-    console.log("MAXWIN", maxInWindow(arrivals, 1000));
-    expect(maxInWindow(arrivals, 1000)).toBeLessThanOrEqual(Math.ceil(rps * 1.15));
+    // Slots are handed out exactly 1/R apart; what reaches the provider also carries each
+    // process's timer, Redis and HTTP jitter (~100-150 ms on two busy cores), which can squeeze
+    // a few extra requests into one second. Unshared, three workers would send far more.
+    const sorted = [...arrivals].sort((a, b) => a - b);
+    const meanRps = (sorted.length - 1) / (((sorted.at(-1) ?? 0) - (sorted[0] ?? 0)) / 1000);
+    expect(meanRps).toBeLessThanOrEqual(rps * 1.02);
+    expect(maxInWindow(arrivals, 1000)).toBeLessThanOrEqual(rps + 4);
     expect(fake.stats.rateLimited).toBe(0);
   });
 
   it("a worker killed with -9 mid-job and one stopped gracefully lose and double nothing", async () => {
     const { prefix, jobs, ids } = await setup("e2e-crash", 90);
-    const { id } = await jobs.enqueue({ processingType: "description_cleaning", organizationConfigId: "e2e-crash" });
-    const workers = [0, 1, 2].map(() => startWorker(prefix, ["--provider-rps", "30"]));
-    await waitFor(() => fake.stats.completions >= 15, 30_000, "work to start").catch((error: unknown) => {
-      throw new Error(`${String(error)}; completions ${fake.stats.completions}; ${workers.map((w) => w.stderr()).join("\n")}`);
+    const { id } = await jobs.enqueue({
+      processingType: "description_cleaning",
+      organizationConfigId: "e2e-crash",
     });
+    const workers = [0, 1, 2].map(() => startWorker(prefix, ["--provider-rps", "30"]));
+    await waitFor(() => fake.stats.completions >= 15, 30_000, "work to start").catch(
+      (error: unknown) => {
+        throw new Error(
+          `${String(error)}; completions ${fake.stats.completions}; ${workers.map((w) => w.stderr()).join("\n")}`,
+        );
+      },
+    );
     const [victim, graceful] = workers;
     victim?.child.kill("SIGKILL");
     graceful?.child.kill("SIGTERM");

@@ -26,9 +26,25 @@ function gatedRun() {
   const released = new Promise<void>((resolve) => (release = resolve));
   const run = async (request: RunRequest) => {
     requests.push(request);
-    request.onProgress?.({ total: 4, done: 1, succeeded: 1, failed: 0, skipped: 0, llmCalls: 1, cacheHits: 0, costUsd: 0.001, elapsedMs: 1 });
-    await Promise.race([released, new Promise((resolve) => request.signal?.addEventListener("abort", resolve))]);
-    return summary(4, request.signal?.aborted ? { stopped: { code: "interrupted", message: "stopped" } } : {});
+    request.onProgress?.({
+      total: 4,
+      done: 1,
+      succeeded: 1,
+      failed: 0,
+      skipped: 0,
+      llmCalls: 1,
+      cacheHits: 0,
+      costUsd: 0.001,
+      elapsedMs: 1,
+    });
+    await Promise.race([
+      released,
+      new Promise((resolve) => request.signal?.addEventListener("abort", resolve)),
+    ]);
+    return summary(
+      4,
+      request.signal?.aborted ? { stopped: { code: "interrupted", message: "stopped" } } : {},
+    );
   };
   return { run, requests, release: () => release() };
 }
@@ -39,7 +55,11 @@ describe("in-process job queue", () => {
   it("runs a job in the background, reports progress to subscribers, dedups identical work", async () => {
     const { run, requests, release } = gatedRun();
     const jobs = createInProcessJobQueue({ run, logger, defaultTargetLanguages: ["de"] });
-    const spec = { processingType: "translation" as const, organizationConfigId: "org", targetLanguages: ["fr", "de"] as ("fr" | "de")[] };
+    const spec = {
+      processingType: "translation" as const,
+      organizationConfigId: "org",
+      targetLanguages: ["fr", "de"] as ("fr" | "de")[],
+    };
     const { id } = await jobs.enqueue(spec);
     expect((await jobs.enqueue({ ...spec, targetLanguages: ["de", "fr"] })).id).toBe(id);
     const seen: JobState[] = [];
@@ -48,9 +68,18 @@ describe("in-process job queue", () => {
     expect(await jobs.get(id)).toMatchObject({ state: "running", total: 4, done: 1 });
     release();
     await waitFor(async () => (await jobs.get(id))?.state === "completed", 2_000, "completion");
-    expect(await jobs.get(id)).toMatchObject({ done: 4, succeeded: 4, llm_calls: 4, failed_chunks: [] });
+    expect(await jobs.get(id)).toMatchObject({
+      done: 4,
+      succeeded: 4,
+      llm_calls: 4,
+      failed_chunks: [],
+    });
     expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({ organizationConfigId: "org", targetLanguages: ["de", "fr"], runId: id });
+    expect(requests[0]).toMatchObject({
+      organizationConfigId: "org",
+      targetLanguages: ["de", "fr"],
+      runId: id,
+    });
     expect(seen.map((s) => s.state)).toEqual(expect.arrayContaining(["running", "completed"]));
     expect((await jobs.list()).map((j) => j.id)).toEqual([id]);
     await jobs.close();

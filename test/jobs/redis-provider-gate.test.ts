@@ -21,7 +21,9 @@ describe.skipIf(!TEST_REDIS_URL)("redis provider gate", () => {
   it("lets at most R attempts per second through across all gates together", async () => {
     const rps = 40;
     const keyPrefix = `${prefix}:rate`;
-    const gates = [0, 1, 2].map(() => createRedisProviderGate({ redis: connect(), keyPrefix, requestsPerSecond: rps }));
+    const gates = [0, 1, 2].map(() =>
+      createRedisProviderGate({ redis: connect(), keyPrefix, requestsPerSecond: rps }),
+    );
     const passed: number[] = [];
     const started = Date.now();
     // Each gate has many callers waiting at once, as a worker's call window would.
@@ -45,7 +47,11 @@ describe.skipIf(!TEST_REDIS_URL)("redis provider gate", () => {
   it("a 429 seen by one gate pauses every gate for Retry-After", async () => {
     const keyPrefix = `${prefix}:pause`;
     const pauses: number[] = [];
-    const a = createRedisProviderGate({ redis: connect(), keyPrefix, onPause: (ms) => pauses.push(ms) });
+    const a = createRedisProviderGate({
+      redis: connect(),
+      keyPrefix,
+      onPause: (ms) => pauses.push(ms),
+    });
     const b = createRedisProviderGate({ redis: connect(), keyPrefix });
     const t0 = Date.now();
     await b.beforeAttempt();

@@ -1,7 +1,11 @@
 // Inserts one organization with `count` animals; returns their ids in order.
 import type { Queryable } from "../../../src/db/database.js";
 
-export async function seedAnimals(db: Queryable, configId: string, count: number): Promise<number[]> {
+export async function seedAnimals(
+  db: Queryable,
+  configId: string,
+  count: number,
+): Promise<number[]> {
   const [org] = await db.query<{ id: number }>(
     "INSERT INTO organizations (name, config_id) VALUES ($1, $1) RETURNING id",
     [configId],

@@ -1,0 +1,231 @@
+// enrich-descriptions / generate-profiles / translate through the CLI: in-process on both
+// databases, plus real subprocesses for the smoke test and the kill -9 recovery.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Env } from "../../src/config.js";
+import {
+  startFakeOpenRouter,
+  type FakeOpenRouter,
+} from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
+import { sharedListings, waitFor } from "../support/pipeline-fixture.js";
+import {
+  createTestDatabase,
+  DATABASE_KINDS,
+  type TestDatabase,
+} from "../support/test-databases.js";
+import { runCliCaptured } from "./run-cli-captured.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const LISTINGS = sharedListings(15, (l) => {
+  const d = String(l.description);
+  return l.organization === "petfinder-my" && d.length > 200 && d.length < 500;
+});
+
+let dir: string;
+let listingsFile: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "rescue-llm-processing-cli-"));
+  listingsFile = join(dir, "listings.jsonl");
+  writeFileSync(listingsFile, LISTINGS.map((l) => JSON.stringify(l)).join("\n") + "\n");
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.each(DATABASE_KINDS)("processing commands on %s", (kind) => {
+  let t: TestDatabase | undefined;
+  let fake: FakeOpenRouter;
+  let env: Env;
+  beforeAll(async () => {
+    fake = await startFakeOpenRouter({ apiKey: "sk-or-cli-test" });
+    if (kind === "postgres") t = await createTestDatabase("postgres", { migrated: false });
+    env = {
+      ENVIRONMENT: "test",
+      LOG_LEVEL: "silent",
+      LLM_BASE_URL: fake.baseUrl,
+      OPENROUTER_API_KEY: "sk-or-cli-test",
+      LLM_RETRY_BASE_DELAY: "0.01",
+      LLM_RETRY_MAX_DELAY: "0.05",
+      ...(t?.url !== undefined
+        ? { DATABASE_URL: t.url }
+        : { RESCUE_LLM_DATA_DIR: join(dir, `data-${kind}`) }),
+    };
+    const imported = await runCliCaptured(["import", listingsFile, "-o", "cli-rescue"], env);
+    expect(imported.code).toBe(0);
+  });
+  afterAll(async () => {
+    await fake.close();
+    await t?.dispose();
+  });
+
+  it("--dry-run makes no call and writes nothing", async () => {
+    const before = fake.stats.completions;
+    const result = await runCliCaptured(
+      ["generate-profiles", "--dry-run", "-o", "cli-rescue"],
+      env,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`would process:        ${LISTINGS.length} item(s)`);
+    expect(result.stdout).toMatch(/estimated cost: +\$\d/);
+    expect(fake.stats.completions).toBe(before);
+  });
+
+  it("runs and prints the SPEC --json summary; a rerun makes no call", async () => {
+    const result = await runCliCaptured(
+      ["enrich-descriptions", "-o", "cli-rescue", "-b", "4", "--json"],
+      env,
+    );
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as Record<string, number>;
+    expect(Object.keys(summary).sort()).toEqual(
+      [
+        "cache_hits",
+        "cost_usd",
+        "failed",
+        "llm_calls",
+        "processing_time",
+        "skipped",
+        "succeeded",
+        "success_rate",
+        "total_processed",
+      ].sort(),
+    );
+    expect(summary.succeeded).toBe(LISTINGS.length);
+    expect(summary.success_rate).toBe(100);
+    const before = fake.stats.completions;
+    const again = await runCliCaptured(["enrich-descriptions", "-o", "cli-rescue", "--json"], env);
+    expect(JSON.parse(again.stdout).total_processed).toBe(0);
+    expect(fake.stats.completions).toBe(before);
+  });
+
+  it("translate writes each target language", async () => {
+    const result = await runCliCaptured(["translate", "-t", "de,fr", "-l", "3", "--json"], env);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).succeeded).toBe(3);
+  });
+
+  it("exits 3 on a rejected API key, without printing the key", async () => {
+    const result = await runCliCaptured(["generate-profiles", "--json"], {
+      ...env,
+      OPENROUTER_API_KEY: "sk-or-wrong-key-123",
+    });
+    expect(result.code).toBe(3);
+    expect(result.stdout + result.stderr).not.toContain("sk-or-wrong-key-123");
+    expect(JSON.parse(result.stdout).failed).toBe(0);
+  });
+
+  it("exits 3 when the budget is reached", async () => {
+    const result = await runCliCaptured(["translate", "-t", "es", "--json"], {
+      ...env,
+      LLM_BUDGET_USD: "0.00000001",
+      LLM_BATCH_CONCURRENT: "1",
+    });
+    expect(result.code).toBe(3);
+  });
+
+  it.each([
+    [["enrich-descriptions", "-b", "26"], /batch size must be a whole number from 1 to 25/],
+    [["enrich-descriptions", "-l", "0"], /limit must be a positive whole number/],
+    [["translate", "-t", "xx"], /unknown: xx/],
+    [["enrich-descriptions", "-o", "no-such-org"], /Unknown organization "no-such-org"/],
+  ])("exits 2 on bad usage: %s", async (argv, message) => {
+    const result = await runCliCaptured(argv, env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it("refuses a disabled feature with exit 2", async () => {
+    const result = await runCliCaptured(["generate-profiles"], {
+      ...env,
+      LLM_FEATURE_DOG_PROFILER: "false",
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("LLM_FEATURE_DOG_PROFILER");
+  });
+});
+
+describe("processing commands without a key", () => {
+  it("exits 2 naming OPENROUTER_API_KEY when calling the real OpenRouter", async () => {
+    const result = await runCliCaptured(["enrich-descriptions"], {
+      RESCUE_LLM_DATA_DIR: join(dir, "nokey"),
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("OPENROUTER_API_KEY");
+  });
+});
+
+function runSubprocess(
+  argv: string[],
+  env: Env,
+): { done: Promise<{ code: number | null; stdout: string }>; kill(): void } {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...argv], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+  child.stderr.resume();
+  return {
+    done: new Promise((resolve) => child.on("exit", (code) => resolve({ code, stdout }))),
+    kill: () => child.kill("SIGKILL"),
+  };
+}
+
+describe.runIf(DATABASE_KINDS.includes("postgres"))("processing commands as subprocesses", () => {
+  let t: TestDatabase;
+  let fake: FakeOpenRouter;
+  let env: Env;
+  beforeAll(async () => {
+    fake = await startFakeOpenRouter({ latency: 150 });
+    t = await createTestDatabase("postgres");
+    env = {
+      ENVIRONMENT: "test",
+      LOG_LEVEL: "silent",
+      DATABASE_URL: t.url,
+      LLM_BASE_URL: fake.baseUrl,
+      OPENROUTER_API_KEY: "sk-or-subprocess",
+      LLM_BATCH_CONCURRENT: "3",
+      LLM_CLAIM_LEASE_SECONDS: "2",
+      LLM_CACHE_ENABLED: "false",
+    };
+    const imported = await runSubprocess(["import", listingsFile, "-o", "sub-rescue"], env).done;
+    expect(imported.code).toBe(0);
+  });
+  afterAll(async () => {
+    await fake.close();
+    await t.dispose();
+  });
+
+  it("kill -9 mid-run, then a rerun finishes every item exactly once", async () => {
+    const run = runSubprocess(["enrich-descriptions", "-b", "1"], env);
+    const succeeded = async () =>
+      (
+        await t.db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM llm_enrichments WHERE status = 'succeeded'",
+        )
+      )[0]!.n;
+    await waitFor(async () => (await succeeded()) >= 4);
+    run.kill();
+    await run.done;
+    const afterKill = await succeeded();
+    expect(afterKill).toBeLessThan(LISTINGS.length);
+    // The dead run's claims expire after the lease; then the rerun takes them.
+    await waitFor(async () => {
+      const rows = await t.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM llm_enrichments WHERE claimed_by IS NOT NULL AND claim_expires_at > now()",
+      );
+      return rows[0]!.n === 0;
+    });
+    const rerun = await runSubprocess(["enrich-descriptions", "--json"], env).done;
+    expect(rerun.code).toBe(0);
+    expect(JSON.parse(rerun.stdout).succeeded).toBe(LISTINGS.length - afterKill);
+    const rows = await t.db.query<{ status: string; attempts: number }>(
+      "SELECT status, attempts FROM llm_enrichments WHERE processing_type = 'description_cleaning'",
+    );
+    expect(rows).toHaveLength(LISTINGS.length);
+    expect(rows.every((r) => r.status === "succeeded" && r.attempts === 1)).toBe(true);
+  }, 60_000);
+});

@@ -1,0 +1,66 @@
+// The real pieces wired for end-to-end processing tests: the fake OpenRouter server, the real
+// client, and the layered cache on a fresh migrated database.
+import { loadConfig, type Config } from "../../../src/config.js";
+import type { EnrichmentDeps } from "../../../src/enrichment/enrichment-deps.js";
+import { createLayeredResultCache, type LayeredResultCache } from "../../../src/llm/layered-result-cache.js";
+import { createOpenRouterClient } from "../../../src/llm/openrouter-client.js";
+import { createLogger } from "../../../src/logger.js";
+import {
+  startFakeOpenRouter,
+  type FakeOpenRouter,
+  type FakeOpenRouterOptions,
+} from "../../../src/testing/fake-openrouter/fake-openrouter-server.js";
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from "../../support/test-databases.js";
+
+export const TEST_API_KEY = "sk-or-v1-enrichment-test-key";
+
+export interface EnrichmentHarness {
+  readonly fake: FakeOpenRouter;
+  readonly config: Config;
+  readonly cache: LayeredResultCache;
+  readonly deps: EnrichmentDeps;
+  readonly database: TestDatabase;
+  dispose(): Promise<void>;
+}
+
+export async function createEnrichmentHarness(
+  kind: DatabaseKind,
+  options: { fake?: FakeOpenRouterOptions; env?: Record<string, string> } = {},
+): Promise<EnrichmentHarness> {
+  const database = await createTestDatabase(kind);
+  const fake = await startFakeOpenRouter({ apiKey: TEST_API_KEY, ...options.fake });
+  const config = loadConfig({
+    ENVIRONMENT: "test",
+    LLM_BASE_URL: fake.baseUrl,
+    OPENROUTER_API_KEY: TEST_API_KEY,
+    LLM_RETRY_MAX_ATTEMPTS: "2",
+    LLM_RETRY_BASE_DELAY: "0",
+    LLM_RETRY_MAX_DELAY: "0",
+    LLM_TIMEOUT_SECONDS: "5",
+    ...options.env,
+  });
+  const logger = createLogger("silent");
+  const llm = createOpenRouterClient({
+    baseUrl: config.llm.baseUrl,
+    apiKey: config.llm.apiKey,
+    defaultModel: config.llm.defaultModel,
+    fallbackModels: config.llm.fallbackModels,
+    timeoutMs: config.llm.timeoutMs,
+    retry: config.retry,
+  });
+  const cache = createLayeredResultCache(
+    { db: database.db, logger },
+    { enabled: config.cache.enabled, maxSize: config.cache.maxSize, ttlMs: config.cache.ttlMs },
+  );
+  return {
+    fake,
+    config,
+    cache,
+    database,
+    deps: { llm, cache, config, logger },
+    async dispose() {
+      await fake.close();
+      await database.dispose();
+    },
+  };
+}
