@@ -8,6 +8,8 @@ import { createProviderGate, type ProviderGate } from "./enrichment/pipeline/pro
 import type { PipelineDeps } from "./enrichment/pipeline/run-enrichment.js";
 import { createLayeredResultCache, type LayeredResultCache } from "./llm/layered-result-cache.js";
 import { createOpenRouterClient, type OpenRouterClientHooks } from "./llm/openrouter-client.js";
+import { createJobQueue } from "./jobs/create-job-queue.js";
+import type { JobQueue } from "./jobs/job-queue.js";
 import { createLogger, type Logger } from "./logger.js";
 import {
   createMetrics,
@@ -25,6 +27,8 @@ export interface Services {
   readonly gate: ProviderGate;
   readonly metrics: Metrics;
   readonly pipeline: PipelineDeps;
+  /** In-process, or BullMQ when REDIS_URL is set. */
+  readonly jobs: JobQueue;
   close(): Promise<void>;
 }
 
@@ -79,6 +83,7 @@ export async function openServices(config: Config, options: ServiceOptions = {})
     logger,
     claimLeaseMs: options.claimLeaseMs ?? config.claimLeaseMs,
   };
+  const jobs = createJobQueue({ config, db, logger, pipeline });
   return {
     config,
     db,
@@ -88,7 +93,9 @@ export async function openServices(config: Config, options: ServiceOptions = {})
     gate,
     metrics,
     pipeline,
+    jobs,
     async close() {
+      await jobs.close();
       if (options.db === undefined) await db.close();
     },
   };

@@ -139,6 +139,7 @@ const envSchema = z.object({
   LLM_PROFILER_MIN_SOURCE_CHARS: int(0, 100_000).default(150),
   LLM_BUDGET_USD: num(0, 1_000_000).optional(),
   LLM_CLAIM_LEASE_SECONDS: num(1, 86_400).default(60),
+  LLM_PROVIDER_RATE_LIMIT_RPS: num(0.01, 100_000).optional(),
   DATABASE_URL: z
     .string()
     .trim()
@@ -172,6 +173,8 @@ export interface Config {
     readonly fallbackModels: readonly string[];
     readonly timeoutMs: number;
     readonly temperatures: Readonly<Record<ProcessingType, number>>;
+    /** Requests per second for all workers together (distributed mode); undefined = no cap. */
+    readonly providerRateLimitRps: number | undefined;
   };
   readonly cache: { readonly enabled: boolean; readonly maxSize: number; readonly ttlMs: number };
   readonly retry: {
@@ -244,6 +247,7 @@ export function loadConfig(env: Env = process.env): Config {
         dog_profiler: e.LLM_TEMPERATURE_DOG_PROFILER,
         translation: e.LLM_TEMPERATURE_TRANSLATION,
       },
+      providerRateLimitRps: e.LLM_PROVIDER_RATE_LIMIT_RPS,
     },
     cache: {
       enabled: e.LLM_CACHE_ENABLED,

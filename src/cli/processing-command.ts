@@ -13,7 +13,6 @@ import {
 import type { DryRunSummary, RunRequest, RunSummary } from "../enrichment/pipeline/run-types.js";
 import { NotFoundError, QueueUnavailableError, ValidationError } from "../errors.js";
 import { createLogger } from "../logger.js";
-import { createJobQueue } from "../jobs/create-job-queue.js";
 import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { EXIT } from "./exit-codes.js";
@@ -136,14 +135,9 @@ async function runProcessingCommand(
     }
 
     if (options.queue) {
-      const jobs = await createJobQueue({ config, pipeline: services.pipeline, db: services.db, logger });
-      try {
-        const { id } = await jobs.enqueue(request);
-        if (options.json) writeLine(io.stdout, JSON.stringify({ job_id: id }));
-        else writeLine(io.stdout, `Queued job ${id}; follow it with: rescue-llm jobs ${id}`);
-      } finally {
-        await jobs.close();
-      }
+      const { id } = await services.jobs.enqueue(request);
+      if (options.json) writeLine(io.stdout, JSON.stringify({ job_id: id }));
+      else writeLine(io.stdout, `Queued job ${id}; follow it with: rescue-llm jobs ${id}`);
       return EXIT.ok;
     }
 

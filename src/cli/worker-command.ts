@@ -35,7 +35,7 @@ export function registerWorker(
     .option("--concurrency <n>", "chunks processed at once by this worker", "2")
     .option(
       "--provider-rps <n>",
-      "provider requests per second, shared by all workers (default: no limit)",
+      "provider requests per second, shared by all workers (default: LLM_PROVIDER_RATE_LIMIT_RPS, else no limit)",
     )
     // Test and benchmark knobs: an isolated queue and short lock times.
     .addOption(new Option("--queue-prefix <prefix>").hideHelp())
@@ -66,7 +66,9 @@ export function registerWorker(
         redis,
         keyPrefix: `${settings.prefix}:${settings.queueName}`,
         requestsPerSecond:
-          options.providerRps !== undefined ? Number(options.providerRps) : undefined,
+          options.providerRps !== undefined
+            ? Number(options.providerRps)
+            : config.llm.providerRateLimitRps,
         onPause: (pauseMs) => worker?.pauseIntake(pauseMs),
       });
       const services = await openServices(config, {

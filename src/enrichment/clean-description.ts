@@ -6,7 +6,10 @@ import { cleaningGuards } from "./guards/cleaning-guards.js";
 import { prepareListing } from "./input/prepare-listing.js";
 import { plainTextAnswer } from "./plain-text-answer.js";
 import type { ProcessingOutcome } from "./processing-outcome.js";
-import { descriptionCleaningMessages, PROMPT_VERSION } from "./prompts/description-cleaning-prompt.js";
+import {
+  descriptionCleaningMessages,
+  PROMPT_VERSION,
+} from "./prompts/description-cleaning-prompt.js";
 import { completionTokenBudget } from "./estimate-tokens.js";
 
 export interface CleanDescriptionInput {
@@ -21,7 +24,12 @@ export async function cleanDescription(
 ): Promise<ProcessingOutcome<string>> {
   const listing = prepareListing(input.animal);
   if (listing.text === "") {
-    return { status: "skipped", reason: "the listing has no description", sourceLanguage: undefined, calls: [] };
+    return {
+      status: "skipped",
+      reason: "the listing has no description",
+      sourceLanguage: undefined,
+      calls: [],
+    };
   }
   const overrides = input.animal.organizationOverrides;
   return runGuardedCompletion(deps, {

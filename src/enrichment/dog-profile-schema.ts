@@ -6,11 +6,20 @@ import { z } from "zod";
 export const COMPATIBILITY_VALUES = ["yes", "no", "selective", "unknown"] as const;
 export type Compatibility = (typeof COMPATIBILITY_VALUES)[number];
 
-export const COMPATIBILITY_FIELDS = ["good_with_dogs", "good_with_cats", "good_with_children"] as const;
+export const COMPATIBILITY_FIELDS = [
+  "good_with_dogs",
+  "good_with_cats",
+  "good_with_children",
+] as const;
 export type CompatibilityField = (typeof COMPATIBILITY_FIELDS)[number];
 
 /** Which claims must carry a quote from the listing. */
-export const EVIDENCE_FIELDS = ["personality_traits", "interests", "fun_fact", ...COMPATIBILITY_FIELDS] as const;
+export const EVIDENCE_FIELDS = [
+  "personality_traits",
+  "interests",
+  "fun_fact",
+  ...COMPATIBILITY_FIELDS,
+] as const;
 export type EvidenceField = (typeof EVIDENCE_FIELDS)[number];
 
 export const TAGLINE_MAX_CHARS = 60;
@@ -43,9 +52,8 @@ export type DogProfile = z.infer<typeof dogProfileSchema>;
 
 /** JSON Schema for `response_format: json_schema` (every property required, no extras). */
 export const DOG_PROFILE_JSON_SCHEMA: Record<string, unknown> = (() => {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(dogProfileSchema, { io: "output" }) as Record<
-    string,
-    unknown
-  >;
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(dogProfileSchema, {
+    io: "output",
+  }) as Record<string, unknown>;
   return schema;
 })();

@@ -6,7 +6,8 @@ const CHARS_PER_TOKEN = 4;
 /** Instructions and delimiters each prompt adds around the listing (measured from the prompts). */
 const PROMPT_OVERHEAD_TOKENS: Readonly<Record<ProcessingType, number>> = {
   description_cleaning: 260,
-  dog_profiler: 480,
+  // The JSON schema sent as response_format counts as prompt tokens too.
+  dog_profiler: 720,
   translation: 200,
 };
 const PROFILE_COMPLETION_TOKENS = 450;
@@ -21,10 +22,15 @@ export interface TokenEstimate {
 }
 
 /** Estimated tokens of one call on `preparedInput` (e.g. the text sourceFor returns). */
-export function estimateTokens(processingType: ProcessingType, preparedInput: string): TokenEstimate {
+export function estimateTokens(
+  processingType: ProcessingType,
+  preparedInput: string,
+): TokenEstimate {
   const input = textTokens(preparedInput);
   const completionTokens =
-    processingType === "dog_profiler" ? PROFILE_COMPLETION_TOKENS : Math.ceil(input * (processingType === "translation" ? 1.3 : 1.05));
+    processingType === "dog_profiler"
+      ? PROFILE_COMPLETION_TOKENS
+      : Math.ceil(input * (processingType === "translation" ? 1.3 : 1.05));
   return { promptTokens: PROMPT_OVERHEAD_TOKENS[processingType] + input, completionTokens };
 }
 

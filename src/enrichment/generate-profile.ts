@@ -1,14 +1,22 @@
 // Dog profiler: a structured profile in which every claim quotes the listing. Thin listings
 // are skipped, never padded.
 import type { AnimalSource } from "./animal-source.js";
-import { DOG_PROFILE_JSON_SCHEMA, dogProfileSchema, type DogProfile } from "./dog-profile-schema.js";
+import {
+  DOG_PROFILE_JSON_SCHEMA,
+  dogProfileSchema,
+  type DogProfile,
+} from "./dog-profile-schema.js";
 import type { EnrichmentDeps } from "./enrichment-deps.js";
 import { runGuardedCompletion } from "./guarded-completion.js";
 import { enforceCompatibilityEvidence, profileGuards } from "./guards/profile-guards.js";
 import { factEntries, prepareListing } from "./input/prepare-listing.js";
 import { parseModelJson } from "./parse-model-json.js";
 import type { ProcessingOutcome } from "./processing-outcome.js";
-import { dogProfilerMessages, profileLanguage, PROMPT_VERSION } from "./prompts/dog-profiler-prompt.js";
+import {
+  dogProfilerMessages,
+  profileLanguage,
+  PROMPT_VERSION,
+} from "./prompts/dog-profiler-prompt.js";
 
 export interface GenerateProfileInput {
   readonly animal: AnimalSource;
@@ -34,7 +42,10 @@ export async function generateProfile(
   const overrides = input.animal.organizationOverrides;
   const language = profileLanguage(listing, overrides);
   // Quotes may come from the facts as well as from the narrative.
-  const evidenceSource = [...factEntries(listing.facts).map(([, value]) => value), listing.text].join("\n");
+  const evidenceSource = [
+    ...factEntries(listing.facts).map(([, value]) => value),
+    listing.text,
+  ].join("\n");
   return runGuardedCompletion(deps, {
     processingType: "dog_profiler",
     promptVersion: PROMPT_VERSION,

@@ -26,7 +26,12 @@ export interface GuardedTask<V> {
 }
 
 type CachedAnswer<V> =
-  | { readonly ok: true; readonly value: V; readonly model: string; readonly flags: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly value: V;
+      readonly model: string;
+      readonly flags: readonly string[];
+    }
   | { readonly ok: false; readonly reasons: readonly string[] };
 
 export async function runGuardedCompletion<V>(
@@ -83,7 +88,10 @@ export async function runGuardedCompletion<V>(
       const response = await ask(messages);
       if (response instanceof LlmError) {
         return {
-          value: { ok: false, reasons: [`LLM call failed (${response.category}): ${response.message}`] },
+          value: {
+            ok: false,
+            reasons: [`LLM call failed (${response.category}): ${response.message}`],
+          },
           cacheable: false,
         };
       }
@@ -104,10 +112,16 @@ export async function runGuardedCompletion<V>(
       });
       if (checked.ok) {
         const flags = round === 1 ? checked.flags : [...checked.flags, "reasked"];
-        return { value: { ok: true, value: checked.value, model: response.model, flags }, cacheable: true };
+        return {
+          value: { ok: true, value: checked.value, model: response.model, flags },
+          cacheable: true,
+        };
       }
       reasons = checked.reasons;
-      deps.logger?.debug({ processingType: task.processingType, round, reasons }, "LLM answer failed its checks");
+      deps.logger?.debug(
+        { processingType: task.processingType, round, reasons },
+        "LLM answer failed its checks",
+      );
       messages = [
         ...task.messages,
         { role: "assistant", content: response.content },
@@ -123,7 +137,10 @@ export async function runGuardedCompletion<V>(
   });
   const common = { promptVersion: task.promptVersion, sourceLanguage: task.sourceLanguage };
   if (!value.ok) {
-    deps.logger?.warn({ processingType: task.processingType, reasons: value.reasons }, "LLM processing failed");
+    deps.logger?.warn(
+      { processingType: task.processingType, reasons: value.reasons },
+      "LLM processing failed",
+    );
     return { status: "failed", reasons: value.reasons, calls, ...common };
   }
   const hitRecord: LlmCallRecord = {

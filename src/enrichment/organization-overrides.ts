@@ -31,7 +31,10 @@ export const NO_OVERRIDES: OrganizationOverrides = Object.freeze({});
  * Parses organizations.llm_config. NULL means no overrides; anything invalid throws a
  * ValidationError naming each bad field, so a broken config is fixed, not half-applied.
  */
-export function parseOrganizationOverrides(value: unknown, organization = "organization"): OrganizationOverrides {
+export function parseOrganizationOverrides(
+  value: unknown,
+  organization = "organization",
+): OrganizationOverrides {
   if (value === null || value === undefined) return NO_OVERRIDES;
   const parsed = organizationOverridesSchema.safeParse(value);
   if (parsed.success) return parsed.data;
@@ -51,7 +54,9 @@ export function overrideInstructions(overrides: OrganizationOverrides): string[]
   const lines: string[] = [];
   if (overrides.tone) lines.push(`Tone requested by the organization: ${overrides.tone}.`);
   if (overrides.banned_phrases && overrides.banned_phrases.length > 0) {
-    lines.push(`${BANNED_PHRASES_LINE_PREFIX}${overrides.banned_phrases.map((p) => JSON.stringify(p)).join("; ")}`);
+    lines.push(
+      `${BANNED_PHRASES_LINE_PREFIX}${overrides.banned_phrases.map((p) => JSON.stringify(p)).join("; ")}`,
+    );
   }
   if (overrides.extra_instructions) {
     lines.push(`Additional instructions from the organization: ${overrides.extra_instructions}`);

@@ -7,7 +7,10 @@ export type ParsedJson<T> = { ok: true; value: T } | { ok: false; reasons: strin
 
 const FENCED = /```[a-z]*\s*\n?([\s\S]*?)```/i;
 
-export function parseModelJson<S extends z.ZodType>(content: string, schema: S): ParsedJson<z.output<S>> {
+export function parseModelJson<S extends z.ZodType>(
+  content: string,
+  schema: S,
+): ParsedJson<z.output<S>> {
   const fenced = FENCED.exec(content);
   let body = (fenced?.[1] ?? content).trim();
   if (!fenced && content.includes("```")) {

@@ -10,7 +10,11 @@ export function translationSourceText(animal: AnimalSource): string {
   return enriched ? enriched : (animal.description ?? "");
 }
 
-export function sourceFor(processingType: ProcessingType, animal: AnimalSource, targetLanguage?: string): string {
+export function sourceFor(
+  processingType: ProcessingType,
+  animal: AnimalSource,
+  targetLanguage?: string,
+): string {
   const overrides = animal.organizationOverrides;
   if (processingType === "translation") {
     return JSON.stringify({

@@ -38,7 +38,13 @@ export async function translateText(
   const text = cleanSourceText(input.text);
   const sourceLanguage = input.sourceLanguage ?? detectLanguage(text);
   const targetLanguage = input.targetLanguage.trim().toLowerCase();
-  if (text === "") return { status: "skipped", reason: "there is no text to translate", sourceLanguage, calls: [] };
+  if (text === "")
+    return {
+      status: "skipped",
+      reason: "there is no text to translate",
+      sourceLanguage,
+      calls: [],
+    };
   if (sourceLanguage === targetLanguage) {
     // Nothing to translate: the text itself is the answer, at no cost.
     return {
@@ -51,7 +57,9 @@ export async function translateText(
       calls: [],
     };
   }
-  const preserve = (input.preserve ?? []).map((name) => cleanSourceText(name)).filter((name) => name !== "");
+  const preserve = (input.preserve ?? [])
+    .map((name) => cleanSourceText(name))
+    .filter((name) => name !== "");
   const overrides = input.overrides ?? {};
   return runGuardedCompletion(deps, {
     processingType: "translation",

@@ -46,6 +46,11 @@ export interface BuildAppOptions {
   readonly healthTimeoutMs?: number;
   /** Keep-alive comment interval on event streams; default 15000 ms. */
   readonly sseHeartbeatMs?: number;
+  /**
+   * How long identical GET /api/llm/stats requests share one answer (concurrent ones always
+   * share one query); default 1000 ms.
+   */
+  readonly statsCacheTtlMs?: number;
   /** Trust X-Forwarded-For (behind a reverse proxy) for the client address; default false. */
   readonly trustProxy?: boolean;
 }
@@ -97,9 +102,15 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
       "request done",
     );
   });
+  let closing = false;
   app.addHook("preClose", async () => {
+    closing = true;
     // Event streams would otherwise hold the server open until their jobs end.
     for (const end of [...openStreams]) end();
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    // A kept-alive connection would hold close() open after the last in-flight answer.
+    if (closing) reply.header("connection", "close");
   });
 
   await app.register(fastifyHelmet, {
@@ -156,6 +167,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
     fetch: options.fetch ?? globalThis.fetch,
     healthTimeoutMs: options.healthTimeoutMs ?? 3000,
     sseHeartbeatMs: options.sseHeartbeatMs ?? 15_000,
+    statsCacheTtlMs: options.statsCacheTtlMs ?? 1000,
     openStreams,
   };
   await app.register(enrichRoutes, deps);

@@ -12,6 +12,8 @@ export interface RouteDeps {
   readonly fetch: typeof fetch;
   readonly healthTimeoutMs: number;
   readonly sseHeartbeatMs: number;
+  /** How long a GET /api/llm/stats answer is reused for identical requests. */
+  readonly statsCacheTtlMs: number;
   /** Open server-sent event streams, ended when the server closes. */
   readonly openStreams: Set<() => void>;
 }

@@ -3,12 +3,24 @@
 // prompts define: the prompt id on the system prompt's first line, the <facts> and <listing>
 // blocks, and the "Output language" / "Target language code" / "Keep these names" lines.
 // Re-asks carry the same system prompt and first user message, so they get the same answer.
-import { FACTS_CLOSE, FACTS_OPEN, LISTING_CLOSE, LISTING_OPEN, extractBlock } from "../enrichment/input/listing-block.js";
+import {
+  FACTS_CLOSE,
+  FACTS_OPEN,
+  LISTING_CLOSE,
+  LISTING_OPEN,
+  extractBlock,
+} from "../enrichment/input/listing-block.js";
 import { BANNED_PHRASES_LINE_PREFIX } from "../enrichment/organization-overrides.js";
 import { OUTPUT_LANGUAGE_LINE_PREFIX } from "../enrichment/prompts/language-names.js";
 import { readPromptId } from "../enrichment/prompts/prompt-id.js";
-import { PRESERVE_LINE_PREFIX, TARGET_LANGUAGE_LINE_PREFIX } from "../enrichment/prompts/translation-prompt.js";
-import { bannedPhraseReasons, DEFAULT_BANNED_PHRASES } from "../enrichment/guards/banned-phrases.js";
+import {
+  PRESERVE_LINE_PREFIX,
+  TARGET_LANGUAGE_LINE_PREFIX,
+} from "../enrichment/prompts/translation-prompt.js";
+import {
+  bannedPhraseReasons,
+  DEFAULT_BANNED_PHRASES,
+} from "../enrichment/guards/banned-phrases.js";
 import { contactOrInstructionReasons } from "../enrichment/guards/injection-guard.js";
 
 export interface FakeCompletionRequest {
@@ -29,7 +41,13 @@ export function answerLikeAModel(request: FakeCompletionRequest): string {
     case "description_cleaning":
       return tidyListing(listing, displayName(facts.name), bannedPhrases(system));
     case "dog_profiler":
-      return JSON.stringify(profileOf(listing, facts, languageCode(lineValue(system, OUTPUT_LANGUAGE_LINE_PREFIX)) ?? "en"));
+      return JSON.stringify(
+        profileOf(
+          listing,
+          facts,
+          languageCode(lineValue(system, OUTPUT_LANGUAGE_LINE_PREFIX)) ?? "en",
+        ),
+      );
     case "translation":
       return translationOf(
         listing,
@@ -84,7 +102,9 @@ function displayName(name: string | undefined): string | undefined {
   if (!name) return undefined;
   const words = name.match(/[\p{L}'-]+/gu) ?? [];
   if (words.length === 0) return undefined;
-  return words.map((w) => (w === w.toUpperCase() ? w.charAt(0) + w.slice(1).toLowerCase() : w)).join(" ");
+  return words
+    .map((w) => (w === w.toUpperCase() ? w.charAt(0) + w.slice(1).toLowerCase() : w))
+    .join(" ");
 }
 
 // ---------------------------------------------------------------- description cleaning
@@ -98,7 +118,9 @@ function tidyListing(text: string, name: string | undefined, banned: readonly st
     .replace(/ +([,!?;])/g, "$1")
     .replace(/([!?])\1+/g, "$1");
   for (const phrase of banned) {
-    out = out.replace(new RegExp(phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), "").replace(/ {2,}/g, " ");
+    out = out
+      .replace(new RegExp(phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), "")
+      .replace(/ {2,}/g, " ");
   }
   return out.trim();
 }
@@ -110,7 +132,9 @@ function isShouting(line: string): boolean {
 }
 
 function sentenceCase(line: string, name: string | undefined): string {
-  let out = line.toLowerCase().replace(/(^|[.!?]\s+)(\p{L})/gu, (_m, lead: string, c: string) => lead + c.toUpperCase());
+  let out = line
+    .toLowerCase()
+    .replace(/(^|[.!?]\s+)(\p{L})/gu, (_m, lead: string, c: string) => lead + c.toUpperCase());
   out = out.replace(/\bi\b/g, "I");
   for (const word of name?.split(" ") ?? []) {
     if (word.length > 1) out = out.replace(new RegExp(`\\b${word.toLowerCase()}\\b`, "gu"), word);
@@ -132,54 +156,119 @@ const TRAIT_CUES: readonly Cue[] = [
   { pattern: /\bcalm\b|\bruhig\p{L}*/iu, en: "calm", de: "ruhig" },
   { pattern: /\bloyal\b|\btreu\p{L}*/iu, en: "loyal", de: "treu" },
   { pattern: /\bgentle\b|\bsanft\p{L}*/iu, en: "gentle", de: "sanft" },
-  { pattern: /\b(?:shy|timid)\b|\bschüchtern\p{L}*|\bunsicher\p{L}*/iu, en: "shy", de: "zurückhaltend" },
-  { pattern: /\b(?:affectionate|cuddly|loving)\b|\bverschmust\p{L}*|\banhänglich\p{L}*|\bmanja\b/iu, en: "affectionate", de: "verschmust" },
-  { pattern: /\b(?:energetic|active|hyper)\b|\benergy\b|\baufgeweckt\p{L}*|\baktiv\p{L}*/iu, en: "energetic", de: "lebhaft" },
+  {
+    pattern: /\b(?:shy|timid)\b|\bschüchtern\p{L}*|\bunsicher\p{L}*/iu,
+    en: "shy",
+    de: "zurückhaltend",
+  },
+  {
+    pattern: /\b(?:affectionate|cuddly|loving)\b|\bverschmust\p{L}*|\banhänglich\p{L}*|\bmanja\b/iu,
+    en: "affectionate",
+    de: "verschmust",
+  },
+  {
+    pattern: /\b(?:energetic|active|hyper)\b|\benergy\b|\baufgeweckt\p{L}*|\baktiv\p{L}*/iu,
+    en: "energetic",
+    de: "lebhaft",
+  },
   { pattern: /\b(?:smart|clever|intelligent)\b|\bklug\p{L}*/iu, en: "smart", de: "klug" },
   { pattern: /\bsweet\b|\blieb\b|\bliebe\b/iu, en: "sweet", de: "lieb" },
   { pattern: /\bcurious\b|\bneugierig\p{L}*/iu, en: "curious", de: "neugierig" },
   { pattern: /\bhappy\b|\bfröhlich\p{L}*/iu, en: "happy", de: "fröhlich" },
   { pattern: /\bsensitive\b|\bsensib\p{L}*/iu, en: "sensitive", de: "sensibel" },
-  { pattern: /\bmisstrauisch\p{L}*|\bwary\b/iu, en: "wary of strangers", de: "misstrauisch bei Fremden" },
-  { pattern: /\bmenschenbezogen\p{L}*|\bpersonenbezogen\p{L}*|\bloves? people\b/iu, en: "people-oriented", de: "menschenbezogen" },
-  { pattern: /\beigensinnig\p{L}*|\bstarken willen\b|\bstubborn\b/iu, en: "strong-willed", de: "eigensinnig" },
+  {
+    pattern: /\bmisstrauisch\p{L}*|\bwary\b/iu,
+    en: "wary of strangers",
+    de: "misstrauisch bei Fremden",
+  },
+  {
+    pattern: /\bmenschenbezogen\p{L}*|\bpersonenbezogen\p{L}*|\bloves? people\b/iu,
+    en: "people-oriented",
+    de: "menschenbezogen",
+  },
+  {
+    pattern: /\beigensinnig\p{L}*|\bstarken willen\b|\bstubborn\b/iu,
+    en: "strong-willed",
+    de: "eigensinnig",
+  },
   { pattern: /\bsportlich\p{L}*|\bathletic\b/iu, en: "sporty", de: "sportlich" },
   { pattern: /\bzutraulich\p{L}*|\btrusting\b/iu, en: "trusting", de: "zutraulich" },
 ];
 
 const INTEREST_CUES: readonly Cue[] = [
-  { pattern: /\bwalks?\b|\bwalking\b|\bgassi\p{L}*|\bspazier\p{L}*/iu, en: "walks", de: "Spaziergänge" },
+  {
+    pattern: /\bwalks?\b|\bwalking\b|\bgassi\p{L}*|\bspazier\p{L}*/iu,
+    en: "walks",
+    de: "Spaziergänge",
+  },
   { pattern: /\bplay(?:ing|s)?\b|\bspiel\p{L}*|\bbermain\b/iu, en: "playing", de: "Spielen" },
-  { pattern: /\b(?:cuddl\p{L}*|hugged|snuggl\p{L}*|petted)\b|\bkuschel\p{L}*/iu, en: "cuddles", de: "Kuscheln" },
-  { pattern: /\bsniff\p{L}*|\bschnüffel\p{L}*|\bnase\b/iu, en: "sniffing around", de: "Schnüffeln" },
+  {
+    pattern: /\b(?:cuddl\p{L}*|hugged|snuggl\p{L}*|petted)\b|\bkuschel\p{L}*/iu,
+    en: "cuddles",
+    de: "Kuscheln",
+  },
+  {
+    pattern: /\bsniff\p{L}*|\bschnüffel\p{L}*|\bnase\b/iu,
+    en: "sniffing around",
+    de: "Schnüffeln",
+  },
   { pattern: /\b(?:toys?|balls?)\b|\bspielzeug\p{L}*/iu, en: "toys", de: "Spielzeug" },
   { pattern: /\b(?:run|running)\b|\brennen\b|\blaufen\b/iu, en: "running", de: "Laufen" },
   { pattern: /\bswim\p{L}*|\bschwimm\p{L}*/iu, en: "swimming", de: "Schwimmen" },
   { pattern: /\b(?:garden|yard)\b|\bgarten\b/iu, en: "time in the garden", de: "Zeit im Garten" },
-  { pattern: /\b(?:people|humans)\b|\bmenschen\b/iu, en: "being with people", de: "Gesellschaft von Menschen" },
+  {
+    pattern: /\b(?:people|humans)\b|\bmenschen\b/iu,
+    en: "being with people",
+    de: "Gesellschaft von Menschen",
+  },
   { pattern: /\b(?:treats|food)\b|\bleckerli\p{L}*/iu, en: "treats", de: "Leckerlis" },
 ];
 
 /** Negative and selective cues come first: "not good with cats" must not read as "good with cats". */
-const COMPATIBILITY_CUES: Readonly<Record<string, readonly { pattern: RegExp; value: string }[]>> = {
-  good_with_dogs: [
-    { pattern: /\b(?:not good with|no) other dogs\b|\bonly dog\b|\bnicht mit artgenossen\b/i, value: "no" },
-    { pattern: /\bmit rüden leider nicht\b|\bselective with (?:other )?dogs\b|\bsome (?:other )?dogs\b/i, value: "selective" },
-    {
-      pattern: /\b(?:good|great|fine) with (?:other )?dogs\b|\bgets along with (?:other )?dogs\b|\bmit artgenossen versteht sie sich sehr gut\b|\bmit rüden verträglich\b/i,
-      value: "yes",
-    },
-  ],
-  good_with_cats: [
-    { pattern: /\b(?:no|not good with|not with) cats\b|\bchases cats\b|\bkatzen sollten deshalb nicht\b|\bkeine katzen\b/i, value: "no" },
-    { pattern: /\b(?:good|great|fine) with cats\b|\blives with cats\b|\bcat[- ]friendly\b|\bkatzenverträglich\b/i, value: "yes" },
-  ],
-  good_with_children: [
-    { pattern: /\bno (?:small )?(?:children|kids)\b|\bnot good with (?:children|kids)\b|\bohne kinder\b|\bkeine kinder\b|\bkinderlos\w*/i, value: "no" },
-    { pattern: /\bolder (?:children|kids)\b/i, value: "selective" },
-    { pattern: /\b(?:good|great) with (?:children|kids)\b|\bloves (?:children|kids)\b|\bkinderlieb\b|\bkinder aller altersklassen\b/i, value: "yes" },
-  ],
-};
+const COMPATIBILITY_CUES: Readonly<Record<string, readonly { pattern: RegExp; value: string }[]>> =
+  {
+    good_with_dogs: [
+      {
+        pattern: /\b(?:not good with|no) other dogs\b|\bonly dog\b|\bnicht mit artgenossen\b/i,
+        value: "no",
+      },
+      {
+        pattern:
+          /\bmit rüden leider nicht\b|\bselective with (?:other )?dogs\b|\bsome (?:other )?dogs\b/i,
+        value: "selective",
+      },
+      {
+        pattern:
+          /\b(?:good|great|fine) with (?:other )?dogs\b|\bgets along with (?:other )?dogs\b|\bmit artgenossen versteht sie sich sehr gut\b|\bmit rüden verträglich\b/i,
+        value: "yes",
+      },
+    ],
+    good_with_cats: [
+      {
+        pattern:
+          /\b(?:no|not good with|not with) cats\b|\bchases cats\b|\bkatzen sollten deshalb nicht\b|\bkeine katzen\b/i,
+        value: "no",
+      },
+      {
+        pattern:
+          /\b(?:good|great|fine) with cats\b|\blives with cats\b|\bcat[- ]friendly\b|\bkatzenverträglich\b/i,
+        value: "yes",
+      },
+    ],
+    good_with_children: [
+      {
+        pattern:
+          /\bno (?:small )?(?:children|kids)\b|\bnot good with (?:children|kids)\b|\bohne kinder\b|\bkeine kinder\b|\bkinderlos\w*/i,
+        value: "no",
+      },
+      { pattern: /\bolder (?:children|kids)\b/i, value: "selective" },
+      {
+        pattern:
+          /\b(?:good|great) with (?:children|kids)\b|\bloves (?:children|kids)\b|\bkinderlieb\b|\bkinder aller altersklassen\b/i,
+        value: "yes",
+      },
+    ],
+  };
 
 const GERMANIC = new Set(["de"]);
 
@@ -189,14 +278,24 @@ interface FakeEvidence {
   quote: string;
 }
 
-function profileOf(listing: string, facts: Record<string, string>, language: string): Record<string, unknown> {
+function profileOf(
+  listing: string,
+  facts: Record<string, string>,
+  language: string,
+): Record<string, unknown> {
   const lang = GERMANIC.has(language) ? "de" : "en";
   const name = displayName(facts.name) ?? (lang === "de" ? "Dieser Hund" : "This dog");
   const source = listing;
   const evidence: FakeEvidence[] = [];
   const sentences = sentencesOf(source);
 
-  const pick = (cues: readonly Cue[], field: string, min: number, max: number, fallback: readonly Cue[]): string[] => {
+  const pick = (
+    cues: readonly Cue[],
+    field: string,
+    min: number,
+    max: number,
+    fallback: readonly Cue[],
+  ): string[] => {
     const chosen: string[] = [];
     for (const cue of cues) {
       const match = cue.pattern.exec(source);
@@ -209,7 +308,11 @@ function profileOf(listing: string, facts: Record<string, string>, language: str
       const label = fallback[i]![lang];
       if (chosen.includes(label)) continue;
       chosen.push(label);
-      evidence.push({ field, claim: label, quote: quoteFrom(sentences[i % Math.max(1, sentences.length)] ?? source) });
+      evidence.push({
+        field,
+        claim: label,
+        quote: quoteFrom(sentences[i % Math.max(1, sentences.length)] ?? source),
+      });
     }
     return chosen;
   };
@@ -276,7 +379,9 @@ function profileOf(listing: string, facts: Record<string, string>, language: str
 
 function sentencesOf(text: string): string[] {
   const segmenter = new Intl.Segmenter("en", { granularity: "sentence" });
-  return [...segmenter.segment(text)].map((s) => s.segment.trim()).filter((s) => /\p{L}{3}/u.test(s));
+  return [...segmenter.segment(text)]
+    .map((s) => s.segment.trim())
+    .filter((s) => /\p{L}{3}/u.test(s));
 }
 
 /** The first words of a sentence, verbatim: a quote that is certainly in the listing. */
@@ -379,7 +484,8 @@ const GENERIC_NAME: Readonly<Record<string, string>> = {
 function translationOf(text: string, target: string, names: readonly string[]): string {
   const template = TEMPLATES[target] ?? TEMPLATES.en!;
   const numbers = [...new Set(text.match(/\d+(?:[.,:/-]\d+)*/g) ?? [])];
-  const namesText = names.length > 0 ? names.join(", ") : (GENERIC_NAME[target] ?? GENERIC_NAME.en!);
+  const namesText =
+    names.length > 0 ? names.join(", ") : (GENERIC_NAME[target] ?? GENERIC_NAME.en!);
   const sentences = [template.intro(namesText)];
   if (numbers.length > 0) sentences.push(template.numbers(numbers.join(", ")));
   // Roughly as long as the source, as a real translation would be.

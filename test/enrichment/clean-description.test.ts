@@ -32,13 +32,23 @@ describe.each(DATABASE_KINDS)("cleanDescription against the fake OpenRouter (%s)
     expect(outcome.model).toBe("openai/gpt-4o-mini");
     expect(outcome.sourceLanguage).toBe("en");
     expect(outcome.calls).toEqual([
-      expect.objectContaining({ cacheHit: false, status: "accepted", model: "openai/gpt-4o-mini", attempts: 1 }),
+      expect.objectContaining({
+        cacheHit: false,
+        status: "accepted",
+        model: "openai/gpt-4o-mini",
+        attempts: 1,
+      }),
     ]);
     expect(outcome.calls[0]!.promptTokens).toBeGreaterThan(0);
 
-    const body = h.fake.requests[0]!.body as { temperature: number; messages: { content: string }[] };
+    const body = h.fake.requests[0]!.body as {
+      temperature: number;
+      messages: { content: string }[];
+    };
     expect(body.temperature).toBe(0.3);
-    expect(body.messages[0]!.content.split("\n")[0]).toBe("rescue-llm prompt: description_cleaning@1");
+    expect(body.messages[0]!.content.split("\n")[0]).toBe(
+      "rescue-llm prompt: description_cleaning@1",
+    );
 
     const again = await cleanDescription(h.deps, { animal: lucille });
     expect(again).toMatchObject({ status: "succeeded", calls: [{ cacheHit: true, costUsd: 0 }] });
@@ -52,18 +62,26 @@ describe.each(DATABASE_KINDS)("cleanDescription against the fake OpenRouter (%s)
     expect(outcome).toMatchObject({ status: "succeeded", flags: ["reasked"] });
     expect(outcome.calls.map((c) => c.status)).toEqual(["rejected", "accepted"]);
     expect(h.fake.stats.completions).toBe(2);
-    const reask = (h.fake.requests[1]!.body as { messages: { role: string; content: string }[] }).messages;
+    const reask = (h.fake.requests[1]!.body as { messages: { role: string; content: string }[] })
+      .messages;
     expect(reask.map((m) => m.role)).toEqual(["system", "user", "assistant", "user"]);
-    expect(reask[3]!.content).toMatch(/failed these checks:\n- drops number\(s\) from the listing: 919, 560, 640/);
+    expect(reask[3]!.content).toMatch(
+      /failed these checks:\n- drops number\(s\) from the listing: 919, 560, 640/,
+    );
   });
 
   it("fails with the reasons after one re-ask, and caches nothing", async () => {
-    h.fake.script(fakeStep.content("<p>Lucille is great!</p>"), fakeStep.content("Lucille. Visit www.cheap-dogs.example"));
+    h.fake.script(
+      fakeStep.content("<p>Lucille is great!</p>"),
+      fakeStep.content("Lucille. Visit www.cheap-dogs.example"),
+    );
     const outcome = await cleanDescription(h.deps, { animal: lucille });
     expect(outcome.status).toBe("failed");
     if (outcome.status !== "failed") return;
     expect(outcome.calls).toHaveLength(2);
-    expect(outcome.reasons.join("\n")).toMatch(/adds a link that is not in the listing: cheap-dogs\.example/);
+    expect(outcome.reasons.join("\n")).toMatch(
+      /adds a link that is not in the listing: cheap-dogs\.example/,
+    );
     expect(outcome.reasons.join("\n")).toMatch(/too short/);
     // Nothing was cached: the next attempt asks the provider again (and now gets a good answer).
     const retry = await cleanDescription(h.deps, { animal: lucille });
@@ -89,7 +107,9 @@ describe.each(DATABASE_KINDS)("cleanDescription against the fake OpenRouter (%s)
   });
 
   it("skips a listing without a description, without a call", async () => {
-    const outcome = await cleanDescription(h.deps, { animal: { ...lucille, description: "  <br> " } });
+    const outcome = await cleanDescription(h.deps, {
+      animal: { ...lucille, description: "  <br> " },
+    });
     expect(outcome).toEqual({
       status: "skipped",
       reason: "the listing has no description",

@@ -3,21 +3,30 @@
 import { describe, expect, it } from "vitest";
 import { dogProfileSchema } from "../../src/enrichment/dog-profile-schema.js";
 import { cleaningGuards } from "../../src/enrichment/guards/cleaning-guards.js";
-import { enforceCompatibilityEvidence, profileGuards } from "../../src/enrichment/guards/profile-guards.js";
+import {
+  enforceCompatibilityEvidence,
+  profileGuards,
+} from "../../src/enrichment/guards/profile-guards.js";
 import { translationGuards } from "../../src/enrichment/guards/translation-guards.js";
 import { factEntries, prepareListing } from "../../src/enrichment/input/prepare-listing.js";
 import { parseModelJson } from "../../src/enrichment/parse-model-json.js";
 import { descriptionCleaningMessages } from "../../src/enrichment/prompts/description-cleaning-prompt.js";
-import { dogProfilerMessages, profileLanguage } from "../../src/enrichment/prompts/dog-profiler-prompt.js";
+import {
+  dogProfilerMessages,
+  profileLanguage,
+} from "../../src/enrichment/prompts/dog-profiler-prompt.js";
 import { reaskMessage } from "../../src/enrichment/prompts/reask-message.js";
 import { translationMessages } from "../../src/enrichment/prompts/translation-prompt.js";
 import { answerLikeAModel } from "../../src/testing/fake-model-answers.js";
 import { realListings, toAnimal } from "./support/real-listings.js";
 
-const ask = (messages: { role: string; content: string }[]) => answerLikeAModel({ model: "openrouter/auto", messages });
+const ask = (messages: { role: string; content: string }[]) =>
+  answerLikeAModel({ model: "openrouter/auto", messages });
 
 // Every German listing plus a spread of the others keeps this fast and representative.
-const sample = realListings().filter((row, i) => row.organization.startsWith("tierheim") || i % 25 === 0);
+const sample = realListings().filter(
+  (row, i) => row.organization.startsWith("tierheim") || i % 25 === 0,
+);
 
 describe("answerLikeAModel on real listings", () => {
   it("cleans every sampled listing within the cleaning guards", () => {
@@ -25,7 +34,10 @@ describe("answerLikeAModel on real listings", () => {
       const listing = prepareListing(toAnimal(row));
       if (listing.text === "") continue;
       const output = ask(descriptionCleaningMessages(listing, {}));
-      expect(cleaningGuards({ source: listing.text, facts: listing.facts, output }), row.external_id).toEqual([]);
+      expect(
+        cleaningGuards({ source: listing.text, facts: listing.facts, output }),
+        row.external_id,
+      ).toEqual([]);
     }
   });
 
@@ -39,7 +51,10 @@ describe("answerLikeAModel on real listings", () => {
       if (!parsed.ok) continue;
       const { profile } = enforceCompatibilityEvidence(parsed.value);
       const source = [...factEntries(listing.facts).map(([, v]) => v), listing.text].join("\n");
-      expect(profileGuards({ profile, source, language: profileLanguage(listing, {}) }), row.external_id).toEqual([]);
+      expect(
+        profileGuards({ profile, source, language: profileLanguage(listing, {}) }),
+        row.external_id,
+      ).toEqual([]);
       profiled++;
     }
     expect(profiled).toBeGreaterThan(60);
@@ -69,7 +84,11 @@ describe("answerLikeAModel on real listings", () => {
     const listing = prepareListing(toAnimal(sample[0]!));
     const messages = descriptionCleaningMessages(listing, {});
     const first = ask(messages);
-    const again = ask([...messages, { role: "assistant", content: "bad" }, { role: "user", content: reaskMessage(["x"]) }]);
+    const again = ask([
+      ...messages,
+      { role: "assistant", content: "bad" },
+      { role: "user", content: reaskMessage(["x"]) },
+    ]);
     expect(again).toBe(first);
   });
 
@@ -77,6 +96,9 @@ describe("answerLikeAModel on real listings", () => {
     const row = realListings().find((r) => r.external_id === "thmuc-182523")!;
     const listing = prepareListing(toAnimal(row));
     const parsed = parseModelJson(ask(dogProfilerMessages(listing, {})), dogProfileSchema);
-    expect(parsed.ok && parsed.value).toMatchObject({ good_with_cats: "unknown", good_with_children: "no" });
+    expect(parsed.ok && parsed.value).toMatchObject({
+      good_with_cats: "unknown",
+      good_with_children: "no",
+    });
   });
 });

@@ -17,13 +17,21 @@ describe("parseOrganizationOverrides", () => {
         extra_instructions: "Mention the adoption fee.",
         banned_phrases: ["furever"],
       }),
-    ).toEqual({ tone: "warm", output_language: "en", extra_instructions: "Mention the adoption fee.", banned_phrases: ["furever"] });
+    ).toEqual({
+      tone: "warm",
+      output_language: "en",
+      extra_instructions: "Mention the adoption fee.",
+      banned_phrases: ["furever"],
+    });
   });
 
   it("fails with every problem, naming the field", () => {
     let error: unknown;
     try {
-      parseOrganizationOverrides({ output_language: "klingon", banned_phrases: "x", colour: "red" }, "tierheim-muenchen");
+      parseOrganizationOverrides(
+        { output_language: "klingon", banned_phrases: "x", colour: "red" },
+        "tierheim-muenchen",
+      );
     } catch (e) {
       error = e;
     }

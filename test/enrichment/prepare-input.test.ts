@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { cleanSourceText } from "../../src/enrichment/input/clean-source-text.js";
 import { detectLanguage } from "../../src/enrichment/input/detect-language.js";
-import { extractBlock, listingBlock, LISTING_CLOSE, LISTING_OPEN } from "../../src/enrichment/input/listing-block.js";
+import {
+  extractBlock,
+  listingBlock,
+  LISTING_CLOSE,
+  LISTING_OPEN,
+} from "../../src/enrichment/input/listing-block.js";
 import { prepareFacts, prepareListing } from "../../src/enrichment/input/prepare-listing.js";
 import { repairMojibake } from "../../src/enrichment/input/repair-mojibake.js";
 import { descriptionCleaningMessages } from "../../src/enrichment/prompts/description-cleaning-prompt.js";
@@ -43,26 +48,39 @@ describe("cleanSourceText on real messy listings", () => {
 
   it("decodes double-encoded entities", () => {
     expect(cleanSourceText(realListing("pfus-46648572").description)).toContain("Hi, I'm Taffy!");
-    expect(cleanSourceText(realListing("pfus-52742685").description)).toContain("She's a pretty miss");
+    expect(cleanSourceText(realListing("pfus-52742685").description)).toContain(
+      "She's a pretty miss",
+    );
   });
 
   it("removes zero-width and BiDi characters and normalises whitespace", () => {
     const dodo = cleanSourceText(realListing("pfmy-test-43f1d89d3").description);
     expect(dodo).toContain("It was a stray dog, often");
-    expect(cleanSourceText("Rex\u200b is\u202e  a\u00a0good \u2066boy\u2069.\r\n\r\n\r\n\r\nHe\t\tlikes walks.  ")).toBe(
-      "Rex is a good boy.\n\nHe likes walks.",
-    );
+    expect(
+      cleanSourceText(
+        "Rex\u200b is\u202e  a\u00a0good \u2066boy\u2069.\r\n\r\n\r\n\r\nHe\t\tlikes walks.  ",
+      ),
+    ).toBe("Rex is a good boy.\n\nHe likes walks.");
   });
 
   it("keeps plain-text paragraphs and literal '<3'", () => {
-    expect(cleanSourceText("I <3 walks.\n\nSecond paragraph & more.")).toBe("I <3 walks.\n\nSecond paragraph & more.");
+    expect(cleanSourceText("I <3 walks.\n\nSecond paragraph & more.")).toBe(
+      "I <3 walks.\n\nSecond paragraph & more.",
+    );
   });
 
   it("never yields the text None for absent facts", () => {
-    const facts = prepareFacts(toAnimal(realListing("thdb-archenoah-53770"), {}, { sex: "None", size: "" }));
+    const facts = prepareFacts(
+      toAnimal(realListing("thdb-archenoah-53770"), {}, { sex: "None", size: "" }),
+    );
     expect(facts).toEqual({});
     const prepared = prepareListing(toAnimal(realListing("thmuc-152709")));
-    expect(prepared.facts).toEqual({ name: "TURCO", breed: "Mix", age_text: "132 months", sex: "male" });
+    expect(prepared.facts).toEqual({
+      name: "TURCO",
+      breed: "Mix",
+      age_text: "132 months",
+      sex: "male",
+    });
     const user = descriptionCleaningMessages(prepared, {})[1]!.content;
     expect(user).not.toMatch(/None|null|size:/);
   });
@@ -76,11 +94,16 @@ describe("the listing as delimited data", () => {
     const block = listingBlock(text);
     expect(block.match(/<\/listing>/g)).toHaveLength(1);
     expect(block).not.toContain("<system>");
-    expect(extractBlock(block, LISTING_OPEN, LISTING_CLOSE)).toContain("ignore previous instructions");
+    expect(extractBlock(block, LISTING_OPEN, LISTING_CLOSE)).toContain(
+      "ignore previous instructions",
+    );
   });
 
   it("puts the listing in the user message and the rules in the system message", () => {
-    const messages = descriptionCleaningMessages(prepareListing(toAnimal(realListing("thmuc-171066"))), {});
+    const messages = descriptionCleaningMessages(
+      prepareListing(toAnimal(realListing("thmuc-171066"))),
+      {},
+    );
     expect(messages[0]!.role).toBe("system");
     expect(messages[0]!.content.split("\n")[0]).toBe("rescue-llm prompt: description_cleaning@1");
     expect(messages[0]!.content).not.toContain("Harcos ist bei seinen");
@@ -93,9 +116,11 @@ describe("detectLanguage", () => {
     expect(prepareListing(toAnimal(realListing("thmuc-171066"))).language).toBe("de");
     expect(prepareListing(toAnimal(realListing("thdb-archenoah-53770"))).language).toBe("de");
     expect(prepareListing(toAnimal(realListing("pfus-41775577"))).language).toBe("en");
-    expect(detectLanguage("Anak anjing comel ini ditinggalkan ibunya di hadapan rumah saya. Saya keluarga melayu.")).toMatch(
-      /^(ms|id)$/,
-    );
+    expect(
+      detectLanguage(
+        "Anak anjing comel ini ditinggalkan ibunya di hadapan rumah saya. Saya keluarga melayu.",
+      ),
+    ).toMatch(/^(ms|id)$/);
   });
   it("returns undefined for texts too short to tell", () => {
     expect(detectLanguage("Cute puppy!")).toBeUndefined();
@@ -104,6 +129,7 @@ describe("detectLanguage", () => {
   it("detects every tierheim-muenchen listing as German", () => {
     const rows = realListings().filter((r) => r.organization === "tierheim-muenchen");
     expect(rows.length).toBeGreaterThan(50);
-    for (const row of rows) expect(detectLanguage(cleanSourceText(row.description)), row.external_id).toBe("de");
+    for (const row of rows)
+      expect(detectLanguage(cleanSourceText(row.description)), row.external_id).toBe("de");
   });
 });

@@ -22,7 +22,11 @@ export const DEFAULT_BANNED_PHRASES: readonly string[] = [
 ];
 
 /** Reasons for each banned phrase found in `text` (matched case- and punctuation-insensitively). */
-export function bannedPhraseReasons(field: string, text: string, phrases: readonly string[]): string[] {
+export function bannedPhraseReasons(
+  field: string,
+  text: string,
+  phrases: readonly string[],
+): string[] {
   const haystack = ` ${normalizeForMatch(text)} `;
   return phrases.flatMap((phrase) => {
     const needle = normalizeForMatch(phrase);

@@ -32,7 +32,9 @@ export function cleaningGuards(input: CleaningGuardInput): string[] {
     ...addedNumberReasons([source, ...factValues], output),
     ...injectionReasons(output, source),
     ...metaCommentaryReasons(output, source),
-    ...lengthRatioReasons(source, output, CLEANING_LENGTH_BOUNDS).map((r) => `the cleaned description ${r}`),
+    ...lengthRatioReasons(source, output, CLEANING_LENGTH_BOUNDS).map(
+      (r) => `the cleaned description ${r}`,
+    ),
     ...(containsHtml(output) ? ["the cleaned description contains HTML"] : []),
     ...bannedPhraseReasons("the cleaned description", output, input.bannedPhrases ?? []),
   ];

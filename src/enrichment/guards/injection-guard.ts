@@ -32,13 +32,17 @@ export function injectionReasons(output: string, source: string): string[] {
   }
   const sourceUrls = urlsIn(source);
   for (const url of new Set(urlsIn(output))) {
-    if (!sourceLower.includes(url) && !sourceUrls.some((s) => s.startsWith(url) || url.startsWith(s))) {
+    if (
+      !sourceLower.includes(url) &&
+      !sourceUrls.some((s) => s.startsWith(url) || url.startsWith(s))
+    ) {
       reasons.push(`adds a link that is not in the listing: ${url}`);
     }
   }
   const sourceEmails = new Set(emailsIn(source));
   for (const email of new Set(emailsIn(output))) {
-    if (!sourceEmails.has(email)) reasons.push(`adds an e-mail address that is not in the listing: ${email}`);
+    if (!sourceEmails.has(email))
+      reasons.push(`adds an e-mail address that is not in the listing: ${email}`);
   }
   const sourceDigits = source.replace(/\D/g, " ");
   const sourcePhones = new Set(phonesIn(source));
@@ -53,7 +57,8 @@ export function injectionReasons(output: string, source: string): string[] {
 /** Reasons why a text that should carry no contacts or instructions at all does. */
 export function contactOrInstructionReasons(field: string, text: string): string[] {
   const reasons: string[] = [];
-  for (const phrase of instructionPhrasesIn(text)) reasons.push(`${field} contains instructions: "${phrase}"`);
+  for (const phrase of instructionPhrasesIn(text))
+    reasons.push(`${field} contains instructions: "${phrase}"`);
   for (const url of urlsIn(text)) reasons.push(`${field} contains a link: ${url}`);
   for (const email of emailsIn(text)) reasons.push(`${field} contains an e-mail address: ${email}`);
   for (const phone of phonesIn(text)) reasons.push(`${field} contains a phone number: ${phone}`);

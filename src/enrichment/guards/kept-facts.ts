@@ -3,7 +3,11 @@ import { normalizeForMatch } from "./normalized-match.js";
 import { numbersIn } from "./text-features.js";
 
 /** Reasons for each word of `name` that the source mentions but the output dropped. */
-export function missingNameReasons(name: string | undefined, source: string, output: string): string[] {
+export function missingNameReasons(
+  name: string | undefined,
+  source: string,
+  output: string,
+): string[] {
   if (!name) return [];
   const sourceWords = new Set(normalizeForMatch(source).split(" "));
   const outputWords = new Set(normalizeForMatch(output).split(" "));
@@ -36,10 +40,14 @@ export function lengthRatioReasons(
 ): string[] {
   const ratio = source.length === 0 ? 0 : output.length / source.length;
   if (output.length < bounds.minRatio * source.length - bounds.slackChars) {
-    return [`is too short: ${output.length} characters for a source of ${source.length} (ratio ${ratio.toFixed(2)})`];
+    return [
+      `is too short: ${output.length} characters for a source of ${source.length} (ratio ${ratio.toFixed(2)})`,
+    ];
   }
   if (output.length > bounds.maxRatio * source.length + bounds.slackChars) {
-    return [`is too long: ${output.length} characters for a source of ${source.length} (ratio ${ratio.toFixed(2)})`];
+    return [
+      `is too long: ${output.length} characters for a source of ${source.length} (ratio ${ratio.toFixed(2)})`,
+    ];
   }
   return [];
 }

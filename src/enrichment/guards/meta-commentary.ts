@@ -8,6 +8,8 @@ const META_PATTERNS: readonly RegExp[] = [
 export function metaCommentaryReasons(output: string, source: string): string[] {
   return META_PATTERNS.flatMap((pattern) => {
     const match = pattern.exec(output);
-    return match && !pattern.test(source) ? [`contains commentary instead of only the result: "${match[0].trim()}"`] : [];
+    return match && !pattern.test(source)
+      ? [`contains commentary instead of only the result: "${match[0].trim()}"`]
+      : [];
   });
 }

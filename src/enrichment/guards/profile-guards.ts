@@ -25,7 +25,10 @@ export const BIO_SENTENCES = { min: 2, max: 3 } as const;
  * A compatibility value other than `unknown` with no evidence at all becomes `unknown`, with a
  * flag; evidence that is present but not in the listing is left for profileGuards to reject.
  */
-export function enforceCompatibilityEvidence(profile: DogProfile): { profile: DogProfile; flags: string[] } {
+export function enforceCompatibilityEvidence(profile: DogProfile): {
+  profile: DogProfile;
+  flags: string[];
+} {
   const flags: string[] = [];
   const next: DogProfile = { ...profile };
   for (const field of COMPATIBILITY_FIELDS) {
@@ -41,22 +44,29 @@ export function profileGuards(input: ProfileGuardInput): string[] {
   const { profile, source } = input;
   const parsed = dogProfileSchema.safeParse(profile);
   if (!parsed.success) {
-    return parsed.error.issues.map((issue) => `schema: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    return parsed.error.issues.map(
+      (issue) => `schema: ${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    );
   }
   const reasons: string[] = [];
 
   for (const evidence of profile.evidence) {
     if (!quoteFoundIn(evidence.quote, source)) {
-      reasons.push(`evidence for ${evidence.field} "${evidence.claim}" is not in the listing: "${evidence.quote}"`);
+      reasons.push(
+        `evidence for ${evidence.field} "${evidence.claim}" is not in the listing: "${evidence.quote}"`,
+      );
     }
   }
   const claims: Array<[EvidenceField, string]> = [
     ...profile.personality_traits.map((t): [EvidenceField, string] => ["personality_traits", t]),
     ...profile.interests.map((i): [EvidenceField, string] => ["interests", i]),
-    ...(profile.fun_fact === null ? [] : [["fun_fact", profile.fun_fact] as [EvidenceField, string]]),
+    ...(profile.fun_fact === null
+      ? []
+      : [["fun_fact", profile.fun_fact] as [EvidenceField, string]]),
   ];
   for (const [field, claim] of claims) {
-    if (!hasEvidence(profile, field, claim)) reasons.push(`${field} "${claim}" has no evidence quote`);
+    if (!hasEvidence(profile, field, claim))
+      reasons.push(`${field} "${claim}" has no evidence quote`);
   }
   for (const field of COMPATIBILITY_FIELDS) {
     if (profile[field] !== "unknown" && !profile.evidence.some((e) => e.field === field)) {
@@ -66,7 +76,9 @@ export function profileGuards(input: ProfileGuardInput): string[] {
 
   const sentences = countSentences(profile.bio, input.language ?? "en");
   if (sentences < BIO_SENTENCES.min || sentences > BIO_SENTENCES.max) {
-    reasons.push(`bio has ${sentences} sentence(s); it must have ${BIO_SENTENCES.min} to ${BIO_SENTENCES.max}`);
+    reasons.push(
+      `bio has ${sentences} sentence(s); it must have ${BIO_SENTENCES.min} to ${BIO_SENTENCES.max}`,
+    );
   }
 
   const phrases = [...DEFAULT_BANNED_PHRASES, ...(input.bannedPhrases ?? [])];

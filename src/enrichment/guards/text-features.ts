@@ -35,5 +35,8 @@ export function phonesIn(text: string): string[] {
 }
 
 export function containsHtml(text: string): boolean {
-  return /<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/i.test(text) || /&(?:#\d+|#x[\da-f]+|[a-z]{2,8});/i.test(text);
+  return (
+    /<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/i.test(text) ||
+    /&(?:#\d+|#x[\da-f]+|[a-z]{2,8});/i.test(text)
+  );
 }

@@ -2,7 +2,12 @@
 import { detectAll } from "tinyld";
 import { MIN_DETECTABLE_LETTERS } from "../input/detect-language.js";
 import { injectionReasons } from "./injection-guard.js";
-import { addedNumberReasons, lengthRatioReasons, missingNameReasons, missingNumberReasons } from "./kept-facts.js";
+import {
+  addedNumberReasons,
+  lengthRatioReasons,
+  missingNameReasons,
+  missingNumberReasons,
+} from "./kept-facts.js";
 import { metaCommentaryReasons } from "./meta-commentary.js";
 import { containsHtml } from "./text-features.js";
 
@@ -41,7 +46,9 @@ export function translationGuards(input: TranslationGuardInput): string[] {
     ...addedNumberReasons([given], output),
     ...injectionReasons(output, given),
     ...metaCommentaryReasons(output, source),
-    ...lengthRatioReasons(source, output, TRANSLATION_LENGTH_BOUNDS).map((r) => `the translation ${r}`),
+    ...lengthRatioReasons(source, output, TRANSLATION_LENGTH_BOUNDS).map(
+      (r) => `the translation ${r}`,
+    ),
     ...(containsHtml(output) && !containsHtml(source) ? ["the translation contains HTML"] : []),
   ];
 }

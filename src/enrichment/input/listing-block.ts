@@ -30,5 +30,8 @@ export function extractBlock(content: string, open: string, close: string): stri
   if (start < 0) return undefined;
   const end = content.indexOf(close, start + open.length);
   if (end < 0) return undefined;
-  return content.slice(start + open.length, end).replace(/^\n/, "").replace(/\n$/, "");
+  return content
+    .slice(start + open.length, end)
+    .replace(/^\n/, "")
+    .replace(/\n$/, "");
 }

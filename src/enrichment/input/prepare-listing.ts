@@ -47,7 +47,10 @@ export function factEntries(facts: ListingFacts): Array<readonly [string, string
   });
 }
 
-export function prepareListing(animal: AnimalSource, description = animal.description): PreparedListing {
+export function prepareListing(
+  animal: AnimalSource,
+  description = animal.description,
+): PreparedListing {
   const text = cleanSourceText(description);
   return { facts: prepareFacts(animal), text, language: detectLanguage(text) };
 }

@@ -80,7 +80,8 @@ async function translate(
 function toAnimalSource(item: WorkItem): AnimalSource {
   return {
     id: item.animalId,
-    name: item.name,
+    // The importer stores a missing name as '' (the column is NOT NULL): it means no name.
+    name: item.name.trim() === "" ? null : item.name,
     breed: item.breed,
     ageText: item.ageText,
     sex: item.sex,

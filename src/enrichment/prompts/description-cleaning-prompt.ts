@@ -25,7 +25,9 @@ export function descriptionCleaningMessages(
     ...overrideInstructions(overrides),
     "Reply with the cleaned listing only, as plain text: no HTML, no Markdown, no introduction or comment.",
   ].join("\n");
-  const user = [factsBlock(factEntries(listing.facts)), listingBlock(listing.text)].filter(Boolean).join("\n");
+  const user = [factsBlock(factEntries(listing.facts)), listingBlock(listing.text)]
+    .filter(Boolean)
+    .join("\n");
   return [
     { role: "system", content: system },
     { role: "user", content: user },

@@ -9,11 +9,17 @@ import { promptIdLine } from "./prompt-id.js";
 export const PROMPT_VERSION = "dog_profiler@1";
 
 /** The language a profile is written in: the organization's choice, else the listing's own. */
-export function profileLanguage(listing: PreparedListing, overrides: OrganizationOverrides): string {
+export function profileLanguage(
+  listing: PreparedListing,
+  overrides: OrganizationOverrides,
+): string {
   return overrides.output_language ?? listing.language ?? "en";
 }
 
-export function dogProfilerMessages(listing: PreparedListing, overrides: OrganizationOverrides): ChatMessage[] {
+export function dogProfilerMessages(
+  listing: PreparedListing,
+  overrides: OrganizationOverrides,
+): ChatMessage[] {
   const language = profileLanguage(listing, overrides);
   const system = [
     promptIdLine(PROMPT_VERSION),
@@ -34,7 +40,9 @@ export function dogProfilerMessages(listing: PreparedListing, overrides: Organiz
     ...overrideInstructions(overrides),
     "Reply with the JSON object only.",
   ].join("\n");
-  const user = [factsBlock(factEntries(listing.facts)), listingBlock(listing.text)].filter(Boolean).join("\n");
+  const user = [factsBlock(factEntries(listing.facts)), listingBlock(listing.text)]
+    .filter(Boolean)
+    .join("\n");
   return [
     { role: "system", content: system },
     { role: "user", content: user },

@@ -9,5 +9,7 @@ export function promptIdLine(promptVersion: string): string {
 /** The prompt version named on the first line of a system prompt, e.g. "dog_profiler@1". */
 export function readPromptId(systemPrompt: string): string | undefined {
   const first = systemPrompt.split("\n", 1)[0] ?? "";
-  return first.startsWith(PROMPT_ID_PREFIX) ? first.slice(PROMPT_ID_PREFIX.length).trim() : undefined;
+  return first.startsWith(PROMPT_ID_PREFIX)
+    ? first.slice(PROMPT_ID_PREFIX.length).trim()
+    : undefined;
 }

@@ -21,7 +21,9 @@ export function translationMessages(
   input: TranslationPromptInput,
   overrides: Pick<OrganizationOverrides, "tone" | "extra_instructions">,
 ): ChatMessage[] {
-  const from = input.sourceLanguage ? describeLanguage(input.sourceLanguage) : "its original language";
+  const from = input.sourceLanguage
+    ? describeLanguage(input.sourceLanguage)
+    : "its original language";
   const system = [
     promptIdLine(PROMPT_VERSION),
     "You translate adoption listings of rescue dogs.",

@@ -1,6 +1,7 @@
 // GET /api/llm/stats (enrichment coverage) and GET /api/llm/cache-stats.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { getEnrichmentStats, type StatsFilter } from "../../db/stats-store.js";
+import type { StatsFilter } from "../../db/stats-store.js";
+import { createCoalescedStatsReader } from "../coalesced-stats.js";
 import type { RouteDeps } from "../route-deps.js";
 import { commonErrorResponses, errorBodySchema } from "../schemas/error-schemas.js";
 import { cacheStatsResponseSchema, statsQuerySchema, statsResponseSchema } from "../schemas/stats-schemas.js";
@@ -17,6 +18,7 @@ export function statsFilterFor(organizationId: string | undefined): StatsFilter 
 
 export const statsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { services } = deps;
+  const readStats = createCoalescedStatsReader(services.db, deps.statsCacheTtlMs);
 
   app.get(
     "/api/llm/stats",
@@ -28,7 +30,7 @@ export const statsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
         response: { 200: statsResponseSchema, ...commonErrorResponses, 404: errorBodySchema, 503: errorBodySchema },
       },
     },
-    async (request) => getEnrichmentStats(services.db, statsFilterFor(request.query.organization_id)),
+    async (request) => readStats(statsFilterFor(request.query.organization_id)),
   );
 
   app.get(

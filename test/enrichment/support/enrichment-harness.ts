@@ -2,7 +2,10 @@
 // client, and the layered cache on a fresh migrated database.
 import { loadConfig, type Config } from "../../../src/config.js";
 import type { EnrichmentDeps } from "../../../src/enrichment/enrichment-deps.js";
-import { createLayeredResultCache, type LayeredResultCache } from "../../../src/llm/layered-result-cache.js";
+import {
+  createLayeredResultCache,
+  type LayeredResultCache,
+} from "../../../src/llm/layered-result-cache.js";
 import { createOpenRouterClient } from "../../../src/llm/openrouter-client.js";
 import { createLogger } from "../../../src/logger.js";
 import {
@@ -10,7 +13,11 @@ import {
   type FakeOpenRouter,
   type FakeOpenRouterOptions,
 } from "../../../src/testing/fake-openrouter/fake-openrouter-server.js";
-import { createTestDatabase, type DatabaseKind, type TestDatabase } from "../../support/test-databases.js";
+import {
+  createTestDatabase,
+  type DatabaseKind,
+  type TestDatabase,
+} from "../../support/test-databases.js";
 
 export const TEST_API_KEY = "sk-or-v1-enrichment-test-key";
 

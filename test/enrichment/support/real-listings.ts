@@ -35,7 +35,9 @@ export function realListings(which: keyof typeof FILES = "main"): RawListing[] {
 }
 
 export function realListing(externalId: string): RawListing {
-  const row = [...realListings("main"), ...realListings("eval")].find((r) => r.external_id === externalId);
+  const row = [...realListings("main"), ...realListings("eval")].find(
+    (r) => r.external_id === externalId,
+  );
   if (!row) throw new Error(`no listing ${externalId}`);
   return row;
 }

@@ -1,0 +1,113 @@
+// One benchmark strategy in its own process, so its peak RSS is its own.
+// Usage: tsx bench/strategy-runner.ts <sequential|fixed-batches|pipeline> <items>
+// Environment: DATABASE_URL (a database with the listings imported), LLM_BASE_URL, and the
+// usual configuration. Prints one JSON line with the measurements.
+import { openServices } from "../src/composition-root.js";
+import { loadConfig } from "../src/config.js";
+import { openPgDatabase } from "../src/db/pg-database.js";
+import { candidateFilter, runEnrichment } from "../src/enrichment/pipeline/run-enrichment.js";
+import { processWorkItem } from "../src/enrichment/pipeline/process-work-item.js";
+import type { WorkItem } from "../src/enrichment/pipeline/enrichment-store.js";
+import { createLogger } from "../src/logger.js";
+import { timeDatabase } from "./timed-database.js";
+
+export type Strategy = "sequential" | "fixed-batches" | "pipeline";
+
+export interface StrategyResult {
+  strategy: Strategy;
+  items: number;
+  succeeded: number;
+  failed: number;
+  wallMs: number;
+  dbBusyMs: number;
+  llmCalls: number;
+  cacheHits: number;
+  costUsd: number;
+  peakRssMb: number;
+  /** Mean latency of successful calls as the client saw them (llm_processing_logs). */
+  meanLatencyMs: number;
+  rerunCalls?: number;
+}
+
+const strategy = process.argv[2] as Strategy;
+const items = Number(process.argv[3]);
+const FIXED_BATCH = 5;
+
+const config = loadConfig(process.env);
+const db = timeDatabase(await openPgDatabase(config.databaseUrl!));
+const services = await openServices(config, { db, logger: createLogger("error") });
+const type = "description_cleaning" as const;
+const started = performance.now();
+let succeeded = 0;
+let failed = 0;
+let llmCalls = 0;
+let cacheHits = 0;
+let costUsd = 0;
+let rerunCalls: number | undefined;
+
+async function processOne(item: WorkItem) {
+  const outcome = await processWorkItem(services.pipeline, type, item, new AbortController().signal);
+  llmCalls += outcome.llmCalls;
+  cacheHits += outcome.cacheHits;
+  costUsd += outcome.costUsd;
+  if (outcome.write.status === "succeeded") succeeded += 1;
+  else failed += 1;
+  return outcome;
+}
+
+if (strategy === "pipeline") {
+  const summary = await runEnrichment(services.pipeline, { processingType: type, limit: items, batchSize: 10 });
+  succeeded = summary.succeeded;
+  failed = summary.failed;
+  llmCalls = summary.llm_calls;
+  cacheHits = summary.cache_hits;
+  costUsd = summary.cost_usd;
+} else {
+  // The old system's shapes, with our own processing and writes so only the scheduling differs.
+  const store = services.pipeline.store;
+  const filter = candidateFilter(config, { processingType: type });
+  const work = await store.claimCandidates(filter, undefined, items, "bench-baseline", 3_600_000);
+  if (strategy === "sequential") {
+    for (const item of work) {
+      const outcome = await processOne(item);
+      await store.writeResults(type, [[outcome.write]], outcome.logs.map((l) => ({ ...l, runId: null })));
+    }
+  } else {
+    for (let i = 0; i < work.length; i += FIXED_BATCH) {
+      const outcomes = await Promise.all(work.slice(i, i + FIXED_BATCH).map(processOne));
+      await store.writeResults(
+        type,
+        [outcomes.map((o) => o.write)],
+        outcomes.flatMap((o) => o.logs.map((l) => ({ ...l, runId: null }))),
+      );
+    }
+  }
+}
+const wallMs = performance.now() - started;
+const dbBusyMs = db.busyMs;
+
+if (strategy === "pipeline") {
+  const rerun = await runEnrichment(services.pipeline, { processingType: type, limit: items });
+  rerunCalls = rerun.llm_calls;
+}
+const latency = await db.query<{ mean: number }>(
+  "SELECT coalesce(avg(latency_ms), 0)::float8 AS mean FROM llm_processing_logs WHERE status = 'succeeded'",
+);
+await services.close();
+await db.close();
+
+const result: StrategyResult = {
+  strategy,
+  items,
+  succeeded,
+  failed,
+  wallMs,
+  dbBusyMs,
+  llmCalls,
+  cacheHits,
+  costUsd,
+  peakRssMb: process.resourceUsage().maxRSS / 1024,
+  meanLatencyMs: latency[0]?.mean ?? 0,
+  ...(rerunCalls !== undefined && { rerunCalls }),
+};
+process.stdout.write(`${JSON.stringify(result)}\n`);

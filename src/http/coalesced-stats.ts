@@ -1,0 +1,24 @@
+// GET /api/llm/stats counts every animal; under load, identical requests share one query
+// (lru-cache coalesces concurrent fetches of a key) and its answer for a short TTL, so a
+// burst of clients costs the database one scan instead of one each.
+import { LRUCache } from "lru-cache";
+import type { Queryable } from "../db/database.js";
+import { getEnrichmentStats, type EnrichmentStats, type StatsFilter } from "../db/stats-store.js";
+
+export type StatsReader = (filter: StatsFilter) => Promise<EnrichmentStats>;
+
+/** `ttlMs`: how long an answer is reused; answers are at most this much older than the data. */
+export function createCoalescedStatsReader(db: Queryable, ttlMs: number): StatsReader {
+  const cache = new LRUCache<string, EnrichmentStats, StatsFilter>({
+    max: 1000,
+    // lru-cache treats ttl 0 as "forever"; 1 ms still coalesces requests in flight together.
+    ttl: Math.max(1, ttlMs),
+    fetchMethod: (_key, _stale, { context }) => getEnrichmentStats(db, context),
+  });
+  return async (filter) => {
+    const key = JSON.stringify([filter.organizationId ?? null, filter.organizationConfigId ?? null]);
+    const stats = await cache.fetch(key, { context: filter });
+    // fetchMethod never resolves undefined; this keeps the types honest.
+    return stats ?? getEnrichmentStats(db, filter);
+  };
+}

@@ -1,0 +1,141 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { generateProfile } from "../../src/enrichment/generate-profile.js";
+import { quoteFoundIn } from "../../src/enrichment/guards/normalized-match.js";
+import { prepareListing } from "../../src/enrichment/input/prepare-listing.js";
+import { dogProfilerMessages } from "../../src/enrichment/prompts/dog-profiler-prompt.js";
+import { LlmError } from "../../src/errors.js";
+import { answerLikeAModel } from "../../src/testing/fake-model-answers.js";
+import { fakeStep } from "../../src/testing/fake-openrouter/fake-scenarios.js";
+import { DATABASE_KINDS } from "../support/test-databases.js";
+import { createEnrichmentHarness, type EnrichmentHarness } from "./support/enrichment-harness.js";
+import { realListing, toAnimal } from "./support/real-listings.js";
+
+// A German listing from a Munich shelter: "Mit Hündinnen versteht sich Harcos gut, mit Rüden
+// leider nicht" and "Er sucht ein kinderloses Zuhause" — nothing about cats.
+const harcos = toAnimal(realListing("thmuc-171066"));
+
+function goodAnswer(): Record<string, unknown> {
+  const messages = dogProfilerMessages(prepareListing(harcos), harcos.organizationOverrides);
+  return JSON.parse(answerLikeAModel({ model: "openrouter/auto", messages })) as Record<
+    string,
+    unknown
+  >;
+}
+
+describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)", (kind) => {
+  let h: EnrichmentHarness;
+  beforeAll(async () => {
+    h = await createEnrichmentHarness(kind);
+  });
+  afterEach(async () => {
+    h.fake.reset();
+    h.cache.clearMemory();
+    await h.database.db.exec("DELETE FROM llm_cache");
+  });
+  afterAll(() => h.dispose());
+
+  it("profiles a German listing with its language detected as de, every quote from the listing", async () => {
+    const outcome = await generateProfile(h.deps, { animal: harcos });
+    expect(outcome.status).toBe("succeeded");
+    if (outcome.status !== "succeeded") return;
+    expect(outcome.sourceLanguage).toBe("de");
+    expect(outcome.promptVersion).toBe("dog_profiler@1");
+    const profile = outcome.value;
+    expect(profile.tagline.length).toBeLessThanOrEqual(60);
+    expect(profile.good_with_cats).toBe("unknown");
+    expect(profile.good_with_dogs).toBe("selective");
+    const source = prepareListing(harcos).text;
+    for (const e of profile.evidence) expect(quoteFoundIn(e.quote, source), e.quote).toBe(true);
+    expect(outcome.calls).toHaveLength(1);
+
+    const body = h.fake.requests[0]!.body as {
+      temperature: number;
+      response_format?: { type: string };
+      messages: { content: string }[];
+    };
+    expect(body.temperature).toBe(0.8);
+    expect(body.messages[0]!.content).toContain("Output language: de.");
+    expect(JSON.stringify(body.response_format)).toContain("json_schema");
+    expect(JSON.stringify(body.response_format)).toContain("good_with_cats");
+  });
+
+  it("re-asks once after an invented cat claim and accepts the honest second answer", async () => {
+    const invented = goodAnswer();
+    invented.good_with_cats = "yes";
+    (invented.evidence as unknown[]).push({
+      field: "good_with_cats",
+      claim: "yes",
+      quote: "liebt Katzen über alles",
+    });
+    h.fake.script(fakeStep.content(JSON.stringify(invented)));
+    const outcome = await generateProfile(h.deps, { animal: harcos });
+    expect(outcome).toMatchObject({
+      status: "succeeded",
+      value: { good_with_cats: "unknown" },
+      flags: ["reasked"],
+    });
+    expect(outcome.calls).toHaveLength(2);
+    expect(outcome.calls[0]).toMatchObject({
+      status: "rejected",
+      reasons: [
+        'evidence for good_with_cats "yes" is not in the listing: "liebt Katzen über alles"',
+      ],
+    });
+  });
+
+  it("accepts fenced JSON with trailing commas in one call", async () => {
+    h.fake.script(
+      fakeStep.content("```json\n" + JSON.stringify(goodAnswer()).replace(/}$/, ",}") + "\n```"),
+    );
+    const outcome = await generateProfile(h.deps, { animal: harcos });
+    expect(outcome).toMatchObject({ status: "succeeded", flags: [] });
+    expect(outcome.calls).toHaveLength(1);
+  });
+
+  it("forces an unsupported compatibility claim to unknown and records a flag", async () => {
+    const answer = goodAnswer();
+    answer.good_with_cats = "no";
+    h.fake.script(fakeStep.content(JSON.stringify(answer)));
+    const outcome = await generateProfile(h.deps, { animal: harcos });
+    expect(outcome).toMatchObject({
+      status: "succeeded",
+      value: { good_with_cats: "unknown" },
+      flags: ["good_with_cats_forced_unknown"],
+    });
+  });
+
+  it("fails after one re-ask when both answers are truncated", async () => {
+    const truncated = JSON.stringify(goodAnswer()).slice(0, 250);
+    h.fake.script(fakeStep.content(truncated), fakeStep.content(truncated));
+    const outcome = await generateProfile(h.deps, { animal: harcos });
+    expect(outcome).toMatchObject({
+      status: "failed",
+      reasons: ["the JSON answer is truncated (it does not end with '}')"],
+    });
+    expect(outcome.calls).toHaveLength(2);
+  });
+
+  it("skips a thin listing without a call: thin sources are never padded", async () => {
+    const thin = toAnimal(realListing("pfmy-test-378fcc4fc"));
+    const outcome = await generateProfile(h.deps, { animal: thin });
+    expect(outcome).toMatchObject({ status: "skipped", calls: [] });
+    expect(outcome.status === "skipped" && outcome.reason).toMatch(
+      /has 108 characters; a profile needs at least 150/,
+    );
+    expect(h.fake.stats.completions).toBe(0);
+  });
+
+  it("rethrows a fatal 402 so the run stops", async () => {
+    h.fake.script(fakeStep.httpError(402));
+    await expect(generateProfile(h.deps, { animal: harcos })).rejects.toMatchObject({
+      category: "payment_required",
+      fatalForRun: true,
+    });
+    await expect(
+      (async () => {
+        h.fake.script(fakeStep.httpError(401));
+        return generateProfile(h.deps, { animal: harcos });
+      })(),
+    ).rejects.toBeInstanceOf(LlmError);
+  });
+});
