@@ -87,7 +87,12 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** `clients` loops sharing one request budget; each waits for its answer before the next. */
-async function drive(scenario: string, urls: readonly string[], clients: number, requests: number): Promise<LoadResult> {
+async function drive(
+  scenario: string,
+  urls: readonly string[],
+  clients: number,
+  requests: number,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let issued = 0;
@@ -123,7 +128,9 @@ async function drive(scenario: string, urls: readonly string[], clients: number,
   };
 }
 
-export async function runStatsLoad(options: StatsLoadOptions): Promise<{ results: LoadResult[]; animals: number; clients: number }> {
+export async function runStatsLoad(
+  options: StatsLoadOptions,
+): Promise<{ results: LoadResult[]; animals: number; clients: number }> {
   const animals = options.animals ?? 100_000;
   const clients = options.clients ?? 100;
   const requests = options.requests ?? 5000;
@@ -143,15 +150,32 @@ export async function runStatsLoad(options: StatsLoadOptions): Promise<{ results
     const services = await openServices(config, { logger: createLogger("error") });
     // The limiter would turn most of the load into 429s: it is measured off.
     const app = await buildApp(services, { rateLimit: false });
+    // Same app with answers reused only while their query is in flight (1 ms TTL).
+    const coalesceOnly = await buildApp(services, { rateLimit: false, statsCacheTtlMs: 1 });
     try {
       const base = await app.listen({ host: "127.0.0.1", port: 0 });
+      const coalesceBase = await coalesceOnly.listen({ host: "127.0.0.1", port: 0 });
       // Warm the pool and the plan cache before measuring.
       await drive("warm-up", [`${base}/api/llm/stats`], 10, 200);
       const results = [
-        await drive("GET /api/llm/stats (all animals)", [`${base}/api/llm/stats`], clients, requests),
+        await drive(
+          "GET /api/llm/stats (all animals)",
+          [`${base}/api/llm/stats`],
+          clients,
+          requests,
+        ),
+        await drive(
+          "GET /api/llm/stats (all animals), answers not reused after their query ends",
+          [`${coalesceBase}/api/llm/stats`],
+          clients,
+          requests,
+        ),
         await drive(
           "GET /api/llm/stats?organization_id=… (20 organizations, by config_id)",
-          Array.from({ length: ORGANIZATIONS }, (_, i) => `${base}/api/llm/stats?organization_id=bench-org-${i + 1}`),
+          Array.from(
+            { length: ORGANIZATIONS },
+            (_, i) => `${base}/api/llm/stats?organization_id=bench-org-${i + 1}`,
+          ),
           clients,
           requests,
         ),
@@ -159,6 +183,7 @@ export async function runStatsLoad(options: StatsLoadOptions): Promise<{ results
       return { results, animals, clients };
     } finally {
       await app.close();
+      await coalesceOnly.close();
       await services.close();
     }
   } finally {
@@ -174,7 +199,7 @@ export async function benchmarkStatsLoad(options: StatsLoadOptions): Promise<str
   return [
     "## HTTP API load (PostgreSQL)",
     "",
-    `${animals.toLocaleString("en")} animals, ${clients} concurrent clients (each sends its next request when the last is answered), keep-alive, rate limiter off, client and server in one process (they share the CPU). Pool: 10 connections.`,
+    `${animals.toLocaleString("en")} animals, ${clients} concurrent clients (each sends its next request when the last is answered), keep-alive, rate limiter off, client and server in one process (they share the CPU). Pool: 10 connections. Identical stats requests share one query while it runs and its answer for 1 s (\`statsCacheTtlMs\`); the second row keeps only the sharing of queries in flight.`,
     "",
     "| scenario | requests | errors | p50 (ms) | p99 (ms) | max (ms) | requests/s |",
     "|---|---|---|---|---|---|---|",
@@ -194,7 +219,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     },
   });
   const adminUrl =
-    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+    process.env.BENCH_DATABASE_URL ??
+    process.env.TEST_DATABASE_URL ??
+    "postgres://postgres@127.0.0.1:5432/test";
   const lines = await benchmarkStatsLoad({
     adminUrl,
     animals: Number(values.animals),

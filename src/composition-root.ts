@@ -96,6 +96,7 @@ export async function openServices(config: Config, options: ServiceOptions = {})
     jobs,
     async close() {
       await jobs.close();
+      await layeredCache.flush();
       if (options.db === undefined) await db.close();
     },
   };

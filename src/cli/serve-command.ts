@@ -9,7 +9,11 @@ import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { EXIT } from "./exit-codes.js";
 
-export function registerServe(program: Command, io: CommandIo, setExit: (code: number) => void): void {
+export function registerServe(
+  program: Command,
+  io: CommandIo,
+  setExit: (code: number) => void,
+): void {
   program
     .command("serve")
     .description("Serve the HTTP API on HOST:PORT (docs at /docs, OpenAPI at /openapi.json)")
@@ -19,11 +23,23 @@ export function registerServe(program: Command, io: CommandIo, setExit: (code: n
       assertApiKeysConfigured(config);
       if (postRoutesOpen(config)) {
         writeLine(io.stderr, "");
-        writeLine(io.stderr, "WARNING ***************************************************************");
-        writeLine(io.stderr, "WARNING  API_KEYS is not set: the POST routes (which spend LLM money) are");
-        writeLine(io.stderr, "WARNING  open to anyone who can reach this server. Development only —");
+        writeLine(
+          io.stderr,
+          "WARNING ***************************************************************",
+        );
+        writeLine(
+          io.stderr,
+          "WARNING  API_KEYS is not set: the POST routes (which spend LLM money) are",
+        );
+        writeLine(
+          io.stderr,
+          "WARNING  open to anyone who can reach this server. Development only —",
+        );
         writeLine(io.stderr, "WARNING  set API_KEYS=<key>[,<key>…] before exposing it.");
-        writeLine(io.stderr, "WARNING ***************************************************************");
+        writeLine(
+          io.stderr,
+          "WARNING ***************************************************************",
+        );
         writeLine(io.stderr, "");
       }
       const services = await openServices(config);
@@ -36,8 +52,14 @@ export function registerServe(program: Command, io: CommandIo, setExit: (code: n
         }
         await app.listen({ host: config.host, port: config.port });
         const address = app.server.address();
-        const where = typeof address === "object" && address !== null ? `${hostForUrl(address.address)}:${address.port}` : String(address);
-        writeLine(io.stdout, `rescue-llm API listening on http://${where} (docs: http://${where}/docs)`);
+        const where =
+          typeof address === "object" && address !== null
+            ? `${hostForUrl(address.address)}:${address.port}`
+            : String(address);
+        writeLine(
+          io.stdout,
+          `rescue-llm API listening on http://${where} (docs: http://${where}/docs)`,
+        );
         await new Promise<void>((resolve) => {
           if (io.signal.aborted) resolve();
           else io.signal.addEventListener("abort", () => resolve(), { once: true });

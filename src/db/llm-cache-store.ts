@@ -26,18 +26,30 @@ export async function getCachedResponse(
 }
 
 export async function upsertCachedResponse(db: Queryable, row: CachedResponseRow): Promise<void> {
+  await upsertCachedResponses(db, [row]);
+}
+
+/** Many rows in one statement; a key given twice keeps its last row. */
+export async function upsertCachedResponses(
+  db: Queryable,
+  rows: readonly CachedResponseRow[],
+): Promise<void> {
+  const latest = [...new Map(rows.map((r) => [r.key, r])).values()];
+  if (latest.length === 0) return;
   await db.query(
     `INSERT INTO llm_cache (cache_key, processing_type, model, response, expires_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5)
+     SELECT u.key, u.type, u.model, u.response::jsonb, u.expires_at
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+       AS u(key, type, model, response, expires_at)
      ON CONFLICT (cache_key) DO UPDATE
        SET processing_type = EXCLUDED.processing_type, model = EXCLUDED.model,
            response = EXCLUDED.response, created_at = now(), expires_at = EXCLUDED.expires_at`,
     [
-      row.key,
-      row.processingType,
-      row.model ?? null,
-      JSON.stringify(row.response),
-      row.expiresAt.toISOString(),
+      latest.map((r) => r.key),
+      latest.map((r) => r.processingType),
+      latest.map((r) => r.model ?? null),
+      latest.map((r) => JSON.stringify(r.response)),
+      latest.map((r) => r.expiresAt.toISOString()),
     ],
   );
 }

@@ -2,7 +2,7 @@
 // once with the reasons, then give up with them. Only an answer that passed is cached.
 import type { ProcessingType } from "../config.js";
 import { LlmError } from "../errors.js";
-import { cacheKey } from "../llm/cache-key.js";
+import { cacheKey } from "./cache-key.js";
 import type { EnrichmentDeps } from "./enrichment-deps.js";
 import type { ChatMessage, LlmResponse, ResponseFormat } from "./llm-client.js";
 import type { LlmCallRecord, ProcessingOutcome } from "./processing-outcome.js";

@@ -57,6 +57,7 @@ export function createApiKeyCheck(config: Pick<Config, "environment" | "apiKeys"
   const keyDigests = config.apiKeys.map(digest);
   return (request) => {
     const candidate = presentedApiKey(request);
-    if (candidate === undefined || !matchesApiKey(candidate, keyDigests)) throw new UnauthorizedError();
+    if (candidate === undefined || !matchesApiKey(candidate, keyDigests))
+      throw new UnauthorizedError();
   };
 }

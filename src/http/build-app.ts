@@ -98,7 +98,12 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
     });
     // Method and route only: never headers (keys) or query strings.
     request.log.info(
-      { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       "request done",
     );
   });
@@ -146,13 +151,27 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
       components: {
         securitySchemes: {
           bearerAuth: { type: "http", scheme: "bearer", description: "A key from API_KEYS" },
-          apiKeyHeader: { type: "apiKey", in: "header", name: "X-API-Key", description: "A key from API_KEYS" },
+          apiKeyHeader: {
+            type: "apiKey",
+            in: "header",
+            name: "X-API-Key",
+            description: "A key from API_KEYS",
+          },
         },
       },
     },
     transform: createJsonSchemaTransform({
-      skipList: ["/openapi.json", `${DOCS_PREFIX}`, `${DOCS_PREFIX}/`, `${DOCS_PREFIX}/*`, `${DOCS_PREFIX}/json`,
-        `${DOCS_PREFIX}/yaml`, `${DOCS_PREFIX}/static/*`, `${DOCS_PREFIX}/uiConfig`, `${DOCS_PREFIX}/initOAuth`],
+      skipList: [
+        "/openapi.json",
+        `${DOCS_PREFIX}`,
+        `${DOCS_PREFIX}/`,
+        `${DOCS_PREFIX}/*`,
+        `${DOCS_PREFIX}/json`,
+        `${DOCS_PREFIX}/yaml`,
+        `${DOCS_PREFIX}/static/*`,
+        `${DOCS_PREFIX}/uiConfig`,
+        `${DOCS_PREFIX}/initOAuth`,
+      ],
     }),
     transformObject: jsonSchemaTransformObject,
   });
@@ -163,7 +182,10 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
     services,
     metrics,
     checkApiKey,
-    postRateLimit: rateLimit === false ? undefined : { max: rateLimit.postMax, timeWindowMs: rateLimit.timeWindowMs },
+    postRateLimit:
+      rateLimit === false
+        ? undefined
+        : { max: rateLimit.postMax, timeWindowMs: rateLimit.timeWindowMs },
     fetch: options.fetch ?? globalThis.fetch,
     healthTimeoutMs: options.healthTimeoutMs ?? 3000,
     sseHeartbeatMs: options.sseHeartbeatMs ?? 15_000,

@@ -45,7 +45,12 @@ export function mapError(error: unknown, requestId: string): Mapped {
     const first = error.validation[0];
     const where = (error as { validationContext?: string }).validationContext ?? "body";
     const field = fieldOf(first, where);
-    return { status: 400, code: "invalid_input", field, message: `${field}: ${first?.message ?? "is invalid"}` };
+    return {
+      status: 400,
+      code: "invalid_input",
+      field,
+      message: `${field}: ${first?.message ?? "is invalid"}`,
+    };
   }
   if (error instanceof ValidationError) {
     return {
@@ -56,13 +61,26 @@ export function mapError(error: unknown, requestId: string): Mapped {
     };
   }
   if (error instanceof UnauthorizedError) {
-    return { status: 401, code: error.code, message: error.message, headers: { "www-authenticate": "Bearer" } };
+    return {
+      status: 401,
+      code: error.code,
+      message: error.message,
+      headers: { "www-authenticate": "Bearer" },
+    };
   }
-  if (error instanceof FeatureDisabledError) return { status: 403, code: error.code, message: error.message };
-  if (error instanceof TranslationRejectedError) return { status: 422, code: error.code, message: error.message };
-  if (error instanceof NotFoundError) return { status: 404, code: error.code, message: error.message };
+  if (error instanceof FeatureDisabledError)
+    return { status: 403, code: error.code, message: error.message };
+  if (error instanceof TranslationRejectedError)
+    return { status: 422, code: error.code, message: error.message };
+  if (error instanceof NotFoundError)
+    return { status: 404, code: error.code, message: error.message };
   if (error instanceof RateLimitedError) {
-    return { status: 429, code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+    return {
+      status: 429,
+      code: error.code,
+      message: error.message,
+      retryAfterSeconds: error.retryAfterSeconds,
+    };
   }
   if (error instanceof LlmError && PROVIDER_UNAVAILABLE.has(error.category)) {
     // The provider's own text may name its URL; say only what kind of outage it is.
@@ -70,7 +88,10 @@ export function mapError(error: unknown, requestId: string): Mapped {
       status: 503,
       code: "provider_unavailable",
       message: `The LLM provider is unavailable (${error.category}); retry later`,
-      retryAfterSeconds: error.retryAfterMs === undefined ? DEFAULT_RETRY_AFTER_SECONDS : Math.max(1, Math.ceil(error.retryAfterMs / 1000)),
+      retryAfterSeconds:
+        error.retryAfterMs === undefined
+          ? DEFAULT_RETRY_AFTER_SECONDS
+          : Math.max(1, Math.ceil(error.retryAfterMs / 1000)),
     };
   }
   if (error instanceof DatabaseUnavailableError || error instanceof QueueUnavailableError) {
@@ -101,7 +122,12 @@ function fastifyClientError(error: unknown): Mapped | undefined {
   if (typeof statusCode !== "number" || statusCode < 400 || statusCode >= 500) return undefined;
   switch (code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return { status: 413, code: "payload_too_large", field: "body", message: "body: larger than the 1 MB limit" };
+      return {
+        status: 413,
+        code: "payload_too_large",
+        field: "body",
+        message: "body: larger than the 1 MB limit",
+      };
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
       return {
@@ -111,20 +137,48 @@ function fastifyClientError(error: unknown): Mapped | undefined {
         message: "content-type: must be application/json",
       };
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
-      return { status: 400, code: "invalid_input", field: "body", message: "body: must be a JSON object" };
+      return {
+        status: 400,
+        code: "invalid_input",
+        field: "body",
+        message: "body: must be a JSON object",
+      };
     case "FST_ERR_CTP_INVALID_JSON_BODY":
-      return { status: 400, code: "invalid_input", field: "body", message: "body: is not valid JSON" };
+      return {
+        status: 400,
+        code: "invalid_input",
+        field: "body",
+        message: "body: is not valid JSON",
+      };
     default:
-      if (statusCode === 429) return { status: 429, code: "rate_limited", message: "Too many requests", retryAfterSeconds: 1 };
+      if (statusCode === 429)
+        return {
+          status: 429,
+          code: "rate_limited",
+          message: "Too many requests",
+          retryAfterSeconds: 1,
+        };
       // JSON.parse failures surface as a SyntaxError with statusCode 400.
       if (error instanceof SyntaxError) {
-        return { status: 400, code: "invalid_input", field: "body", message: "body: is not valid JSON" };
+        return {
+          status: 400,
+          code: "invalid_input",
+          field: "body",
+          message: "body: is not valid JSON",
+        };
       }
-      return { status: statusCode, code: "bad_request", message: "The request could not be processed" };
+      return {
+        status: statusCode,
+        code: "bad_request",
+        message: "The request could not be processed",
+      };
   }
 }
 
-function fieldOf(issue: { instancePath: string; params: Record<string, unknown> } | undefined, where: string): string {
+function fieldOf(
+  issue: { instancePath: string; params: Record<string, unknown> } | undefined,
+  where: string,
+): string {
   if (!issue) return where;
   const path = issue.instancePath.split("/").filter((part) => part.length > 0);
   // Unknown keys are reported on their parent; name the key itself.
@@ -145,15 +199,26 @@ export function errorBody(mapped: Mapped): ErrorBody {
   };
 }
 
-export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function handleError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   const mapped = mapError(error, request.id);
   if (mapped.status >= 500) {
     request.log.error({ err: error, code: mapped.code }, "request failed");
   } else {
-    request.log.info({ code: mapped.code, status: mapped.status, field: mapped.field }, "request rejected");
+    request.log.info(
+      { code: mapped.code, status: mapped.status, field: mapped.field },
+      "request rejected",
+    );
   }
-  if (mapped.retryAfterSeconds !== undefined) reply.header("retry-after", String(mapped.retryAfterSeconds));
+  if (mapped.retryAfterSeconds !== undefined)
+    reply.header("retry-after", String(mapped.retryAfterSeconds));
   for (const [name, value] of Object.entries(mapped.headers ?? {})) reply.header(name, value);
   // A handler may have set a content type before failing; the error body is always JSON.
-  return reply.status(mapped.status).type("application/json; charset=utf-8").send(errorBody(mapped));
+  return reply
+    .status(mapped.status)
+    .type("application/json; charset=utf-8")
+    .send(errorBody(mapped));
 }

@@ -32,7 +32,9 @@ export async function probeProvider(options: ProbeOptions): Promise<ProviderProb
       reachable,
       status_code: response.status,
       latency_ms: elapsed(),
-      error: reachable ? describeStatus(response.status) : `provider answered HTTP ${response.status}`,
+      error: reachable
+        ? describeStatus(response.status)
+        : `provider answered HTTP ${response.status}`,
     };
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === "TimeoutError";

@@ -3,7 +3,11 @@
 // any failure of either layer is logged and the work goes on without it.
 import { LRUCache } from "lru-cache";
 import type { Queryable } from "../db/database.js";
-import { getCachedResponse, upsertCachedResponse } from "../db/llm-cache-store.js";
+import {
+  getCachedResponse,
+  upsertCachedResponses,
+  type CachedResponseRow,
+} from "../db/llm-cache-store.js";
 import type { CacheStats, ResultCache } from "../enrichment/result-cache.js";
 import type { Logger } from "../logger.js";
 
@@ -27,7 +31,13 @@ export interface LayeredResultCacheDeps {
 export interface LayeredResultCache extends ResultCache {
   /** Drops the in-memory layer (the table is kept). */
   clearMemory(): void;
+  /** Writes table rows still buffered; call before closing the database. */
+  flush(): Promise<void>;
 }
+
+/** Table writes are batched behind the callers: this many rows, or this long, per statement. */
+const WRITE_BATCH_ROWS = 50;
+const WRITE_DELAY_MS = 250;
 
 interface Entry {
   readonly value: unknown;
@@ -77,27 +87,44 @@ export function createLayeredResultCache(
     }
   }
 
-  async function save(
-    key: string,
-    value: unknown,
-    meta: { processingType: string; model?: string },
-  ) {
+  // Write-behind: the memory layer answers repeats at once, so the table row need not be
+  // written before the caller goes on; rows are flushed in batches, one statement each.
+  let buffered: CachedResponseRow[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+
+  function flushBuffer(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const rows = buffered;
+    buffered = [];
+    if (rows.length > 0 && deps.db) {
+      const db = deps.db;
+      writing = writing.then(() =>
+        upsertCachedResponses(db, rows).catch((error: unknown) => warn(error, "table", "write", rows[0]!.key)),
+      );
+    }
+    return writing;
+  }
+
+  function save(key: string, value: unknown, meta: { processingType: string; model?: string }) {
     try {
       memory.set(key, { value });
     } catch (error) {
       warn(error, "memory", "write", key);
     }
     if (!deps.db) return;
-    try {
-      await upsertCachedResponse(deps.db, {
-        key,
-        processingType: meta.processingType,
-        model: meta.model,
-        response: value,
-        expiresAt: new Date(now() + options.ttlMs),
-      });
-    } catch (error) {
-      warn(error, "table", "write", key);
+    buffered.push({
+      key,
+      processingType: meta.processingType,
+      model: meta.model,
+      response: value,
+      expiresAt: new Date(now() + options.ttlMs),
+    });
+    if (buffered.length >= WRITE_BATCH_ROWS) void flushBuffer();
+    else if (!timer) {
+      timer = setTimeout(() => void flushBuffer(), WRITE_DELAY_MS);
+      timer.unref();
     }
   }
 
@@ -126,7 +153,7 @@ export function createLayeredResultCache(
         }
         misses += 1;
         const result = await compute();
-        if (result.cacheable) await save(key, result.value, meta);
+        if (result.cacheable) save(key, result.value, meta);
         return { value: result.value as unknown, hit: false };
       })();
       inFlight.set(key, run);
@@ -155,5 +182,7 @@ export function createLayeredResultCache(
     clearMemory() {
       memory.clear();
     },
+
+    flush: flushBuffer,
   };
 }

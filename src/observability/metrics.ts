@@ -45,7 +45,8 @@ const PREFIX = "rescue_llm_";
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   // Own registry, not prom-client's global one: several apps (tests) can live in one process.
   const registry = new Registry();
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: PREFIX });
+  if (options.defaultMetrics !== false)
+    collectDefaultMetrics({ register: registry, prefix: PREFIX });
 
   const calls = new Counter({
     name: `${PREFIX}llm_calls_total`,
@@ -137,7 +138,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
 }
 
 /** An LlmClient that records every call (outcome, category, latency, tokens, cost). */
-export function instrumentLlmClient(llm: LlmClient, metrics: Pick<Metrics, "recordLlmCall">): LlmClient {
+export function instrumentLlmClient(
+  llm: LlmClient,
+  metrics: Pick<Metrics, "recordLlmCall">,
+): LlmClient {
   return {
     async complete(request) {
       const started = performance.now();
@@ -166,7 +170,10 @@ export function instrumentLlmClient(llm: LlmClient, metrics: Pick<Metrics, "reco
 }
 
 /** A ResultCache that counts hits and misses per processing type. */
-export function instrumentResultCache(cache: ResultCache, metrics: Pick<Metrics, "recordCacheLookup">): ResultCache {
+export function instrumentResultCache(
+  cache: ResultCache,
+  metrics: Pick<Metrics, "recordCacheLookup">,
+): ResultCache {
   return {
     async getOrCompute(key, compute, meta) {
       const result = await cache.getOrCompute(key, compute, meta);

@@ -3,9 +3,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/http/build-app.js";
 import { ConfigError } from "../../src/errors.js";
 import { loadConfig } from "../../src/config.js";
-import { baseEnv, leakedSecrets, SECRETS, startHarness, type Harness } from "./support/api-harness.js";
+import {
+  baseEnv,
+  leakedSecrets,
+  SECRETS,
+  startHarness,
+  type Harness,
+} from "./support/api-harness.js";
 
-const POST_ROUTES = ["/api/llm/enrich", "/api/llm/batch-enrich", "/api/llm/translate", "/api/llm/jobs"];
+const POST_ROUTES = [
+  "/api/llm/enrich",
+  "/api/llm/batch-enrich",
+  "/api/llm/translate",
+  "/api/llm/jobs",
+];
 
 let h: Harness;
 beforeAll(async () => {
@@ -16,12 +27,15 @@ afterAll(async () => {
 });
 
 describe("API keys", () => {
-  it.each(POST_ROUTES)("%s refuses a request without a key (401, before reading the body)", async (url) => {
-    const res = await h.app.inject({ method: "POST", url, payload: { anything: true } });
-    expect(res.statusCode).toBe(401);
-    expect(res.headers["www-authenticate"]).toBe("Bearer");
-    expect(res.json().error.code).toBe("unauthorized");
-  });
+  it.each(POST_ROUTES)(
+    "%s refuses a request without a key (401, before reading the body)",
+    async (url) => {
+      const res = await h.app.inject({ method: "POST", url, payload: { anything: true } });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers["www-authenticate"]).toBe("Bearer");
+      expect(res.json().error.code).toBe("unauthorized");
+    },
+  );
 
   it.each(POST_ROUTES)("%s refuses a wrong key, a key prefix and an empty bearer", async (url) => {
     for (const headers of [
@@ -56,20 +70,39 @@ describe("API keys", () => {
   });
 
   it("never logs the presented key", async () => {
-    await h.app.inject({ method: "POST", url: "/api/llm/enrich", headers: { "x-api-key": SECRETS.apiKey }, payload: {} });
-    await h.app.inject({ method: "POST", url: "/api/llm/enrich", headers: { authorization: `Bearer ${SECRETS.otherApiKey}` }, payload: {} });
+    await h.app.inject({
+      method: "POST",
+      url: "/api/llm/enrich",
+      headers: { "x-api-key": SECRETS.apiKey },
+      payload: {},
+    });
+    await h.app.inject({
+      method: "POST",
+      url: "/api/llm/enrich",
+      headers: { authorization: `Bearer ${SECRETS.otherApiKey}` },
+      payload: {},
+    });
     expect(h.logs()).toContain("request done");
     expect(leakedSecrets(h.logs())).toEqual([]);
   });
 
   it("production refuses to build the app without API_KEYS", async () => {
-    const config = loadConfig({ ...baseEnv(h.fake, { ENVIRONMENT: "production" }), API_KEYS: undefined });
+    const config = loadConfig({
+      ...baseEnv(h.fake, { ENVIRONMENT: "production" }),
+      API_KEYS: undefined,
+    });
     await expect(buildApp({ ...h.services, config })).rejects.toBeInstanceOf(ConfigError);
   });
 
   it("development without API_KEYS leaves POST routes open; test without keys does not", async () => {
-    const dev = await startHarness("pglite", { env: { ENVIRONMENT: "development", API_KEYS: undefined }, database: h.database });
-    const test = await startHarness("pglite", { env: { API_KEYS: undefined }, database: h.database });
+    const dev = await startHarness("pglite", {
+      env: { ENVIRONMENT: "development", API_KEYS: undefined },
+      database: h.database,
+    });
+    const test = await startHarness("pglite", {
+      env: { API_KEYS: undefined },
+      database: h.database,
+    });
     try {
       const open = await dev.app.inject({ method: "POST", url: "/api/llm/enrich", payload: {} });
       expect(open.statusCode).toBe(400);
@@ -85,14 +118,21 @@ describe("API keys", () => {
 describe("feature flags", () => {
   it("answers 403 feature_disabled for a disabled processing type or metrics", async () => {
     const off = await startHarness("pglite", {
-      env: { LLM_FEATURE_DOG_PROFILER: "false", LLM_FEATURE_TRANSLATION: "false", LLM_FEATURE_METRICS: "false" },
+      env: {
+        LLM_FEATURE_DOG_PROFILER: "false",
+        LLM_FEATURE_TRANSLATION: "false",
+        LLM_FEATURE_METRICS: "false",
+      },
       database: h.database,
     });
     try {
       const headers = { authorization: `Bearer ${SECRETS.apiKey}` };
       const cases = [
         { url: "/api/llm/enrich", payload: { animal_id: 1, processing_type: "dog_profiler" } },
-        { url: "/api/llm/batch-enrich", payload: { animal_ids: [1], processing_type: "translation" } },
+        {
+          url: "/api/llm/batch-enrich",
+          payload: { animal_ids: [1], processing_type: "translation" },
+        },
         { url: "/api/llm/translate", payload: { text: "Hello there", target_language: "de" } },
         { url: "/api/llm/jobs", payload: { processing_type: "dog_profiler" } },
       ];
@@ -120,7 +160,10 @@ describe("rate limit, security headers, CORS", () => {
     });
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) statuses.push((await limited.app.inject({ method: "GET", url: "/api/llm/cache-stats" })).statusCode);
+      for (let i = 0; i < 4; i++)
+        statuses.push(
+          (await limited.app.inject({ method: "GET", url: "/api/llm/cache-stats" })).statusCode,
+        );
       expect(statuses).toEqual([200, 200, 200, 429]);
       const res = await limited.app.inject({ method: "GET", url: "/api/llm/cache-stats" });
       expect(res.statusCode).toBe(429);
@@ -128,8 +171,18 @@ describe("rate limit, security headers, CORS", () => {
       expect(res.json().error.code).toBe("rate_limited");
 
       const headers = { authorization: `Bearer ${SECRETS.apiKey}` };
-      const first = await limited.app.inject({ method: "POST", url: "/api/llm/translate", headers, payload: {} });
-      const second = await limited.app.inject({ method: "POST", url: "/api/llm/translate", headers, payload: {} });
+      const first = await limited.app.inject({
+        method: "POST",
+        url: "/api/llm/translate",
+        headers,
+        payload: {},
+      });
+      const second = await limited.app.inject({
+        method: "POST",
+        url: "/api/llm/translate",
+        headers,
+        payload: {},
+      });
       expect([first.statusCode, second.statusCode]).toEqual([400, 429]);
     } finally {
       await limited.close();
@@ -147,19 +200,38 @@ describe("rate limit, security headers, CORS", () => {
   });
 
   it("has CORS off unless CORS_ORIGINS is set, then allows only those origins", async () => {
-    const plain = await h.app.inject({ method: "GET", url: "/api/llm/stats", headers: { origin: "https://site.example" } });
+    const plain = await h.app.inject({
+      method: "GET",
+      url: "/api/llm/stats",
+      headers: { origin: "https://site.example" },
+    });
     expect(plain.headers["access-control-allow-origin"]).toBeUndefined();
 
-    const cors = await startHarness("pglite", { env: { CORS_ORIGINS: "https://site.example" }, database: h.database });
+    const cors = await startHarness("pglite", {
+      env: { CORS_ORIGINS: "https://site.example" },
+      database: h.database,
+    });
     try {
-      const allowed = await cors.app.inject({ method: "GET", url: "/api/llm/stats", headers: { origin: "https://site.example" } });
+      const allowed = await cors.app.inject({
+        method: "GET",
+        url: "/api/llm/stats",
+        headers: { origin: "https://site.example" },
+      });
       expect(allowed.headers["access-control-allow-origin"]).toBe("https://site.example");
-      const other = await cors.app.inject({ method: "GET", url: "/api/llm/stats", headers: { origin: "https://evil.example" } });
+      const other = await cors.app.inject({
+        method: "GET",
+        url: "/api/llm/stats",
+        headers: { origin: "https://evil.example" },
+      });
       expect(other.headers["access-control-allow-origin"]).toBeUndefined();
       const preflight = await cors.app.inject({
         method: "OPTIONS",
         url: "/api/llm/enrich",
-        headers: { origin: "https://site.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },
+        headers: {
+          origin: "https://site.example",
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization,content-type",
+        },
       });
       expect(preflight.statusCode).toBe(204);
       expect(String(preflight.headers["access-control-allow-headers"])).toContain("authorization");

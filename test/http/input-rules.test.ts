@@ -1,6 +1,12 @@
 // Every input rule of issue 5: each rejection is 400-class and names the field.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auth, readListings, seedAnimals, startHarness, type Harness } from "./support/api-harness.js";
+import {
+  auth,
+  readListings,
+  seedAnimals,
+  startHarness,
+  type Harness,
+} from "./support/api-harness.js";
 
 let h: Harness;
 let animalId: number;
@@ -14,8 +20,16 @@ afterAll(async () => {
 });
 
 async function post(url: string, payload: unknown) {
-  const res = await h.app.inject({ method: "POST", url, headers: auth, payload: payload as object });
-  return { status: res.statusCode, body: res.json() as { error: { code: string; message: string; field?: string } } };
+  const res = await h.app.inject({
+    method: "POST",
+    url,
+    headers: auth,
+    payload: payload as object,
+  });
+  return {
+    status: res.statusCode,
+    body: res.json() as { error: { code: string; message: string; field?: string } },
+  };
 }
 
 async function expectRejected(url: string, payload: unknown, field: string) {
@@ -28,9 +42,21 @@ async function expectRejected(url: string, payload: unknown, field: string) {
   expect(body.error.message).toContain(field);
 }
 
-const enrich = (extra: Record<string, unknown>) => ({ animal_id: 1, processing_type: "description_cleaning", ...extra });
-const batch = (extra: Record<string, unknown>) => ({ animal_ids: [1], processing_type: "description_cleaning", ...extra });
-const translate = (extra: Record<string, unknown>) => ({ text: "Hello", target_language: "es", ...extra });
+const enrich = (extra: Record<string, unknown>) => ({
+  animal_id: 1,
+  processing_type: "description_cleaning",
+  ...extra,
+});
+const batch = (extra: Record<string, unknown>) => ({
+  animal_ids: [1],
+  processing_type: "description_cleaning",
+  ...extra,
+});
+const translate = (extra: Record<string, unknown>) => ({
+  text: "Hello",
+  target_language: "es",
+  ...extra,
+});
 
 describe("POST /api/llm/enrich input", () => {
   it.each([
@@ -44,12 +70,13 @@ describe("POST /api/llm/enrich input", () => {
     await expectRejected("/api/llm/enrich", enrich({ animal_id: value }), "animal_id");
   });
 
-  it.each([["missing", undefined], ["unknown", "summarise"], ["wrong case", "Dog_Profiler"]])(
-    "rejects processing_type %s",
-    async (_label, value) => {
-      await expectRejected("/api/llm/enrich", enrich({ processing_type: value }), "processing_type");
-    },
-  );
+  it.each([
+    ["missing", undefined],
+    ["unknown", "summarise"],
+    ["wrong case", "Dog_Profiler"],
+  ])("rejects processing_type %s", async (_label, value) => {
+    await expectRejected("/api/llm/enrich", enrich({ processing_type: value }), "processing_type");
+  });
 
   it("rejects an unsupported target_language", async () => {
     await expectRejected(
@@ -60,11 +87,19 @@ describe("POST /api/llm/enrich input", () => {
   });
 
   it("rejects target_language for a type that does not translate", async () => {
-    await expectRejected("/api/llm/enrich", enrich({ animal_id: animalId, target_language: "es" }), "target_language");
+    await expectRejected(
+      "/api/llm/enrich",
+      enrich({ animal_id: animalId, target_language: "es" }),
+      "target_language",
+    );
   });
 
   it("rejects unknown fields, naming them", async () => {
-    await expectRejected("/api/llm/enrich", enrich({ animal_id: animalId, priority: "high" }), "priority");
+    await expectRejected(
+      "/api/llm/enrich",
+      enrich({ animal_id: animalId, priority: "high" }),
+      "priority",
+    );
   });
 
   it("rejects a body that is not an object", async () => {
@@ -150,7 +185,11 @@ describe("POST /api/llm/batch-enrich input", () => {
   });
 
   it("rejects processing_type and unknown fields", async () => {
-    await expectRejected("/api/llm/batch-enrich", batch({ processing_type: "x" }), "processing_type");
+    await expectRejected(
+      "/api/llm/batch-enrich",
+      batch({ processing_type: "x" }),
+      "processing_type",
+    );
     await expectRejected("/api/llm/batch-enrich", batch({ animal_id: 1 }), "animal_id");
   });
 });
@@ -166,21 +205,34 @@ describe("POST /api/llm/translate input", () => {
     await expectRejected("/api/llm/translate", translate({ text: value }), "text");
   });
 
-  it.each([["missing", undefined], ["unsupported", "xx"], ["a locale", "es-ES"], ["upper case", "ES"]])(
-    "rejects target_language %s",
-    async (_label, value) => {
-      await expectRejected("/api/llm/translate", translate({ target_language: value }), "target_language");
-    },
-  );
+  it.each([
+    ["missing", undefined],
+    ["unsupported", "xx"],
+    ["a locale", "es-ES"],
+    ["upper case", "ES"],
+  ])("rejects target_language %s", async (_label, value) => {
+    await expectRejected(
+      "/api/llm/translate",
+      translate({ target_language: value }),
+      "target_language",
+    );
+  });
 
   it("rejects an unsupported source_language and unknown fields", async () => {
-    await expectRejected("/api/llm/translate", translate({ source_language: "klingon" }), "source_language");
+    await expectRejected(
+      "/api/llm/translate",
+      translate({ source_language: "klingon" }),
+      "source_language",
+    );
     await expectRejected("/api/llm/translate", translate({ model: "gpt-4" }), "model");
   });
 });
 
 describe("POST /api/llm/jobs input", () => {
-  const job = (extra: Record<string, unknown>) => ({ processing_type: "description_cleaning", ...extra });
+  const job = (extra: Record<string, unknown>) => ({
+    processing_type: "description_cleaning",
+    ...extra,
+  });
 
   it("rejects a bad processing_type, limit, or target_languages", async () => {
     await expectRejected("/api/llm/jobs", job({ processing_type: "all" }), "processing_type");
@@ -190,18 +242,28 @@ describe("POST /api/llm/jobs input", () => {
       job({ processing_type: "translation", target_languages: ["es", "es"] }),
       "target_languages",
     );
-    await expectRejected("/api/llm/jobs", job({ processing_type: "translation", target_languages: ["zz"] }), "target_languages");
+    await expectRejected(
+      "/api/llm/jobs",
+      job({ processing_type: "translation", target_languages: ["zz"] }),
+      "target_languages",
+    );
     await expectRejected("/api/llm/jobs", job({ target_languages: ["es"] }), "target_languages");
   });
 
   it("rejects organization_id together with animal_ids, and bad animal_ids", async () => {
-    await expectRejected("/api/llm/jobs", job({ organization_id: "rules-org", animal_ids: [animalId] }), "animal_ids");
+    await expectRejected(
+      "/api/llm/jobs",
+      job({ organization_id: "rules-org", animal_ids: [animalId] }),
+      "animal_ids",
+    );
     await expectRejected("/api/llm/jobs", job({ animal_ids: [1, 1] }), "animal_ids");
   });
 
   it("404s an unknown organization or animal", async () => {
     expect((await post("/api/llm/jobs", job({ organization_id: "no-such-org" }))).status).toBe(404);
-    expect((await post("/api/llm/jobs", job({ animal_ids: [animalId, 987_654] }))).status).toBe(404);
+    expect((await post("/api/llm/jobs", job({ animal_ids: [animalId, 987_654] }))).status).toBe(
+      404,
+    );
   });
 
   it("404s an unknown job id", async () => {
@@ -225,7 +287,10 @@ describe("GET /api/llm/stats input", () => {
 
   it("404s an unknown organization, by id or config_id", async () => {
     for (const id of ["424242", "nobody"]) {
-      const res = await h.app.inject({ method: "GET", url: `/api/llm/stats?organization_id=${id}` });
+      const res = await h.app.inject({
+        method: "GET",
+        url: `/api/llm/stats?organization_id=${id}`,
+      });
       expect(res.statusCode).toBe(404);
     }
   });
@@ -253,7 +318,10 @@ describe("transport rules", () => {
         payload: "animal_id=1",
       });
       expect(res.statusCode).toBe(415);
-      expect(res.json().error).toMatchObject({ code: "unsupported_media_type", field: "content-type" });
+      expect(res.json().error).toMatchObject({
+        code: "unsupported_media_type",
+        field: "content-type",
+      });
     },
   );
 

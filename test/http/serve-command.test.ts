@@ -10,8 +10,16 @@ import { runCli } from "../../src/cli/program.js";
 import type { Env } from "../../src/config.js";
 import { openPgliteDatabase } from "../../src/db/pglite-database.js";
 import { migrate } from "../../src/db/migrate.js";
-import { startFakeOpenRouter, type FakeOpenRouter } from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
-import { createTestDatabase, DATABASE_KINDS, type DatabaseKind, type TestDatabase } from "../support/test-databases.js";
+import {
+  startFakeOpenRouter,
+  type FakeOpenRouter,
+} from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
+import {
+  createTestDatabase,
+  DATABASE_KINDS,
+  type DatabaseKind,
+  type TestDatabase,
+} from "../support/test-databases.js";
 import { readListings, SECRETS, seedAnimals } from "./support/api-harness.js";
 
 class Capture extends Writable {
@@ -55,7 +63,10 @@ function probe(url: string): Promise<number | "refused"> {
   });
 }
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+async function until(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error("condition not met in time");

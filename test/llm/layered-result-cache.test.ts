@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { countCachedResponses, purgeExpiredCachedResponses } from "../../src/db/llm-cache-store.js";
-import { cacheKey } from "../../src/llm/cache-key.js";
+import { cacheKey } from "../../src/enrichment/cache-key.js";
 import {
   createLayeredResultCache,
   type LayeredResultCacheOptions,
@@ -198,6 +198,7 @@ describe("layered result cache: a failing table never fails the caller", () => {
       hit: false,
     });
     expect(c.calls()).toBe(1);
+    await cache.flush();
     expect(lines.join("")).toMatch(/LLM cache table read failed/);
     expect(lines.join("")).toMatch(/LLM cache table write failed/);
     // The memory layer still works.
@@ -227,6 +228,7 @@ describe.each(DATABASE_KINDS)("layered result cache with the llm_cache table on 
       processingType: "dog_profiler",
       model: "m",
     });
+    await first.flush(); // table writes are batched behind the caller
     const second = createLayeredResultCache({ db: t.db, logger }, OPTIONS);
     const c = counter({ tagline: "other" });
     expect(await second.getOrCompute("p1", c.compute, META)).toEqual({ value: profile, hit: true });
@@ -243,6 +245,7 @@ describe.each(DATABASE_KINDS)("layered result cache with the llm_cache table on 
     const { logger } = capturingLogger();
     const first = createLayeredResultCache({ db: t.db, logger, now: () => nowMs }, OPTIONS);
     await first.getOrCompute("old", counter("v").compute, META);
+    await first.flush();
     nowMs += 61_000;
     const second = createLayeredResultCache({ db: t.db, logger, now: () => nowMs }, OPTIONS);
     const c = counter("fresh");
@@ -251,6 +254,7 @@ describe.each(DATABASE_KINDS)("layered result cache with the llm_cache table on 
       hit: false,
     });
     // The recompute replaced the row with a fresh expiry.
+    await second.flush();
     expect(await countCachedResponses(t.db, new Date(nowMs))).toBe(1);
     expect(await purgeExpiredCachedResponses(t.db, new Date(nowMs + 120_000))).toBe(1);
     expect(await countCachedResponses(t.db, new Date(nowMs))).toBe(0);
@@ -259,6 +263,7 @@ describe.each(DATABASE_KINDS)("layered result cache with the llm_cache table on 
   it("does not write non-cacheable results to the table", async () => {
     const cache = createLayeredResultCache({ db: t.db, logger: capturingLogger().logger }, OPTIONS);
     await cache.getOrCompute("bad", counter("rejected", false).compute, META);
+    await cache.flush();
     expect(await countCachedResponses(t.db, new Date())).toBe(0);
   });
 });

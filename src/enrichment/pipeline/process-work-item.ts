@@ -11,7 +11,7 @@ import type { LlmCallRecord, ProcessingOutcome } from "../processing-outcome.js"
 import { PROMPT_VERSION as CLEANING_VERSION } from "../prompts/description-cleaning-prompt.js";
 import { PROMPT_VERSION as PROFILER_VERSION } from "../prompts/dog-profiler-prompt.js";
 import { PROMPT_VERSION as TRANSLATION_VERSION } from "../prompts/translation-prompt.js";
-import { translateText } from "../translate-text.js";
+import { NO_MODEL, translateText } from "../translate-text.js";
 import { translationSourceText } from "../source-for.js";
 import type { CallLogRow, ItemWrite, WorkItem } from "./enrichment-store.js";
 
@@ -128,7 +128,15 @@ function outcomeOf(
   const language = outcome.sourceLanguage ? [`source_language:${outcome.sourceLanguage}`] : [];
   const write: ItemWrite =
     outcome.status === "succeeded"
-      ? { ...base, status: "succeeded", model: outcome.model, value: outcome.value, flags: [...outcome.flags, ...language], error: null }
+      ? {
+          ...base,
+          status: "succeeded",
+          // Text already in the target language needs no model; record none rather than "none".
+          model: outcome.model === NO_MODEL ? null : outcome.model,
+          value: outcome.value,
+          flags: [...outcome.flags, ...language],
+          error: null,
+        }
       : outcome.status === "failed"
         ? { ...base, status: "failed", model: null, value: null, flags: outcome.reasons, error: outcome.reasons.join("; ") }
         : { ...base, status: "skipped", model: null, value: null, flags: [outcome.reason], error: null };

@@ -16,8 +16,16 @@ import { errorBodySchema, postErrorResponses } from "../schemas/error-schemas.js
 export const enrichRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { services } = deps;
   const { config } = services;
-  const errors = { ...postErrorResponses, 403: errorBodySchema, 404: errorBodySchema, 503: errorBodySchema };
-  const rateLimit = deps.postRateLimit && { max: deps.postRateLimit.max, timeWindow: deps.postRateLimit.timeWindowMs };
+  const errors = {
+    ...postErrorResponses,
+    403: errorBodySchema,
+    404: errorBodySchema,
+    503: errorBodySchema,
+  };
+  const rateLimit = deps.postRateLimit && {
+    max: deps.postRateLimit.max,
+    timeWindow: deps.postRateLimit.timeWindowMs,
+  };
 
   app.post(
     "/api/llm/enrich",

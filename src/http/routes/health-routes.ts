@@ -22,8 +22,10 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
     },
     async (): Promise<HealthResponse> => {
       const warnings: string[] = [];
-      if (config.llm.apiKey === undefined) warnings.push("OPENROUTER_API_KEY is not set: provider calls will be refused");
-      if (postRoutesOpen(config)) warnings.push("API_KEYS is not set: POST routes are open (development only)");
+      if (config.llm.apiKey === undefined)
+        warnings.push("OPENROUTER_API_KEY is not set: provider calls will be refused");
+      if (postRoutesOpen(config))
+        warnings.push("API_KEYS is not set: POST routes are open (development only)");
       const enabled = Object.entries(config.features).filter(([, on]) => on);
       if (enabled.length === 0) warnings.push("every LLM_FEATURE_* flag is off");
       const provider = await probeProvider({

@@ -8,7 +8,11 @@ import type { JobQueue, JobSpec } from "../../jobs/job-queue.js";
 import { streamJobEvents } from "../job-event-stream.js";
 import { assertAnimalsExist } from "../known-animals.js";
 import { API_KEY_SECURITY, type RouteDeps } from "../route-deps.js";
-import { commonErrorResponses, errorBodySchema, postErrorResponses } from "../schemas/error-schemas.js";
+import {
+  commonErrorResponses,
+  errorBodySchema,
+  postErrorResponses,
+} from "../schemas/error-schemas.js";
 import {
   createJobBodySchema,
   createJobResponseSchema,
@@ -19,7 +23,10 @@ import {
 export const jobRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { services } = deps;
   const { config } = services;
-  const rateLimit = deps.postRateLimit && { max: deps.postRateLimit.max, timeWindow: deps.postRateLimit.timeWindowMs };
+  const rateLimit = deps.postRateLimit && {
+    max: deps.postRateLimit.max,
+    timeWindow: deps.postRateLimit.timeWindowMs,
+  };
   const queue = (): JobQueue => {
     if (!services.jobs) throw new QueueUnavailableError("This server runs no job queue");
     return services.jobs;
@@ -53,7 +60,10 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => 
       const body = request.body;
       assertFeatureEnabled(config, body.processing_type);
       if (body.organization_id !== undefined && body.animal_ids !== undefined) {
-        throw new ValidationError("animal_ids: give either organization_id or animal_ids, not both", "animal_ids");
+        throw new ValidationError(
+          "animal_ids: give either organization_id or animal_ids, not both",
+          "animal_ids",
+        );
       }
       if (body.target_languages !== undefined && body.processing_type !== "translation") {
         throw new ValidationError(
@@ -90,7 +100,12 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => 
         summary: "A job's state, counts and cost",
         tags: ["jobs"],
         params: jobIdParamsSchema,
-        response: { 200: jobStateSchema, ...commonErrorResponses, 404: errorBodySchema, 503: errorBodySchema },
+        response: {
+          200: jobStateSchema,
+          ...commonErrorResponses,
+          404: errorBodySchema,
+          503: errorBodySchema,
+        },
       },
     },
     async (request) => {
@@ -109,7 +124,10 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => 
         tags: ["jobs"],
         params: jobIdParamsSchema,
         response: {
-          200: { description: "An event stream", content: { "text/event-stream": { schema: z.string() } } },
+          200: {
+            description: "An event stream",
+            content: { "text/event-stream": { schema: z.string() } },
+          },
           ...commonErrorResponses,
           404: errorBodySchema,
           503: errorBodySchema,

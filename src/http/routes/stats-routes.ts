@@ -4,7 +4,11 @@ import type { StatsFilter } from "../../db/stats-store.js";
 import { createCoalescedStatsReader } from "../coalesced-stats.js";
 import type { RouteDeps } from "../route-deps.js";
 import { commonErrorResponses, errorBodySchema } from "../schemas/error-schemas.js";
-import { cacheStatsResponseSchema, statsQuerySchema, statsResponseSchema } from "../schemas/stats-schemas.js";
+import {
+  cacheStatsResponseSchema,
+  statsQuerySchema,
+  statsResponseSchema,
+} from "../schemas/stats-schemas.js";
 
 /** organizations.id is an int4; a longer run of digits can only be a config_id. */
 const NUMERIC_ID = /^[1-9]\d{0,8}$/;
@@ -27,7 +31,12 @@ export const statsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
         summary: "Enrichment coverage, overall or for one organization",
         tags: ["stats"],
         querystring: statsQuerySchema,
-        response: { 200: statsResponseSchema, ...commonErrorResponses, 404: errorBodySchema, 503: errorBodySchema },
+        response: {
+          200: statsResponseSchema,
+          ...commonErrorResponses,
+          404: errorBodySchema,
+          503: errorBodySchema,
+        },
       },
     },
     async (request) => readStats(statsFilterFor(request.query.organization_id)),

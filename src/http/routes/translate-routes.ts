@@ -13,7 +13,10 @@ const UNDETERMINED_LANGUAGE = "und";
 
 export const translateRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { services } = deps;
-  const rateLimit = deps.postRateLimit && { max: deps.postRateLimit.max, timeWindow: deps.postRateLimit.timeWindowMs };
+  const rateLimit = deps.postRateLimit && {
+    max: deps.postRateLimit.max,
+    timeWindow: deps.postRateLimit.timeWindowMs,
+  };
 
   app.post(
     "/api/llm/translate",

@@ -1,7 +1,12 @@
 // POST /api/llm/jobs, GET /api/llm/jobs/:id and its event stream.
 import { z } from "zod";
 import { SUPPORTED_LANGUAGES } from "../../config.js";
-import { animalIdsSchema, forceSchema, languageCodeSchema, processingTypeSchema } from "./input-rules.js";
+import {
+  animalIdsSchema,
+  forceSchema,
+  languageCodeSchema,
+  processingTypeSchema,
+} from "./input-rules.js";
 
 export const createJobBodySchema = z
   .strictObject({
@@ -18,7 +23,9 @@ export const createJobBodySchema = z
       .array(languageCodeSchema)
       .min(1, { message: "must list at least one language" })
       .max(SUPPORTED_LANGUAGES.length)
-      .refine((codes) => new Set(codes).size === codes.length, { message: "must not repeat a language" })
+      .refine((codes) => new Set(codes).size === codes.length, {
+        message: "must not repeat a language",
+      })
       .optional()
       .describe("Only for translation; default LLM_TRANSLATION_LANGUAGES"),
     force: forceSchema,

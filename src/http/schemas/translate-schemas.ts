@@ -18,9 +18,15 @@ export type TranslateBody = z.infer<typeof translateBodySchema>;
 export const translateResponseSchema = z
   .object({
     translated_text: z.string(),
-    source_language: z.string().describe('Given or detected ISO 639-1 code; "und" when too short to tell'),
+    source_language: z
+      .string()
+      .describe('Given or detected ISO 639-1 code; "und" when too short to tell'),
     target_language: z.string(),
-    model: z.string().describe('The model that served the call; "none" when the text was already in the target language'),
+    model: z
+      .string()
+      .describe(
+        'The model that served the call; "none" when the text was already in the target language',
+      ),
   })
   .meta({ id: "TranslateResponse" });
 

@@ -14,7 +14,11 @@ import {
   type FakeOpenRouter,
   type FakeOpenRouterOptions,
 } from "../../../src/testing/fake-openrouter/fake-openrouter-server.js";
-import { createTestDatabase, type DatabaseKind, type TestDatabase } from "../../support/test-databases.js";
+import {
+  createTestDatabase,
+  type DatabaseKind,
+  type TestDatabase,
+} from "../../support/test-databases.js";
 
 /** Planted secrets: none of them may appear in any response body or log line. */
 export const SECRETS = {
@@ -61,7 +65,10 @@ export function baseEnv(fake: FakeOpenRouter, extra: Env = {}): Env {
   };
 }
 
-export async function startHarness(kind: DatabaseKind, options: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness(
+  kind: DatabaseKind,
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const database = options.database ?? (await createTestDatabase(kind));
   const fake = await startFakeOpenRouter({ apiKey: SECRETS.openRouterKey, ...options.fake });
   const logLines: string[] = [];
@@ -109,9 +116,13 @@ export interface ListingLine {
 
 /** The first `count` English listings with a description long enough to profile. */
 export function readListings(count: number): ListingLine[] {
-  const lines = readFileSync(LISTINGS_FILE, "utf8").split("\n").filter((l) => l.trim() !== "");
+  const lines = readFileSync(LISTINGS_FILE, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "");
   const listings = lines.map((l) => JSON.parse(l) as ListingLine);
-  return listings.filter((l) => l.language === "en" && (l.description ?? "").length >= 300).slice(0, count);
+  return listings
+    .filter((l) => l.language === "en" && (l.description ?? "").length >= 300)
+    .slice(0, count);
 }
 
 /** Inserts listings under one organization; returns the animal ids in order. */

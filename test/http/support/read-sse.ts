@@ -5,7 +5,10 @@ export interface SseEvent {
   readonly data: string;
 }
 
-export async function readEventStream(url: string, timeoutMs = 20_000): Promise<{ status: number; contentType: string | null; events: SseEvent[] }> {
+export async function readEventStream(
+  url: string,
+  timeoutMs = 20_000,
+): Promise<{ status: number; contentType: string | null; events: SseEvent[] }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   const contentType = response.headers.get("content-type");
   const text = await response.text(); // resolves when the server closes the stream
@@ -18,7 +21,11 @@ export async function readEventStream(url: string, timeoutMs = 20_000): Promise<
         const at = line.indexOf(": ");
         if (at > 0) fields.set(line.slice(0, at), line.slice(at + 2));
       }
-      return { id: fields.get("id"), event: fields.get("event") ?? "message", data: fields.get("data") ?? "" };
+      return {
+        id: fields.get("id"),
+        event: fields.get("event") ?? "message",
+        data: fields.get("data") ?? "",
+      };
     });
   return { status: response.status, contentType, events };
 }
