@@ -13,7 +13,10 @@ import pg from "pg";
 import { migrate } from "../src/db/migrate.js";
 import { openPgDatabase } from "../src/db/pg-database.js";
 import { importListings } from "../src/listings/import-listings.js";
-import { startFakeOpenRouter, type FakeOpenRouterOptions } from "../src/testing/fake-openrouter/fake-openrouter-server.js";
+import {
+  startFakeOpenRouter,
+  type FakeOpenRouterOptions,
+} from "../src/testing/fake-openrouter/fake-openrouter-server.js";
 import type { Strategy, StrategyResult } from "./strategy-runner.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -35,7 +38,9 @@ const { values: args } = parseArgs({
 });
 const sections = new Set((args.only ?? "strategies,rate-limited,memory,api,workers").split(","));
 const adminUrl =
-  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  "postgres://postgres@127.0.0.1:5432/test";
 const work = mkdtempSync(join(tmpdir(), "rescue-llm-bench-"));
 
 function databaseUrl(name: string): string {
@@ -58,7 +63,9 @@ async function admin(sql: string): Promise<void> {
 async function prepareTemplate(name: string, count: number): Promise<void> {
   await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await admin(`CREATE DATABASE "${name}"`);
-  const lines = readFileSync(SHARED, "utf8").split("\n").filter((l) => l.trim() !== "");
+  const lines = readFileSync(SHARED, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "");
   const file = join(work, `${name}.jsonl`);
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -90,23 +97,29 @@ async function runStrategy(
   const fake = await startFakeOpenRouter(fakeOptions);
   try {
     const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "bench/strategy-runner.ts", strategy, String(items)], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH,
-          ENVIRONMENT: "production",
-          LOG_LEVEL: "error",
-          DATABASE_URL: databaseUrl(name),
-          LLM_BASE_URL: fake.baseUrl,
-          OPENROUTER_API_KEY: "sk-or-bench",
-          LLM_BATCH_CONCURRENT: String(CONCURRENCY),
-          ...env,
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", "bench/strategy-runner.ts", strategy, String(items)],
+        {
+          cwd: ROOT,
+          env: {
+            PATH: process.env.PATH,
+            ENVIRONMENT: "production",
+            LOG_LEVEL: "error",
+            DATABASE_URL: databaseUrl(name),
+            LLM_BASE_URL: fake.baseUrl,
+            OPENROUTER_API_KEY: "sk-or-bench",
+            LLM_BATCH_CONCURRENT: String(CONCURRENCY),
+            ...env,
+          },
+          stdio: ["ignore", "pipe", "inherit"],
         },
-        stdio: ["ignore", "pipe", "inherit"],
-      });
+      );
       let stdout = "";
       child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-      child.on("exit", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${strategy} exited ${code}`))));
+      child.on("exit", (code) =>
+        code === 0 ? resolve(stdout) : reject(new Error(`${strategy} exited ${code}`)),
+      );
     });
     const result = JSON.parse(output.trim().split("\n").pop()!) as StrategyResult;
     return { ...result, rateLimited: fake.stats.rateLimited, completions: fake.stats.completions };
@@ -127,7 +140,9 @@ report.push(
   `- machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
     `Node ${process.version}, PostgreSQL ${execFileSync("psql", ["--version"]).toString().trim().split(" ").pop()}`,
 );
-report.push(`- command: \`npm run bench -- ${process.argv.slice(2).join(" ")}\``.replace(" -- `", "`"));
+report.push(
+  `- command: \`npm run bench -- ${process.argv.slice(2).join(" ")}\``.replace(" -- `", "`"),
+);
 report.push(
   `- provider: the fake OpenRouter (real HTTP on loopback), log-normal latency median ${LATENCY.medianMs} ms, ` +
     `sigma ${LATENCY.sigma}, ${FAILURE_RATE * 100}% transient errors (502/503/529); processing type description_cleaning`,
@@ -144,7 +159,11 @@ if (sections.has("strategies")) {
     await runStrategy(template, "fixed-batches", Number(args["fixed-items"]), fake),
     await runStrategy(template, "pipeline", items, fake),
   ];
-  const [sequential, fixed, ours] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
+  const [sequential, fixed, ours] = results as [
+    (typeof results)[0],
+    (typeof results)[0],
+    (typeof results)[0],
+  ];
   const uniqueInputs = await (async () => {
     const db = await openPgDatabase(databaseUrl(template));
     const rows = await db.query<{ n: number }>(
@@ -161,7 +180,8 @@ if (sections.has("strategies")) {
     "|---|---|---|---|---|---|---|---|---|---|",
   );
   for (const r of results) {
-    const concurrency = r.strategy === "sequential" ? 1 : r.strategy === "fixed-batches" ? 5 : CONCURRENCY;
+    const concurrency =
+      r.strategy === "sequential" ? 1 : r.strategy === "fixed-batches" ? 5 : CONCURRENCY;
     const ideal = concurrency / (r.meanLatencyMs / 1000);
     report.push(
       `| ${r.strategy} | ${r.items} | ${fmt(throughput(r))} | ${fmt(throughput(r) / ideal)} | ${r.llmCalls} | ${r.cacheHits} | ${r.rateLimited} | ${r.failed} | ${fmt((r.dbBusyMs / r.wallMs) * 100, 1)}% | ${fmt(r.peakRssMb, 0)} |`,
@@ -205,7 +225,10 @@ if (sections.has("rate-limited")) {
     `Provider limit ${rps} requests/s, below what concurrency ${CONCURRENCY} at ~${fmt(r.meanLatencyMs, 0)} ms could use (${fmt(CONCURRENCY / (r.meanLatencyMs / 1000), 1)}/s).`,
     "",
   );
-  report.push("| items | wall (s) | accepted requests/s | share of limit | 429s seen | items failed | succeeded |", "|---|---|---|---|---|---|---|");
+  report.push(
+    "| items | wall (s) | accepted requests/s | share of limit | 429s seen | items failed | succeeded |",
+    "|---|---|---|---|---|---|---|",
+  );
   report.push(
     `| ${items} | ${fmt(r.wallMs / 1000, 1)} | ${fmt(accepted)} | ${fmt(accepted / rps)} | ${r.rateLimited} | ${r.failed} | ${r.succeeded} |`,
     "",
@@ -217,14 +240,26 @@ if (sections.has("memory")) {
   const template = "rescue_llm_bench_memory";
   const items = Number(args["memory-items"]);
   await prepareTemplate(template, items);
-  const r = await runStrategy(template, "pipeline", items, { latency: 2, seed: 13 }, { LLM_BATCH_CONCURRENT: "20" });
+  const r = await runStrategy(
+    template,
+    "pipeline",
+    items,
+    { latency: 2, seed: 13 },
+    { LLM_BATCH_CONCURRENT: "20" },
+  );
   report.push("## Memory with many candidates (PostgreSQL)", "");
-  report.push("| candidates | processed | wall (s) | throughput (items/s) | peak RSS (MB) | DB share of wall |", "|---|---|---|---|---|---|");
+  report.push(
+    "| candidates | processed | wall (s) | throughput (items/s) | peak RSS (MB) | DB share of wall |",
+    "|---|---|---|---|---|---|",
+  );
   report.push(
     `| ${items} | ${r.succeeded + r.failed} | ${fmt(r.wallMs / 1000, 1)} | ${fmt(throughput(r))} | ${fmt(r.peakRssMb, 0)} | ${fmt((r.dbBusyMs / r.wallMs) * 100, 1)}% |`,
     "",
   );
-  report.push("- fake latency 2 ms and concurrency 20 here, so the run is bound by our own CPU and database work, not by waiting.", "");
+  report.push(
+    "- fake latency 2 ms and concurrency 20 here, so the run is bound by our own CPU and database work, not by waiting.",
+    "",
+  );
   await admin(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
 }
 

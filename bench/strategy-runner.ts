@@ -46,7 +46,12 @@ let costUsd = 0;
 let rerunCalls: number | undefined;
 
 async function processOne(item: WorkItem) {
-  const outcome = await processWorkItem(services.pipeline, type, item, new AbortController().signal);
+  const outcome = await processWorkItem(
+    services.pipeline,
+    type,
+    item,
+    new AbortController().signal,
+  );
   llmCalls += outcome.llmCalls;
   cacheHits += outcome.cacheHits;
   costUsd += outcome.costUsd;
@@ -56,7 +61,11 @@ async function processOne(item: WorkItem) {
 }
 
 if (strategy === "pipeline") {
-  const summary = await runEnrichment(services.pipeline, { processingType: type, limit: items, batchSize: 10 });
+  const summary = await runEnrichment(services.pipeline, {
+    processingType: type,
+    limit: items,
+    batchSize: 10,
+  });
   succeeded = summary.succeeded;
   failed = summary.failed;
   llmCalls = summary.llm_calls;
@@ -70,7 +79,11 @@ if (strategy === "pipeline") {
   if (strategy === "sequential") {
     for (const item of work) {
       const outcome = await processOne(item);
-      await store.writeResults(type, [[outcome.write]], outcome.logs.map((l) => ({ ...l, runId: null })));
+      await store.writeResults(
+        type,
+        [[outcome.write]],
+        outcome.logs.map((l) => ({ ...l, runId: null })),
+      );
     }
   } else {
     for (let i = 0; i < work.length; i += FIXED_BATCH) {

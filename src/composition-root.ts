@@ -43,7 +43,10 @@ export interface ServiceOptions {
   readonly db?: Database;
 }
 
-export async function openServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
+export async function openServices(
+  config: Config,
+  options: ServiceOptions = {},
+): Promise<Services> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = options.db ?? (await openDatabase(config));
   const gate = createProviderGate();

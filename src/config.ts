@@ -41,11 +41,21 @@ const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as
 /** Per-environment defaults (SPEC §2). */
 const DEFAULTS: Record<
   Environment,
-  { cacheMaxSize: number; retryMaxAttempts: number; batchDefaultSize: number; batchConcurrent: number }
+  {
+    cacheMaxSize: number;
+    retryMaxAttempts: number;
+    batchDefaultSize: number;
+    batchConcurrent: number;
+  }
 > = {
   development: { cacheMaxSize: 500, retryMaxAttempts: 3, batchDefaultSize: 3, batchConcurrent: 10 },
   test: { cacheMaxSize: 1000, retryMaxAttempts: 3, batchDefaultSize: 5, batchConcurrent: 10 },
-  production: { cacheMaxSize: 2000, retryMaxAttempts: 5, batchDefaultSize: 10, batchConcurrent: 15 },
+  production: {
+    cacheMaxSize: 2000,
+    retryMaxAttempts: 5,
+    batchDefaultSize: 10,
+    batchConcurrent: 15,
+  },
 };
 
 const bool = z
@@ -90,14 +100,12 @@ const url = z
     message: "must be an http(s) URL",
   });
 
-const csv = z
-  .string()
-  .transform((v) =>
-    v
-      .split(",")
-      .map((s) => s.trim())
-      .filter((s) => s.length > 0),
-  );
+const csv = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0),
+);
 
 const languageList = csv.pipe(
   z
@@ -159,9 +167,7 @@ const envSchema = z.object({
   CORS_ORIGINS: csv.optional(),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   PORT: int(0, 65535).default(8000),
-  LOG_LEVEL: z
-    .enum(LEVELS, { message: `must be one of ${LEVELS.join(", ")}` })
-    .default("info"),
+  LOG_LEVEL: z.enum(LEVELS, { message: `must be one of ${LEVELS.join(", ")}` }).default("info"),
 });
 
 export interface Config {
@@ -228,7 +234,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (e.LLM_RETRY_MAX_DELAY < e.LLM_RETRY_BASE_DELAY) {
     problems.push("LLM_RETRY_MAX_DELAY: must be at least LLM_RETRY_BASE_DELAY");
   }
-  const defaultSize = e.LLM_BATCH_DEFAULT_SIZE ?? Math.min(d.batchDefaultSize, e.LLM_BATCH_MAX_SIZE);
+  const defaultSize =
+    e.LLM_BATCH_DEFAULT_SIZE ?? Math.min(d.batchDefaultSize, e.LLM_BATCH_MAX_SIZE);
   if (defaultSize > e.LLM_BATCH_MAX_SIZE) {
     problems.push("LLM_BATCH_DEFAULT_SIZE: must not exceed LLM_BATCH_MAX_SIZE");
   }

@@ -36,7 +36,10 @@ export class NotFoundError extends AppError {
 
 export class FeatureDisabledError extends AppError {
   constructor(feature: string, variable: string) {
-    super("feature_disabled", `The ${feature} feature is disabled (set ${variable}=true to enable it)`);
+    super(
+      "feature_disabled",
+      `The ${feature} feature is disabled (set ${variable}=true to enable it)`,
+    );
   }
 }
 

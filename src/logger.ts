@@ -19,6 +19,9 @@ export const REDACTED_PATHS = [
 ];
 
 /** Logs go to stderr so `--json` output on stdout stays machine-readable. */
-export function createLogger(level: string, destination: NodeJS.WritableStream = process.stderr): Logger {
+export function createLogger(
+  level: string,
+  destination: NodeJS.WritableStream = process.stderr,
+): Logger {
   return pino({ level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, destination);
 }

@@ -6,11 +6,19 @@ import { loadMigrations, migrate } from "../src/db/migrate.js";
 import { openPgDatabase } from "../src/db/pg-database.js";
 import { TEMPLATE_DATABASE_PREFIX, withDatabaseName } from "./support/test-databases.js";
 
-export default async function setup({ provide }: { provide: (key: "templateDatabase", value: string) => void }) {
+export default async function setup({
+  provide,
+}: {
+  provide: (key: "templateDatabase", value: string) => void;
+}) {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) return;
   const digest = createHash("sha256")
-    .update(loadMigrations().map((m) => m.checksum).join(","))
+    .update(
+      loadMigrations()
+        .map((m) => m.checksum)
+        .join(","),
+    )
     .digest("hex")
     .slice(0, 12);
   const template = `${TEMPLATE_DATABASE_PREFIX}${digest}`;

@@ -9,13 +9,18 @@ import { getEnrichmentStats } from "../db/stats-store.js";
 import { runEnrichment } from "../enrichment/pipeline/run-enrichment.js";
 import { importListings } from "../listings/import-listings.js";
 import { createLogger } from "../logger.js";
-import { startFakeOpenRouter, type FakeOpenRouter } from "../testing/fake-openrouter/fake-openrouter-server.js";
+import {
+  startFakeOpenRouter,
+  type FakeOpenRouter,
+} from "../testing/fake-openrouter/fake-openrouter-server.js";
 import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { EXIT } from "./exit-codes.js";
 import { createProgressReporter } from "./progress-reporter.js";
 
-export const DEMO_SAMPLE_FILE = fileURLToPath(new URL("../../examples/sample-listings.jsonl", import.meta.url));
+export const DEMO_SAMPLE_FILE = fileURLToPath(
+  new URL("../../examples/sample-listings.jsonl", import.meta.url),
+);
 const DEMO_ORGANIZATION = "demo-rescue";
 
 const LABELS: Record<ProcessingType, string> = {
@@ -24,7 +29,11 @@ const LABELS: Record<ProcessingType, string> = {
   translation: "Translating",
 };
 
-export function registerDemo(program: Command, io: CommandIo, setExit: (code: number) => void): void {
+export function registerDemo(
+  program: Command,
+  io: CommandIo,
+  setExit: (code: number) => void,
+): void {
   program
     .command("demo")
     .description("Import sample listings and run all three processing types on them")
@@ -46,11 +55,20 @@ async function runDemo(io: CommandIo): Promise<number> {
     out("OPENROUTER_API_KEY set: calling the real provider (this costs a few cents).");
   }
   const config = loadConfig(env);
-  const services = await openServices(config, { logger: createLogger(config.logLevel === "info" ? "error" : config.logLevel, io.stderr) });
+  const services = await openServices(config, {
+    logger: createLogger(config.logLevel === "info" ? "error" : config.logLevel, io.stderr),
+  });
   try {
-    out(`Database: ${config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${config.dataDir}`}`);
-    const report = await importListings({ db: services.db }, { filePath: DEMO_SAMPLE_FILE, organization: DEMO_ORGANIZATION });
-    out(`Imported sample listings: ${report.inserted} new, ${report.updated} updated, ${report.unchanged} unchanged.`);
+    out(
+      `Database: ${config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${config.dataDir}`}`,
+    );
+    const report = await importListings(
+      { db: services.db },
+      { filePath: DEMO_SAMPLE_FILE, organization: DEMO_ORGANIZATION },
+    );
+    out(
+      `Imported sample listings: ${report.inserted} new, ${report.updated} updated, ${report.unchanged} unchanged.`,
+    );
     out();
     let failed = 0;
     for (const type of PROCESSING_TYPES) {
@@ -73,14 +91,18 @@ async function runDemo(io: CommandIo): Promise<number> {
           `${summary.cache_hits} cache hits, $${summary.cost_usd.toFixed(4)}`,
       );
       for (const item of summary.items.filter((i) => i.status === "failed").slice(0, 3)) {
-        out(`  #${item.animalId}${item.targetLanguage ? ` (${item.targetLanguage})` : ""} failed: ${(item.reasons ?? []).join("; ")}`);
+        out(
+          `  #${item.animalId}${item.targetLanguage ? ` (${item.targetLanguage})` : ""} failed: ${(item.reasons ?? []).join("; ")}`,
+        );
       }
       if (summary.stopped) {
         out(`Stopped: ${summary.stopped.message}`);
         break;
       }
     }
-    const stats = await getEnrichmentStats(services.db, { organizationConfigId: DEMO_ORGANIZATION });
+    const stats = await getEnrichmentStats(services.db, {
+      organizationConfigId: DEMO_ORGANIZATION,
+    });
     out();
     out(
       `Coverage for ${DEMO_ORGANIZATION}: ${stats.total_animals} dogs, descriptions ${stats.enrichment_coverage}%, ` +
@@ -120,7 +142,9 @@ async function printExamples(
     out(`before:  ${row.description}`);
     out(`after:   ${row.enriched_description ?? "(not cleaned)"}`);
     if (row.dog_profiler_data) {
-      out(`profile: "${row.dog_profiler_data.tagline ?? ""}" — ${(row.dog_profiler_data.personality_traits ?? []).join(", ")}`);
+      out(
+        `profile: "${row.dog_profiler_data.tagline ?? ""}" — ${(row.dog_profiler_data.personality_traits ?? []).join(", ")}`,
+      );
     }
     const de = row.translations?.de;
     if (de) out(`de:      ${de}`);

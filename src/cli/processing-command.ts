@@ -1,7 +1,13 @@
 // What enrich-descriptions, generate-profiles and translate share: options, validation,
 // dry runs, queueing, the run with its progress, the summary and the exit code.
 import type { Command } from "commander";
-import { loadConfig, SUPPORTED_LANGUAGES, type Config, type LanguageCode, type ProcessingType } from "../config.js";
+import {
+  loadConfig,
+  SUPPORTED_LANGUAGES,
+  type Config,
+  type LanguageCode,
+  type ProcessingType,
+} from "../config.js";
 import { openServices } from "../composition-root.js";
 import { findOrganizationByConfigId } from "../db/organization-store.js";
 import { planDryRun } from "../enrichment/pipeline/plan-dry-run.js";
@@ -56,7 +62,10 @@ export function registerProcessingCommand(
     .option("--json", "print one JSON summary object")
     .option("--queue", "enqueue for `rescue-llm worker` processes instead (needs REDIS_URL)");
   if (spec.withTarget) {
-    command.option("-t, --target <lang[,lang…]>", "target languages (ISO 639-1), default LLM_TRANSLATION_LANGUAGES");
+    command.option(
+      "-t, --target <lang[,lang…]>",
+      "target languages (ISO 639-1), default LLM_TRANSLATION_LANGUAGES",
+    );
   }
   command.action(async (options: ProcessingOptions) => {
     setExit(await runProcessingCommand(io, spec, options));
@@ -73,7 +82,10 @@ function positiveInt(value: string | undefined, field: string): number | undefin
 
 function parseTargets(value: string | undefined): LanguageCode[] | undefined {
   if (value === undefined) return undefined;
-  const codes = value.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
+  const codes = value
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== "");
   const unknown = codes.filter((c) => !(SUPPORTED_LANGUAGES as readonly string[]).includes(c));
   if (codes.length === 0 || unknown.length > 0) {
     throw new ValidationError(
@@ -116,7 +128,9 @@ async function runProcessingCommand(
     if (options.organization !== undefined) {
       const org = await findOrganizationByConfigId(services.db, options.organization);
       if (org === undefined) {
-        throw new NotFoundError(`Unknown organization "${options.organization}" (no organizations.config_id matches)`);
+        throw new NotFoundError(
+          `Unknown organization "${options.organization}" (no organizations.config_id matches)`,
+        );
       }
     }
     const request: RunRequest = {
@@ -161,7 +175,12 @@ async function runProcessingCommand(
   }
 }
 
-function printDryRun(io: CommandIo, spec: ProcessingCommandSpec, plan: DryRunSummary, json: boolean): void {
+function printDryRun(
+  io: CommandIo,
+  spec: ProcessingCommandSpec,
+  plan: DryRunSummary,
+  json: boolean,
+): void {
   if (json) {
     writeLine(io.stdout, JSON.stringify({ dry_run: true, ...plan }));
     return;
@@ -172,8 +191,14 @@ function printDryRun(io: CommandIo, spec: ProcessingCommandSpec, plan: DryRunSum
     const lang = s.targetLanguage ? ` → ${s.targetLanguage}` : "";
     writeLine(io.stdout, `    e.g. #${s.animalId} ${s.name}${lang} (${s.sourceChars} chars)`);
   }
-  writeLine(io.stdout, `  estimated tokens:     ${plan.estimated_prompt_tokens} prompt + ${plan.estimated_completion_tokens} completion`);
-  writeLine(io.stdout, `  estimated cost:       $${plan.estimated_cost_usd.toFixed(4)} (assumes a small model's price)`);
+  writeLine(
+    io.stdout,
+    `  estimated tokens:     ${plan.estimated_prompt_tokens} prompt + ${plan.estimated_completion_tokens} completion`,
+  );
+  writeLine(
+    io.stdout,
+    `  estimated cost:       $${plan.estimated_cost_usd.toFixed(4)} (assumes a small model's price)`,
+  );
 }
 
 function printSummary(io: CommandIo, summary: RunSummary, json: boolean): void {
@@ -195,9 +220,13 @@ function printSummary(io: CommandIo, summary: RunSummary, json: boolean): void {
   ];
   writeLine(io.stdout, "");
   for (const [k, v] of rows) writeLine(io.stdout, `  ${k.padEnd(14)} ${v}`);
-  if (summary.stopped !== undefined) writeLine(io.stdout, `  stopped        ${summary.stopped.message}`);
+  if (summary.stopped !== undefined)
+    writeLine(io.stdout, `  stopped        ${summary.stopped.message}`);
   const failures = summary.items.filter((i) => i.status === "failed").slice(0, 5);
   for (const f of failures) {
-    writeLine(io.stdout, `  failed #${f.animalId}${f.targetLanguage ? ` (${f.targetLanguage})` : ""}: ${(f.reasons ?? []).join("; ")}`);
+    writeLine(
+      io.stdout,
+      `  failed #${f.animalId}${f.targetLanguage ? ` (${f.targetLanguage})` : ""}: ${(f.reasons ?? []).join("; ")}`,
+    );
   }
 }

@@ -40,7 +40,9 @@ export function createProgressReporter(
     const bar = new cliProgress.SingleBar(
       {
         stream,
-        format: `${label} [{bar}] {value}/{total} | {rate}/s | ETA {eta_text} | ok {ok} failed {failed} skipped {skipped} | $` + "{cost}",
+        format:
+          `${label} [{bar}] {value}/{total} | {rate}/s | ETA {eta_text} | ok {ok} failed {failed} skipped {skipped} | $` +
+          "{cost}",
         hideCursor: true,
         clearOnComplete: false,
         fps: 5,

@@ -42,6 +42,7 @@ export function registerServe(
         );
         writeLine(io.stderr, "");
       }
+      // Jobs run in this process without REDIS_URL; with it, they go to the workers.
       const services = await openServices(config);
       try {
         const app = await buildApp(services);

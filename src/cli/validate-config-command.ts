@@ -4,7 +4,11 @@ import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { EXIT } from "./exit-codes.js";
 
-export function registerValidateConfig(program: Command, io: CommandIo, setExit: (code: number) => void): void {
+export function registerValidateConfig(
+  program: Command,
+  io: CommandIo,
+  setExit: (code: number) => void,
+): void {
   program
     .command("validate-config")
     .description("Check the environment configuration; exit 0 when valid, 2 when not")

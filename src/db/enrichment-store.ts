@@ -3,7 +3,6 @@
 import type { ProcessingType } from "../config.js";
 import type {
   CallLogRow,
-  CandidateCursor,
   CandidateFilter,
   CandidateTotals,
   EnrichmentStore,
@@ -36,7 +35,8 @@ const HAS_TEXT_SQL: Record<ProcessingType, string> = {
 
 /** The result column each type writes. */
 const VALUE_SQL: Record<Exclude<ProcessingType, "translation">, string> = {
-  description_cleaning: "enriched_description = CASE WHEN u.ok THEN u.value #>> '{}' ELSE a.enriched_description END",
+  description_cleaning:
+    "enriched_description = CASE WHEN u.ok THEN u.value #>> '{}' ELSE a.enriched_description END",
   dog_profiler: "dog_profiler_data = CASE WHEN u.ok THEN u.value ELSE a.dog_profiler_data END",
 };
 
@@ -188,7 +188,11 @@ export function createEnrichmentStore(db: Database): EnrichmentStore {
   };
 }
 
-async function writeState(tx: Queryable, type: ProcessingType, batch: readonly ItemWrite[]): Promise<void> {
+async function writeState(
+  tx: Queryable,
+  type: ProcessingType,
+  batch: readonly ItemWrite[],
+): Promise<void> {
   await tx.query(
     `INSERT INTO llm_enrichments (animal_id, processing_type, target_language, status, source_hash,
         prompt_version, model, flags, error, attempts, processed_at)
@@ -216,7 +220,11 @@ async function writeState(tx: Queryable, type: ProcessingType, batch: readonly I
 }
 
 /** Result columns change only on success, so a failure never replaces a good earlier value. */
-async function writeAnimals(tx: Queryable, type: ProcessingType, batch: readonly ItemWrite[]): Promise<void> {
+async function writeAnimals(
+  tx: Queryable,
+  type: ProcessingType,
+  batch: readonly ItemWrite[],
+): Promise<void> {
   const params = [
     batch.map((w) => w.animalId),
     batch.map((w) => w.targetLanguage),

@@ -72,11 +72,10 @@ export async function migrate(db: Database, dir: string = MIGRATIONS_DIR): Promi
       }
       if (rows.some((r) => r.version === migration.version)) return false;
       await tx.exec(migration.sql);
-      await tx.query("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", [
-        migration.version,
-        migration.name,
-        migration.checksum,
-      ]);
+      await tx.query(
+        "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+        [migration.version, migration.name, migration.checksum],
+      );
       return true;
     });
     if (didApply) applied.push(migration.name);

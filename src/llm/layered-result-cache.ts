@@ -101,7 +101,9 @@ export function createLayeredResultCache(
     if (rows.length > 0 && deps.db) {
       const db = deps.db;
       writing = writing.then(() =>
-        upsertCachedResponses(db, rows).catch((error: unknown) => warn(error, "table", "write", rows[0]!.key)),
+        upsertCachedResponses(db, rows).catch((error: unknown) =>
+          warn(error, "table", "write", rows[0]!.key),
+        ),
       );
     }
     return writing;

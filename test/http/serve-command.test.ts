@@ -155,6 +155,8 @@ describe.each(DATABASE_KINDS)("serve on %s", (kind: DatabaseKind) => {
     const [, address] = await server.stdout.waitFor(/listening on (http:\/\/[^\s]+) /);
     expect(server.stderr.text).toMatch(/WARNING.*API_KEYS is not set/);
     expect(await probe(`${address}/api/health/llm`)).toBe(200);
+    // A job queue is wired in: an unknown job is 404, not 503 "no queue".
+    expect(await probe(`${address}/api/llm/jobs/unknown`)).toBe(404);
     server.stop();
     expect(await server.exit).toBe(0);
   });

@@ -62,7 +62,9 @@ export function sharedListings(
   count: number,
   predicate: (listing: Record<string, unknown>) => boolean = () => true,
 ): Record<string, unknown>[] {
-  const lines = readFileSync(SHARED_LISTINGS, "utf8").split("\n").filter((l) => l.trim() !== "");
+  const lines = readFileSync(SHARED_LISTINGS, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "");
   const picked: Record<string, unknown>[] = [];
   for (const line of lines) {
     const listing = JSON.parse(line) as Record<string, unknown>;
@@ -82,11 +84,15 @@ export async function seedListings(
   const file = join(dir, "listings.jsonl");
   writeFileSync(file, listings.map((l) => JSON.stringify(l)).join("\n") + "\n");
   const report = await importListings({ db: services.db }, { filePath: file, organization });
-  if (report.rejectedCount > 0) throw new Error(`seed rejected: ${JSON.stringify(report.rejected)}`);
+  if (report.rejectedCount > 0)
+    throw new Error(`seed rejected: ${JSON.stringify(report.rejected)}`);
 }
 
 /** Resolves when `predicate` holds, polling; fails after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error("condition not met in time");

@@ -45,7 +45,9 @@ export async function createTestDatabase(
   const name = `rescue_llm_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   await adminQuery(
     adminUrl,
-    migrated ? `CREATE DATABASE "${name}" TEMPLATE "${inject("templateDatabase")}"` : `CREATE DATABASE "${name}"`,
+    migrated
+      ? `CREATE DATABASE "${name}" TEMPLATE "${inject("templateDatabase")}"`
+      : `CREATE DATABASE "${name}"`,
   );
   const url = withDatabaseName(adminUrl, name);
   const db = await openPgDatabase(url);

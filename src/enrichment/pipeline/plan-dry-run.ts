@@ -7,7 +7,11 @@ import type { DryRunSummary, RunRequest } from "./run-types.js";
 
 const CHARS_PER_TOKEN = 4;
 /** System prompt, facts block and delimiters around each source, in tokens. */
-const PROMPT_OVERHEAD_TOKENS = { description_cleaning: 350, dog_profiler: 700, translation: 250 } as const;
+const PROMPT_OVERHEAD_TOKENS = {
+  description_cleaning: 350,
+  dog_profiler: 700,
+  translation: 250,
+} as const;
 /** Output size relative to the source (profiles are a fixed-size JSON object). */
 const COMPLETION_ESTIMATE = {
   description_cleaning: (sourceTokens: number) => sourceTokens * 1.05,

@@ -138,8 +138,22 @@ function outcomeOf(
           error: null,
         }
       : outcome.status === "failed"
-        ? { ...base, status: "failed", model: null, value: null, flags: outcome.reasons, error: outcome.reasons.join("; ") }
-        : { ...base, status: "skipped", model: null, value: null, flags: [outcome.reason], error: null };
+        ? {
+            ...base,
+            status: "failed",
+            model: null,
+            value: null,
+            flags: outcome.reasons,
+            error: outcome.reasons.join("; "),
+          }
+        : {
+            ...base,
+            status: "skipped",
+            model: null,
+            value: null,
+            flags: [outcome.reason],
+            error: null,
+          };
   const last = calls[calls.length - 1];
   return {
     write,

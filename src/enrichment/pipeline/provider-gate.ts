@@ -23,7 +23,9 @@ export interface ProviderGate {
   onPause(listener: (ms: number) => void): () => void;
 }
 
-export function createProviderGate(options: { now?: () => number; sleep?: Sleep } = {}): ProviderGate {
+export function createProviderGate(
+  options: { now?: () => number; sleep?: Sleep } = {},
+): ProviderGate {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   let pausedUntil = 0;

@@ -4,12 +4,22 @@
 import { randomUUID } from "node:crypto";
 import PQueue from "p-queue";
 import type { Config } from "../../config.js";
-import { BudgetExceededError, FeatureDisabledError, LlmError, ValidationError } from "../../errors.js";
+import {
+  BudgetExceededError,
+  FeatureDisabledError,
+  LlmError,
+  ValidationError,
+} from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import type { LlmClient } from "../llm-client.js";
 import type { ResultCache } from "../result-cache.js";
 import { createAdaptiveWindow } from "./adaptive-window.js";
-import type { CandidateCursor, CandidateFilter, EnrichmentStore, ItemWrite } from "./enrichment-store.js";
+import type {
+  CandidateCursor,
+  CandidateFilter,
+  EnrichmentStore,
+  ItemWrite,
+} from "./enrichment-store.js";
 import { PROMPT_VERSIONS, processWorkItem } from "./process-work-item.js";
 import type { ProviderGate } from "./provider-gate.js";
 import { createResultWriter } from "./result-writer.js";
@@ -207,7 +217,10 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
       window.recordSuccess();
     }
     counts.done += 1;
-    writer.add(outcome.write, outcome.logs.map((l) => ({ ...l, runId: owner })));
+    writer.add(
+      outcome.write,
+      outcome.logs.map((l) => ({ ...l, runId: owner })),
+    );
     if (config.budgetUsd !== undefined && costUsd >= config.budgetUsd) {
       const error = new BudgetExceededError(costUsd, config.budgetUsd);
       stop(error.code, error.message, false);
@@ -215,11 +228,14 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
     request.onProgress?.(progress());
   };
 
-  const renewTimer = setInterval(() => {
-    store.renewClaims(owner, leaseMs).catch((error: unknown) => {
-      deps.logger?.warn({ err: error }, "renewing claims failed");
-    });
-  }, Math.max(1000, Math.floor(leaseMs / 3)));
+  const renewTimer = setInterval(
+    () => {
+      store.renewClaims(owner, leaseMs).catch((error: unknown) => {
+        deps.logger?.warn({ err: error }, "renewing claims failed");
+      });
+    },
+    Math.max(1000, Math.floor(leaseMs / 3)),
+  );
   renewTimer.unref();
 
   try {
@@ -229,10 +245,7 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
     const stopRequested = aborted(stopTaking.signal);
     while (!stopTaking.signal.aborted && remaining > 0) {
       // Keep about one window of claimed work waiting, so claims stay fresh and memory flat.
-      await Promise.race([
-        queue.onSizeLessThan(Math.max(1, queue.concurrency)),
-        stopRequested,
-      ]);
+      await Promise.race([queue.onSizeLessThan(Math.max(1, queue.concurrency)), stopRequested]);
       if (stopTaking.signal.aborted) break;
       const page = await store.claimCandidates(
         filter,

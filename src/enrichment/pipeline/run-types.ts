@@ -61,7 +61,12 @@ export interface RunSummary {
 
 export interface DryRunSummary {
   readonly would_process: number;
-  readonly samples: readonly { animalId: number; name: string; targetLanguage?: string; sourceChars: number }[];
+  readonly samples: readonly {
+    animalId: number;
+    name: string;
+    targetLanguage?: string;
+    sourceChars: number;
+  }[];
   readonly estimated_prompt_tokens: number;
   readonly estimated_completion_tokens: number;
   readonly estimated_cost_usd: number;

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { planDryRun } from "../../../src/enrichment/pipeline/plan-dry-run.js";
 import { runEnrichment } from "../../../src/enrichment/pipeline/run-enrichment.js";
-import type { RunSummary } from "../../../src/enrichment/pipeline/run-types.js";
 import { fakeStep } from "../../../src/testing/fake-openrouter/fake-scenarios.js";
 import {
   createPipelineFixture,
