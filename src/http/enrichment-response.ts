@@ -22,6 +22,18 @@ const LLM_CATEGORIES: ReadonlySet<string> = new Set<LlmErrorCategory>([
  * the LlmError the error handler turns into 503. Other stops (budget) stay in the message.
  */
 function throwIfProviderStopped(summary: RunSummary): void {
+  // Every item failed because the provider call failed (after retries): an outage, not bad output.
+  const failures = summary.items.filter((item) => item.status === "failed");
+  const outage = failures[0]?.errorCategory;
+  if (
+    summary.succeeded === 0 &&
+    failures.length > 0 &&
+    outage !== undefined &&
+    LLM_CATEGORIES.has(outage) &&
+    failures.every((item) => item.errorCategory === outage)
+  ) {
+    throw new LlmError(outage as LlmErrorCategory, `LLM provider failed: ${failures[0]?.reasons?.[0] ?? outage}`);
+  }
   const code = summary.stopped?.code;
   if (code === undefined || !code.startsWith("llm_")) return;
   const category = code.slice("llm_".length);

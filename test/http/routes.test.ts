@@ -155,6 +155,19 @@ describe.each(DATABASE_KINDS)("HTTP API on %s", (kind) => {
     });
   });
 
+  it("POST /api/llm/enrich answers 503 when the provider is down, not a 200 failure", async () => {
+    h.fake.script(...Array.from({ length: 4 }, () => fakeStep.httpError(503)));
+    const res = await post("/api/llm/enrich", {
+      animal_id: ids[ids.length - 1]!,
+      processing_type: "dog_profiler",
+      force: true,
+    });
+    h.fake.reset();
+    expect(res.statusCode, res.body).toBe(503);
+    expect(Number(res.headers["retry-after"])).toBeGreaterThan(0);
+    expect(leakedSecrets(res.body)).toEqual([]);
+  });
+
   it("POST /api/llm/translate answers 503 with Retry-After when the provider is down", async () => {
     h.fake.script(...Array.from({ length: 4 }, () => fakeStep.httpError(503)));
     const res = await post("/api/llm/translate", {

@@ -49,6 +49,8 @@ export interface ItemWrite {
   /** Guard flags (kept with a success) or failure reasons. */
   readonly flags: readonly string[];
   readonly error: string | null;
+  /** For a failure caused by the provider call itself: its LlmError category. */
+  readonly errorCategory?: string;
 }
 
 export interface CallLogRow {

@@ -125,6 +125,7 @@ function outcomeOf(
     sourceHash: item.sourceHash,
     promptVersion,
   };
+  const lastCategory = calls[calls.length - 1]?.errorCategory;
   const language = outcome.sourceLanguage ? [`source_language:${outcome.sourceLanguage}`] : [];
   const write: ItemWrite =
     outcome.status === "succeeded"
@@ -145,6 +146,7 @@ function outcomeOf(
             value: null,
             flags: outcome.reasons,
             error: outcome.reasons.join("; "),
+            ...(lastCategory !== undefined && { errorCategory: lastCategory }),
           }
         : {
             ...base,

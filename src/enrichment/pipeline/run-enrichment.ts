@@ -113,6 +113,7 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
       ...(write.targetLanguage !== "" && { targetLanguage: write.targetLanguage }),
       status,
       ...(reasons.length > 0 && { reasons }),
+      ...(write.errorCategory !== undefined && { errorCategory: write.errorCategory }),
     });
   };
   const progress = (): RunProgress => ({

@@ -39,6 +39,8 @@ export interface ItemResult {
   readonly targetLanguage?: string;
   readonly status: "succeeded" | "failed" | "skipped";
   readonly reasons?: readonly string[];
+  /** Set when the provider call failed (e.g. `provider_unavailable`), not the output's checks. */
+  readonly errorCategory?: string;
 }
 
 /** Field names are the SPEC §4 `--json` summary names. */
