@@ -77,18 +77,24 @@ export class QueueUnavailableError extends AppError {
  * How an LLM call failed. `retryable` kinds may succeed on another attempt;
  * `fatal_account` kinds (bad key, no credit) stop a whole run at once.
  */
-export type LlmErrorCategory =
-  | "bad_request" // 400
-  | "auth" // 401
-  | "payment_required" // 402
-  | "forbidden" // 403 (moderation)
-  | "timeout" // 408, 524, our deadline
-  | "rate_limited" // 429
-  | "provider_unavailable" // 502, 503, 529, other 5xx
-  | "network" // connection refused/reset
-  | "empty_output" // no content (e.g. finish_reason length)
-  | "provider_error" // error inside a 200 response
-  | "invalid_response"; // body we cannot parse
+export const LLM_ERROR_CATEGORIES = [
+  "bad_request", // 400
+  "auth", // 401
+  "payment_required", // 402
+  "forbidden", // 403 (moderation)
+  "timeout", // 408, 524, our deadline
+  "rate_limited", // 429
+  "provider_unavailable", // 502, 503, 529, other 5xx
+  "network", // connection refused/reset
+  "empty_output", // no content (e.g. finish_reason length)
+  "provider_error", // error inside a 200 response
+  "invalid_response", // body we cannot parse
+] as const;
+export type LlmErrorCategory = (typeof LLM_ERROR_CATEGORIES)[number];
+
+export function isLlmErrorCategory(value: string): value is LlmErrorCategory {
+  return (LLM_ERROR_CATEGORIES as readonly string[]).includes(value);
+}
 
 const RETRYABLE: ReadonlySet<LlmErrorCategory> = new Set([
   "timeout",

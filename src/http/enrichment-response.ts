@@ -1,21 +1,7 @@
 // Turns a pipeline RunSummary into the SPEC §5 enrich response, or into the error it means.
-import { LlmError, type LlmErrorCategory } from "../errors.js";
+import { isLlmErrorCategory, LlmError } from "../errors.js";
 import type { RunSummary } from "../enrichment/pipeline/run-types.js";
 import type { BatchEnrichResponse, EnrichResponse } from "./schemas/enrich-schemas.js";
-
-const LLM_CATEGORIES: ReadonlySet<string> = new Set<LlmErrorCategory>([
-  "bad_request",
-  "auth",
-  "payment_required",
-  "forbidden",
-  "timeout",
-  "rate_limited",
-  "provider_unavailable",
-  "network",
-  "empty_output",
-  "provider_error",
-  "invalid_response",
-]);
 
 /**
  * A run the provider stopped (bad key, no credit) is an outage for the API client: it becomes
@@ -29,16 +15,16 @@ function throwIfProviderStopped(summary: RunSummary): void {
     summary.succeeded === 0 &&
     failures.length > 0 &&
     outage !== undefined &&
-    LLM_CATEGORIES.has(outage) &&
+    isLlmErrorCategory(outage) &&
     failures.every((item) => item.errorCategory === outage)
   ) {
-    throw new LlmError(outage as LlmErrorCategory, `LLM provider failed: ${failures[0]?.reasons?.[0] ?? outage}`);
+    throw new LlmError(outage, `LLM provider failed: ${failures[0]?.reasons?.[0] ?? outage}`);
   }
   const code = summary.stopped?.code;
   if (code === undefined || !code.startsWith("llm_")) return;
   const category = code.slice("llm_".length);
-  if (LLM_CATEGORIES.has(category)) {
-    throw new LlmError(category as LlmErrorCategory, summary.stopped?.message ?? "LLM run stopped");
+  if (isLlmErrorCategory(category)) {
+    throw new LlmError(category, summary.stopped?.message ?? "LLM run stopped");
   }
 }
 
