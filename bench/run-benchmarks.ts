@@ -263,14 +263,38 @@ if (sections.has("memory")) {
   await admin(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
 }
 
-for (const [section, modulePath, exportName] of [
-  ["api", "./api-stats-load.js", "benchmarkStatsLoad"],
-  ["workers", "./workers-throughput.js", "benchmarkWorkersSection"],
-] as const) {
-  if (!sections.has(section)) continue;
-  const mod = (await import(modulePath)) as Record<string, unknown>;
-  const fn = mod[exportName] as ((options: { adminUrl: string }) => Promise<string[]>) | undefined;
-  if (fn) report.push(...(await fn({ adminUrl })), "");
+if (sections.has("api")) {
+  const { benchmarkStatsLoad } = await import("./api-stats-load.js");
+  report.push(...(await benchmarkStatsLoad({ adminUrl })), "");
+}
+
+if (sections.has("workers")) {
+  const { measureWorkersThroughput } = await import("./workers-throughput.js");
+  const name = "rescue_llm_bench_workers";
+  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin(`CREATE DATABASE "${name}"`);
+  const rps = 20;
+  const results = await measureWorkersThroughput({
+    databaseUrl: databaseUrl(name),
+    redisUrl: process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
+    providerRps: rps,
+  });
+  report.push("## Distributed workers against a provider limit", "");
+  report.push(
+    `Provider limit ${rps} requests/s (the fake answers 429 above it); workers share a limit of 90% of it through Redis; log-normal latency as above.`,
+    "",
+  );
+  report.push(
+    "| worker processes | items | wall (s) | items/s | share of limit | LLM calls | 429s | most requests in any 1 s |",
+    "|---|---|---|---|---|---|---|---|",
+  );
+  for (const r of results) {
+    report.push(
+      `| ${r.workers} | ${r.items} | ${r.wallSeconds} | ${r.itemsPerSecond} | ${r.shareOfLimit} | ${r.llmCalls} | ${r.rateLimited} | ${r.maxRequestsInOneSecond} |`,
+    );
+  }
+  report.push("");
+  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }
 
 const resultsFile = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
