@@ -97,6 +97,12 @@ if (strategy === "pipeline") {
   }
 }
 const wallMs = performance.now() - started;
+if (process.env.BENCH_TRACE_MEMORY) {
+  const m = process.memoryUsage();
+  process.stderr.write(
+    `memory MB: rss ${(m.rss / 1e6).toFixed(0)} heapTotal ${(m.heapTotal / 1e6).toFixed(0)} heapUsed ${(m.heapUsed / 1e6).toFixed(0)} external ${(m.external / 1e6).toFixed(0)} arrayBuffers ${(m.arrayBuffers / 1e6).toFixed(0)}\n`,
+  );
+}
 const dbBusyMs = db.busyMs;
 
 if (strategy === "pipeline") {

@@ -96,8 +96,19 @@ export function createOpenRouterClient(options: OpenRouterClientOptions): LlmCli
   }
 
   async function send(request: LlmRequest): Promise<Omit<LlmResponse, "latencyMs" | "attempts">> {
-    const deadline = AbortSignal.timeout(options.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;
+    // One controller per attempt, released in `finally`: AbortSignal.timeout() keeps its timer
+    // (and what hangs on it) alive for the whole timeout, and AbortSignal.any() on a run-long
+    // caller signal keeps every attempt's signal reachable — both grow memory over long runs.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, options.timeoutMs);
+    const onCallerAbort = () => controller.abort(request.signal?.reason);
+    request.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    if (request.signal?.aborted) controller.abort(request.signal.reason);
+    const signal = controller.signal;
     const headers: Record<string, string> = {
       "Content-Type": "application/json",
       "HTTP-Referer": options.referer ?? DEFAULT_REFERER,
@@ -121,7 +132,7 @@ export function createOpenRouterClient(options: OpenRouterClientOptions): LlmCli
       text = await response.text();
     } catch (error) {
       if (request.signal?.aborted) throw request.signal.reason ?? error;
-      if (deadline.aborted) {
+      if (timedOut) {
         throw new LlmError("timeout", `LLM call exceeded its ${options.timeoutMs} ms deadline`, {
           cause: error,
         });
@@ -129,6 +140,9 @@ export function createOpenRouterClient(options: OpenRouterClientOptions): LlmCli
       throw new LlmError("network", `LLM provider unreachable: ${redact(describeCause(error))}`, {
         cause: error,
       });
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener("abort", onCallerAbort);
     }
 
     const body = parseJson(text);

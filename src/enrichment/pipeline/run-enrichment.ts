@@ -242,7 +242,7 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
   try {
     let cursor: CandidateCursor | undefined;
     let remaining = request.limit ?? Number.POSITIVE_INFINITY;
-    const pageSize = Math.max(config.batch.concurrent * 2, batchSize, 20);
+    const pageSize = Math.max(config.batch.concurrent * 4, batchSize, 50);
     const stopRequested = aborted(stopTaking.signal);
     while (!stopTaking.signal.aborted && remaining > 0) {
       // Keep about one window of claimed work waiting, so claims stay fresh and memory flat.
