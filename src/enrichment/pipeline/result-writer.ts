@@ -24,6 +24,12 @@ export interface ResultWriter {
   add(item: ItemWrite, logs: readonly CallLogRow[]): void;
   /** Resolves when everything added so far is written (or given up). */
   flush(): Promise<void>;
+  /**
+   * Resolves once fewer than `maxBacklog` items wait to be written. Callers await it before
+   * taking more work, so a database slower than the provider slows intake instead of
+   * piling results up in memory.
+   */
+  waitForRoom(maxBacklog: number): Promise<void>;
   /** Writes in progress or waiting; callers apply backpressure on it. */
   readonly backlog: number;
 }
@@ -38,6 +44,16 @@ export function createResultWriter(options: ResultWriterOptions): ResultWriter {
   let logs: CallLogRow[] = [];
   let chain: Promise<void> = Promise.resolve();
   let backlog = 0;
+  const waiters: { maxBacklog: number; resolve: () => void }[] = [];
+  const wakeWaiters = () => {
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      const waiter = waiters[i]!;
+      if (backlog + items.length < waiter.maxBacklog) {
+        waiters.splice(i, 1);
+        waiter.resolve();
+      }
+    }
+  };
 
   const commit = async (group: ItemWrite[], groupLogs: CallLogRow[]) => {
     const batches: ItemWrite[][] = [];
@@ -68,6 +84,7 @@ export function createResultWriter(options: ResultWriterOptions): ResultWriter {
     chain = chain.then(async () => {
       await commit(group, groupLogs);
       backlog -= group.length;
+      wakeWaiters();
     });
   };
 
@@ -80,6 +97,10 @@ export function createResultWriter(options: ResultWriterOptions): ResultWriter {
     async flush() {
       if (items.length > 0) schedule();
       await chain;
+    },
+    waitForRoom(maxBacklog) {
+      if (backlog + items.length < maxBacklog) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ maxBacklog, resolve }));
     },
     get backlog() {
       return backlog + items.length;

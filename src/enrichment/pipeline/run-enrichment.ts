@@ -2,6 +2,7 @@
 // LLM calls in flight (not fixed batches waiting on their slowest member), and write results
 // in set-based batches behind the calls. Used by the CLI, the HTTP API and the queue workers.
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import PQueue from "p-queue";
 import type { Config } from "../../config.js";
 import {
@@ -127,6 +128,8 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
   // in flight, for errors after which no call can succeed (401, 402).
   const stopTaking = new AbortController();
   const abandon = new AbortController();
+  // Every call in flight listens on `abandon`; more than Node's default 10 is expected.
+  setMaxListeners(config.batch.concurrent * 2 + 10, abandon.signal);
   let stopped: { code: string; message: string } | undefined;
   const stop = (code: string, message: string, abandonInFlight: boolean) => {
     stopped ??= { code, message };
@@ -170,6 +173,11 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
   });
 
   const requeues = new Map<string, number>();
+  const maxWriteBacklog = Math.max(
+    4 * batchSize * config.batch.commitFrequency,
+    2 * config.batch.concurrent,
+    100,
+  );
   const handle = async (item: Parameters<typeof processWorkItem>[2]): Promise<void> => {
     if (stopTaking.signal.aborted) return;
     let outcome;
@@ -227,6 +235,8 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
       stop(error.code, error.message, false);
     }
     request.onProgress?.(progress());
+    // Hold this slot while the writer is far behind: intake slows to the database's pace.
+    await writer.waitForRoom(maxWriteBacklog);
   };
 
   const renewTimer = setInterval(

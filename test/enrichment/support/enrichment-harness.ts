@@ -2,11 +2,8 @@
 // client, and the layered cache on a fresh migrated database.
 import { loadConfig, type Config } from "../../../src/config.js";
 import type { EnrichmentDeps } from "../../../src/enrichment/enrichment-deps.js";
-import {
-  createLayeredResultCache,
-  type LayeredResultCache,
-} from "../../../src/llm/layered-result-cache.js";
-import { createOpenRouterClient } from "../../../src/llm/openrouter-client.js";
+import { openServices } from "../../../src/composition-root.js";
+import type { LayeredResultCache } from "../../../src/llm/layered-result-cache.js";
 import { createLogger } from "../../../src/logger.js";
 import {
   startFakeOpenRouter,
@@ -46,26 +43,17 @@ export async function createEnrichmentHarness(
     LLM_TIMEOUT_SECONDS: "5",
     ...options.env,
   });
-  const logger = createLogger("silent");
-  const llm = createOpenRouterClient({
-    baseUrl: config.llm.baseUrl,
-    apiKey: config.llm.apiKey,
-    defaultModel: config.llm.defaultModel,
-    fallbackModels: config.llm.fallbackModels,
-    timeoutMs: config.llm.timeoutMs,
-    retry: config.retry,
-  });
-  const cache = createLayeredResultCache(
-    { db: database.db, logger },
-    { enabled: config.cache.enabled, maxSize: config.cache.maxSize, ttlMs: config.cache.ttlMs },
-  );
+  // The same wiring as production (client with the gate, layered cache), on this database.
+  const services = await openServices(config, { db: database.db, logger: createLogger("silent") });
+  const cache = services.cache;
   return {
     fake,
     config,
     cache,
     database,
-    deps: { llm, cache, config, logger },
+    deps: { llm: services.llm, cache, config, logger: services.logger },
     async dispose() {
+      await services.close();
       await fake.close();
       await database.dispose();
     },
