@@ -21,17 +21,26 @@ export interface TokenEstimate {
   readonly completionTokens: number;
 }
 
-/** Estimated tokens of one call on `preparedInput` (e.g. the text sourceFor returns). */
+/** Estimated tokens of one call on `preparedInput`. */
 export function estimateTokens(
   processingType: ProcessingType,
   preparedInput: string,
 ): TokenEstimate {
-  const input = textTokens(preparedInput);
+  return estimateRunTokens(processingType, 1, preparedInput.length);
+}
+
+/** Estimated tokens of `calls` calls whose sources add up to `sourceChars` characters (dry runs). */
+export function estimateRunTokens(
+  processingType: ProcessingType,
+  calls: number,
+  sourceChars: number,
+): TokenEstimate {
+  const input = Math.ceil(sourceChars / CHARS_PER_TOKEN);
   const completionTokens =
     processingType === "dog_profiler"
-      ? PROFILE_COMPLETION_TOKENS
+      ? calls * PROFILE_COMPLETION_TOKENS
       : Math.ceil(input * (processingType === "translation" ? 1.3 : 1.05));
-  return { promptTokens: PROMPT_OVERHEAD_TOKENS[processingType] + input, completionTokens };
+  return { promptTokens: calls * PROMPT_OVERHEAD_TOKENS[processingType] + input, completionTokens };
 }
 
 /** max_tokens for a text answer: room for the whole text (times `factor`) plus headroom. */

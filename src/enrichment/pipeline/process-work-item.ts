@@ -12,7 +12,7 @@ import { PROMPT_VERSION as CLEANING_VERSION } from "../prompts/description-clean
 import { PROMPT_VERSION as PROFILER_VERSION } from "../prompts/dog-profiler-prompt.js";
 import { PROMPT_VERSION as TRANSLATION_VERSION } from "../prompts/translation-prompt.js";
 import { NO_MODEL, translateText } from "../translate-text.js";
-import { translationSourceText } from "../source-for.js";
+import { translationSourceText } from "../translation-source.js";
 import type { CallLogRow, ItemWrite, WorkItem } from "./enrichment-store.js";
 
 export const PROMPT_VERSIONS: Readonly<Record<ProcessingType, string>> = {
