@@ -53,4 +53,33 @@ describe("provider gate", () => {
     expect(now).toBeGreaterThanOrEqual(3000);
     expect(heard).toEqual([2000, 500]);
   });
+
+  it("after a 429 paces attempts just under the rate that drew it, then climbs back and probes", async () => {
+    let now = 0;
+    const gate = createProviderGate({
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
+    // 20 attempts in the last 2 s: 10/s drew the 429.
+    for (let i = 0; i < 20; i++) {
+      await gate.wait();
+      now += 100;
+    }
+    expect(gate.ratePerSecond).toBeUndefined();
+    gate.pause(1000);
+    expect(gate.ratePerSecond).toBeCloseTo(9.2, 5); // 92% of it
+    const starts: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      await gate.wait();
+      starts.push(now);
+    }
+    expect(starts[0]).toBeGreaterThanOrEqual(3000); // nothing before the pause ended
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(1000 / 9.2 + 1e-9);
+    // Climbed back to just under the ceiling (98%), then only probes.
+    expect(gate.ratePerSecond!).toBeGreaterThanOrEqual(9.8);
+    expect(gate.ratePerSecond!).toBeLessThan(9.9);
+  });
 });
