@@ -1,19 +1,11 @@
 // Set-based upsert of imported listings into `animals`, keyed by (external_id, organization_id).
+import type { ParsedListing } from "../listings/parse-listing-line.js";
 import type { Queryable } from "./database.js";
 
-export interface ListingRecord {
-  readonly externalId: string;
+/** A parsed listing placed in its organization. */
+export type ListingRecord = Omit<ParsedListing, "organization"> & {
   readonly organizationId: number;
-  readonly name: string;
-  readonly breed: string | null;
-  readonly ageText: string | null;
-  readonly sex: string | null;
-  readonly size: string | null;
-  /** null → the column default ('en'). */
-  readonly language: string | null;
-  readonly adoptionUrl: string | null;
-  readonly properties: Readonly<Record<string, unknown>>;
-}
+};
 
 export interface UpsertCounts {
   inserted: number;
