@@ -15,6 +15,7 @@ describe.each(DATABASE_KINDS)("cleanDescription against the fake OpenRouter (%s)
   afterEach(async () => {
     h.fake.reset();
     h.cache.clearMemory();
+    await h.cache.flush(); // table writes are batched behind callers: land them, then clear
     await h.database.db.exec("DELETE FROM llm_cache");
   });
   afterAll(() => h.dispose());

@@ -30,6 +30,7 @@ describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)"
   afterEach(async () => {
     h.fake.reset();
     h.cache.clearMemory();
+    await h.cache.flush(); // table writes are batched behind callers: land them, then clear
     await h.database.db.exec("DELETE FROM llm_cache");
   });
   afterAll(() => h.dispose());

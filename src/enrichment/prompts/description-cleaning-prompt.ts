@@ -1,8 +1,8 @@
 import type { ChatMessage } from "../llm-client.js";
-import { factEntries, type PreparedListing } from "../input/prepare-listing.js";
-import { factsBlock, listingBlock } from "../input/listing-block.js";
+import type { PreparedListing } from "../input/prepare-listing.js";
 import { overrideInstructions, type OrganizationOverrides } from "../organization-overrides.js";
 import { describeLanguage, OUTPUT_LANGUAGE_LINE_PREFIX } from "./language-names.js";
+import { listingMessages } from "./listing-messages.js";
 import { promptIdLine } from "./prompt-id.js";
 
 export const PROMPT_VERSION = "description_cleaning@1";
@@ -25,11 +25,5 @@ export function descriptionCleaningMessages(
     ...overrideInstructions(overrides),
     "Reply with the cleaned listing only, as plain text: no HTML, no Markdown, no introduction or comment.",
   ].join("\n");
-  const user = [factsBlock(factEntries(listing.facts)), listingBlock(listing.text)]
-    .filter(Boolean)
-    .join("\n");
-  return [
-    { role: "system", content: system },
-    { role: "user", content: user },
-  ];
+  return listingMessages(system, listing);
 }

@@ -1,9 +1,9 @@
 import type { ChatMessage } from "../llm-client.js";
-import { factEntries, type PreparedListing } from "../input/prepare-listing.js";
-import { factsBlock, listingBlock } from "../input/listing-block.js";
+import type { PreparedListing } from "../input/prepare-listing.js";
 import { overrideInstructions, type OrganizationOverrides } from "../organization-overrides.js";
 import { TAGLINE_MAX_CHARS } from "../dog-profile-schema.js";
 import { describeLanguage, OUTPUT_LANGUAGE_LINE_PREFIX } from "./language-names.js";
+import { listingMessages } from "./listing-messages.js";
 import { promptIdLine } from "./prompt-id.js";
 
 export const PROMPT_VERSION = "dog_profiler@1";
@@ -40,11 +40,5 @@ export function dogProfilerMessages(
     ...overrideInstructions(overrides),
     "Reply with the JSON object only.",
   ].join("\n");
-  const user = [factsBlock(factEntries(listing.facts)), listingBlock(listing.text)]
-    .filter(Boolean)
-    .join("\n");
-  return [
-    { role: "system", content: system },
-    { role: "user", content: user },
-  ];
+  return listingMessages(system, listing);
 }
