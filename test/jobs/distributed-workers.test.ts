@@ -180,7 +180,9 @@ describe.skipIf(!enabled)("distributed workers (subprocesses)", { timeout: 90_00
     // a few extra requests into one second. Unshared, three workers would send far more.
     const sorted = [...arrivals].sort((a, b) => a - b);
     const meanRps = (sorted.length - 1) / (((sorted.at(-1) ?? 0) - (sorted[0] ?? 0)) / 1000);
-    expect(meanRps).toBeLessThanOrEqual(rps * 1.02);
+    // Over a few seconds, jitter at the first and last arrival alone moves the mean by a few
+    // percent; the provider's own verdict (no 429 below) is the strict check.
+    expect(meanRps).toBeLessThanOrEqual(rps * 1.05);
     expect(maxInWindow(arrivals, 1000)).toBeLessThanOrEqual(rps + 4);
     expect(fake.stats.rateLimited).toBe(0);
   });
