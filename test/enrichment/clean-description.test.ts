@@ -1,30 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { cleanDescription } from "../../src/enrichment/clean-description.js";
 import { prepareListing } from "../../src/enrichment/input/prepare-listing.js";
 import { LlmError } from "../../src/errors.js";
 import { fakeStep } from "../../src/testing/fake-openrouter/fake-scenarios.js";
 import { DATABASE_KINDS } from "../support/test-databases.js";
-import { createEnrichmentHarness, type EnrichmentHarness } from "./support/enrichment-harness.js";
+import { useEnrichmentHarness } from "./support/enrichment-harness.js";
 import { realListing, toAnimal } from "./support/real-listings.js";
 
 describe.each(DATABASE_KINDS)("cleanDescription against the fake OpenRouter (%s)", (kind) => {
-  let h: EnrichmentHarness;
-  beforeAll(async () => {
-    h = await createEnrichmentHarness(kind);
-  });
-  afterEach(async () => {
-    h.fake.reset();
-    h.cache.clearMemory();
-    await h.cache.flush(); // table writes are batched behind callers: land them, then clear
-    await h.database.db.exec("DELETE FROM llm_cache");
-  });
-  afterAll(() => h.dispose());
+  const h = useEnrichmentHarness(kind);
 
   // Mojibake, a phone number and a bare domain: all of it must survive cleaning unchanged.
   const lucille = toAnimal(realListing("pfus-41718006"));
 
   it("cleans a real listing in one call, then serves it from the cache", async () => {
-    const outcome = await cleanDescription(h.deps, { animal: lucille });
+    const outcome = await cleanDescription(h().deps, { animal: lucille });
     expect(outcome.status).toBe("succeeded");
     if (outcome.status !== "succeeded") return;
     expect(outcome.value).toContain("Hi, I’m Lucille");
@@ -42,7 +32,7 @@ describe.each(DATABASE_KINDS)("cleanDescription against the fake OpenRouter (%s)
     ]);
     expect(outcome.calls[0]!.promptTokens).toBeGreaterThan(0);
 
-    const body = h.fake.requests[0]!.body as {
+    const body = h().fake.requests[0]!.body as {
       temperature: number;
       messages: { content: string }[];
     };
@@ -51,19 +41,19 @@ describe.each(DATABASE_KINDS)("cleanDescription against the fake OpenRouter (%s)
       "rescue-llm prompt: description_cleaning@1",
     );
 
-    const again = await cleanDescription(h.deps, { animal: lucille });
+    const again = await cleanDescription(h().deps, { animal: lucille });
     expect(again).toMatchObject({ status: "succeeded", calls: [{ cacheHit: true, costUsd: 0 }] });
-    expect(h.fake.stats.completions).toBe(1);
+    expect(h().fake.stats.completions).toBe(1);
   });
 
   it("re-asks once with the reasons when the first answer drops a fact", async () => {
     const text = prepareListing(lucille).text;
-    h.fake.script(fakeStep.content(text.replace("919-560-0640", "our office")));
-    const outcome = await cleanDescription(h.deps, { animal: lucille });
+    h().fake.script(fakeStep.content(text.replace("919-560-0640", "our office")));
+    const outcome = await cleanDescription(h().deps, { animal: lucille });
     expect(outcome).toMatchObject({ status: "succeeded", flags: ["reasked"] });
     expect(outcome.calls.map((c) => c.status)).toEqual(["rejected", "accepted"]);
-    expect(h.fake.stats.completions).toBe(2);
-    const reask = (h.fake.requests[1]!.body as { messages: { role: string; content: string }[] })
+    expect(h().fake.stats.completions).toBe(2);
+    const reask = (h().fake.requests[1]!.body as { messages: { role: string; content: string }[] })
       .messages;
     expect(reask.map((m) => m.role)).toEqual(["system", "user", "assistant", "user"]);
     expect(reask[3]!.content).toMatch(
@@ -72,11 +62,11 @@ describe.each(DATABASE_KINDS)("cleanDescription against the fake OpenRouter (%s)
   });
 
   it("fails with the reasons after one re-ask, and caches nothing", async () => {
-    h.fake.script(
+    h().fake.script(
       fakeStep.content("<p>Lucille is great!</p>"),
       fakeStep.content("Lucille. Visit www.cheap-dogs.example"),
     );
-    const outcome = await cleanDescription(h.deps, { animal: lucille });
+    const outcome = await cleanDescription(h().deps, { animal: lucille });
     expect(outcome.status).toBe("failed");
     if (outcome.status !== "failed") return;
     expect(outcome.calls).toHaveLength(2);
@@ -85,13 +75,13 @@ describe.each(DATABASE_KINDS)("cleanDescription against the fake OpenRouter (%s)
     );
     expect(outcome.reasons.join("\n")).toMatch(/too short/);
     // Nothing was cached: the next attempt asks the provider again (and now gets a good answer).
-    const retry = await cleanDescription(h.deps, { animal: lucille });
+    const retry = await cleanDescription(h().deps, { animal: lucille });
     expect(retry).toMatchObject({ status: "succeeded", calls: [{ cacheHit: false }] });
   });
 
   it("turns a provider failure that outlived its retries into a failed outcome naming the category", async () => {
-    h.fake.script(fakeStep.httpError(503), fakeStep.httpError(503));
-    const outcome = await cleanDescription(h.deps, { animal: lucille });
+    h().fake.script(fakeStep.httpError(503), fakeStep.httpError(503));
+    const outcome = await cleanDescription(h().deps, { animal: lucille });
     expect(outcome).toMatchObject({
       status: "failed",
       reasons: [expect.stringMatching(/^LLM call failed \(provider_unavailable\)/)],
@@ -100,15 +90,15 @@ describe.each(DATABASE_KINDS)("cleanDescription against the fake OpenRouter (%s)
   });
 
   it("rethrows a fatal 401 so the run stops", async () => {
-    h.fake.script(fakeStep.httpError(401));
-    const error = await cleanDescription(h.deps, { animal: lucille }).catch((e: unknown) => e);
+    h().fake.script(fakeStep.httpError(401));
+    const error = await cleanDescription(h().deps, { animal: lucille }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LlmError);
     expect((error as LlmError).fatalForRun).toBe(true);
     expect(String((error as LlmError).message)).not.toContain("enrichment-test-key");
   });
 
   it("skips a listing without a description, without a call", async () => {
-    const outcome = await cleanDescription(h.deps, {
+    const outcome = await cleanDescription(h().deps, {
       animal: { ...lucille, description: "  <br> " },
     });
     expect(outcome).toEqual({
@@ -117,6 +107,6 @@ describe.each(DATABASE_KINDS)("cleanDescription against the fake OpenRouter (%s)
       sourceLanguage: undefined,
       calls: [],
     });
-    expect(h.fake.stats.completions).toBe(0);
+    expect(h().fake.stats.completions).toBe(0);
   });
 });

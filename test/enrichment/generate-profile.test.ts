@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateProfile } from "../../src/enrichment/generate-profile.js";
 import { quoteFoundIn } from "../../src/enrichment/guards/normalized-match.js";
 import { prepareListing } from "../../src/enrichment/input/prepare-listing.js";
@@ -7,7 +7,7 @@ import { LlmError } from "../../src/errors.js";
 import { answerLikeAModel } from "../../src/testing/fake-model-answers.js";
 import { fakeStep } from "../../src/testing/fake-openrouter/fake-scenarios.js";
 import { DATABASE_KINDS } from "../support/test-databases.js";
-import { createEnrichmentHarness, type EnrichmentHarness } from "./support/enrichment-harness.js";
+import { useEnrichmentHarness } from "./support/enrichment-harness.js";
 import { realListing, toAnimal } from "./support/real-listings.js";
 
 // A German listing from a Munich shelter: "Mit Hündinnen versteht sich Harcos gut, mit Rüden
@@ -23,20 +23,10 @@ function goodAnswer(): Record<string, unknown> {
 }
 
 describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)", (kind) => {
-  let h: EnrichmentHarness;
-  beforeAll(async () => {
-    h = await createEnrichmentHarness(kind);
-  });
-  afterEach(async () => {
-    h.fake.reset();
-    h.cache.clearMemory();
-    await h.cache.flush(); // table writes are batched behind callers: land them, then clear
-    await h.database.db.exec("DELETE FROM llm_cache");
-  });
-  afterAll(() => h.dispose());
+  const h = useEnrichmentHarness(kind);
 
   it("profiles a German listing with its language detected as de, every quote from the listing", async () => {
-    const outcome = await generateProfile(h.deps, { animal: harcos });
+    const outcome = await generateProfile(h().deps, { animal: harcos });
     expect(outcome.status).toBe("succeeded");
     if (outcome.status !== "succeeded") return;
     expect(outcome.sourceLanguage).toBe("de");
@@ -49,7 +39,7 @@ describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)"
     for (const e of profile.evidence) expect(quoteFoundIn(e.quote, source), e.quote).toBe(true);
     expect(outcome.calls).toHaveLength(1);
 
-    const body = h.fake.requests[0]!.body as {
+    const body = h().fake.requests[0]!.body as {
       temperature: number;
       response_format?: { type: string };
       messages: { content: string }[];
@@ -68,8 +58,8 @@ describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)"
       claim: "yes",
       quote: "liebt Katzen über alles",
     });
-    h.fake.script(fakeStep.content(JSON.stringify(invented)));
-    const outcome = await generateProfile(h.deps, { animal: harcos });
+    h().fake.script(fakeStep.content(JSON.stringify(invented)));
+    const outcome = await generateProfile(h().deps, { animal: harcos });
     expect(outcome).toMatchObject({
       status: "succeeded",
       value: { good_with_cats: "unknown" },
@@ -85,10 +75,10 @@ describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)"
   });
 
   it("accepts fenced JSON with trailing commas in one call", async () => {
-    h.fake.script(
+    h().fake.script(
       fakeStep.content("```json\n" + JSON.stringify(goodAnswer()).replace(/}$/, ",}") + "\n```"),
     );
-    const outcome = await generateProfile(h.deps, { animal: harcos });
+    const outcome = await generateProfile(h().deps, { animal: harcos });
     expect(outcome).toMatchObject({ status: "succeeded", flags: [] });
     expect(outcome.calls).toHaveLength(1);
   });
@@ -96,8 +86,8 @@ describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)"
   it("forces an unsupported compatibility claim to unknown and records a flag", async () => {
     const answer = goodAnswer();
     answer.good_with_cats = "no";
-    h.fake.script(fakeStep.content(JSON.stringify(answer)));
-    const outcome = await generateProfile(h.deps, { animal: harcos });
+    h().fake.script(fakeStep.content(JSON.stringify(answer)));
+    const outcome = await generateProfile(h().deps, { animal: harcos });
     expect(outcome).toMatchObject({
       status: "succeeded",
       value: { good_with_cats: "unknown" },
@@ -107,8 +97,8 @@ describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)"
 
   it("fails after one re-ask when both answers are truncated", async () => {
     const truncated = JSON.stringify(goodAnswer()).slice(0, 250);
-    h.fake.script(fakeStep.content(truncated), fakeStep.content(truncated));
-    const outcome = await generateProfile(h.deps, { animal: harcos });
+    h().fake.script(fakeStep.content(truncated), fakeStep.content(truncated));
+    const outcome = await generateProfile(h().deps, { animal: harcos });
     expect(outcome).toMatchObject({
       status: "failed",
       reasons: ["the JSON answer is truncated (it does not end with '}')"],
@@ -118,24 +108,24 @@ describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)"
 
   it("skips a thin listing without a call: thin sources are never padded", async () => {
     const thin = toAnimal(realListing("pfmy-test-378fcc4fc"));
-    const outcome = await generateProfile(h.deps, { animal: thin });
+    const outcome = await generateProfile(h().deps, { animal: thin });
     expect(outcome).toMatchObject({ status: "skipped", calls: [] });
     expect(outcome.status === "skipped" && outcome.reason).toMatch(
       /has 108 characters; a profile needs at least 150/,
     );
-    expect(h.fake.stats.completions).toBe(0);
+    expect(h().fake.stats.completions).toBe(0);
   });
 
   it("rethrows a fatal 402 so the run stops", async () => {
-    h.fake.script(fakeStep.httpError(402));
-    await expect(generateProfile(h.deps, { animal: harcos })).rejects.toMatchObject({
+    h().fake.script(fakeStep.httpError(402));
+    await expect(generateProfile(h().deps, { animal: harcos })).rejects.toMatchObject({
       category: "payment_required",
       fatalForRun: true,
     });
     await expect(
       (async () => {
-        h.fake.script(fakeStep.httpError(401));
-        return generateProfile(h.deps, { animal: harcos });
+        h().fake.script(fakeStep.httpError(401));
+        return generateProfile(h().deps, { animal: harcos });
       })(),
     ).rejects.toBeInstanceOf(LlmError);
   });

@@ -1,38 +1,32 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { detectLanguage } from "../../src/enrichment/input/detect-language.js";
 import { cleanSourceText } from "../../src/enrichment/input/clean-source-text.js";
 import { translateText } from "../../src/enrichment/translate-text.js";
 import { LlmError } from "../../src/errors.js";
 import { fakeStep } from "../../src/testing/fake-openrouter/fake-scenarios.js";
 import { DATABASE_KINDS } from "../support/test-databases.js";
-import { createEnrichmentHarness, type EnrichmentHarness } from "./support/enrichment-harness.js";
+import { useEnrichmentHarness } from "./support/enrichment-harness.js";
 import { realListing } from "./support/real-listings.js";
 
 const dora = realListing("pfus-41465935");
 const text = dora.description!;
 
 describe.each(DATABASE_KINDS)("translateText against the fake OpenRouter (%s)", (kind) => {
-  let h: EnrichmentHarness;
-  beforeAll(async () => {
-    h = await createEnrichmentHarness(kind);
-  });
-  afterEach(async () => {
-    h.fake.reset();
-    h.cache.clearMemory();
-    await h.cache.flush(); // table writes are batched behind callers: land them, then clear
-    await h.database.db.exec("DELETE FROM llm_cache");
-  });
-  afterAll(() => h.dispose());
+  const h = useEnrichmentHarness(kind);
 
   it("translates a real English listing into Spanish, keeping the name and every number", async () => {
-    const outcome = await translateText(h.deps, { text, targetLanguage: "es", preserve: ["Dora"] });
+    const outcome = await translateText(h().deps, {
+      text,
+      targetLanguage: "es",
+      preserve: ["Dora"],
+    });
     expect(outcome.status).toBe("succeeded");
     if (outcome.status !== "succeeded") return;
     expect(outcome.value.sourceLanguage).toBe("en");
     expect(detectLanguage(outcome.value.text)).toBe("es");
     expect(outcome.value.text).toContain("Dora");
     for (const n of ["8/16/07", "11", "7", "250.00"]) expect(outcome.value.text).toContain(n);
-    const body = h.fake.requests[0]!.body as {
+    const body = h().fake.requests[0]!.body as {
       temperature: number;
       messages: { content: string }[];
     };
@@ -42,17 +36,25 @@ describe.each(DATABASE_KINDS)("translateText against the fake OpenRouter (%s)", 
   });
 
   it("caches per target language", async () => {
-    await translateText(h.deps, { text, targetLanguage: "fr", preserve: ["Dora"] });
-    const de = await translateText(h.deps, { text, targetLanguage: "de", preserve: ["Dora"] });
-    const frAgain = await translateText(h.deps, { text, targetLanguage: "fr", preserve: ["Dora"] });
+    await translateText(h().deps, { text, targetLanguage: "fr", preserve: ["Dora"] });
+    const de = await translateText(h().deps, { text, targetLanguage: "de", preserve: ["Dora"] });
+    const frAgain = await translateText(h().deps, {
+      text,
+      targetLanguage: "fr",
+      preserve: ["Dora"],
+    });
     expect(de.calls[0]!.cacheHit).toBe(false);
     expect(frAgain.calls[0]!.cacheHit).toBe(true);
-    expect(h.fake.stats.completions).toBe(2);
+    expect(h().fake.stats.completions).toBe(2);
   });
 
   it("re-asks once after a wrong-language answer", async () => {
-    h.fake.script(fakeStep.content(cleanSourceText(text)));
-    const outcome = await translateText(h.deps, { text, targetLanguage: "es", preserve: ["Dora"] });
+    h().fake.script(fakeStep.content(cleanSourceText(text)));
+    const outcome = await translateText(h().deps, {
+      text,
+      targetLanguage: "es",
+      preserve: ["Dora"],
+    });
     expect(outcome).toMatchObject({ status: "succeeded", flags: ["reasked"] });
     expect(outcome.calls[0]).toMatchObject({
       status: "rejected",
@@ -62,8 +64,15 @@ describe.each(DATABASE_KINDS)("translateText against the fake OpenRouter (%s)", 
   });
 
   it("fails with the reasons when the re-ask is in the wrong language too", async () => {
-    h.fake.script(fakeStep.content(cleanSourceText(text)), fakeStep.content(cleanSourceText(text)));
-    const outcome = await translateText(h.deps, { text, targetLanguage: "it", preserve: ["Dora"] });
+    h().fake.script(
+      fakeStep.content(cleanSourceText(text)),
+      fakeStep.content(cleanSourceText(text)),
+    );
+    const outcome = await translateText(h().deps, {
+      text,
+      targetLanguage: "it",
+      preserve: ["Dora"],
+    });
     expect(outcome).toMatchObject({
       status: "failed",
       reasons: ["the translation is not in the target language it (detected en)"],
@@ -73,18 +82,18 @@ describe.each(DATABASE_KINDS)("translateText against the fake OpenRouter (%s)", 
 
   it("needs no call when the text is already in the target language", async () => {
     const german = realListing("thmuc-182523").description!;
-    const outcome = await translateText(h.deps, { text: german, targetLanguage: "de" });
+    const outcome = await translateText(h().deps, { text: german, targetLanguage: "de" });
     expect(outcome).toMatchObject({
       status: "succeeded",
       flags: ["already_in_target_language"],
       calls: [],
     });
-    expect(h.fake.stats.completions).toBe(0);
+    expect(h().fake.stats.completions).toBe(0);
   });
 
   it("rethrows a fatal 401", async () => {
-    h.fake.script(fakeStep.httpError(401));
-    const error = await translateText(h.deps, { text, targetLanguage: "nl" }).catch(
+    h().fake.script(fakeStep.httpError(401));
+    const error = await translateText(h().deps, { text, targetLanguage: "nl" }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(LlmError);

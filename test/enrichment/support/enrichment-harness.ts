@@ -1,4 +1,5 @@
 // The real pieces wired for end-to-end processing tests: the fake OpenRouter server, the real
+import { afterAll, afterEach, beforeAll } from "vitest";
 // client, and the layered cache on a fresh migrated database.
 import { loadConfig, type Config } from "../../../src/config.js";
 import type { EnrichmentDeps } from "../../../src/enrichment/enrichment-deps.js";
@@ -57,5 +58,28 @@ export async function createEnrichmentHarness(
       await fake.close();
       await database.dispose();
     },
+  };
+}
+
+/**
+ * One harness per describe block, with the fake's script, the memory cache and the cache
+ * table cleared after every test. Read `current()` inside tests.
+ */
+export function useEnrichmentHarness(kind: DatabaseKind): () => EnrichmentHarness {
+  let h: EnrichmentHarness | undefined;
+  beforeAll(async () => {
+    h = await createEnrichmentHarness(kind);
+  });
+  afterEach(async () => {
+    if (!h) return;
+    h.fake.reset();
+    h.cache.clearMemory();
+    await h.cache.flush(); // table writes are batched behind callers: land them, then clear
+    await h.database.db.exec("DELETE FROM llm_cache");
+  });
+  afterAll(() => h?.dispose());
+  return () => {
+    if (!h) throw new Error("harness not started");
+    return h;
   };
 }
