@@ -119,6 +119,7 @@ async function runStrategy(
               NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS,
             }),
             ...(process.env.BENCH_TRACE_MEMORY !== undefined && { BENCH_TRACE_MEMORY: "1" }),
+            ...(process.env.BENCH_TRACE_DB !== undefined && { BENCH_TRACE_DB: "1" }),
             ENVIRONMENT: "production",
             LOG_LEVEL: "error",
             DATABASE_URL: databaseUrl(name),

@@ -1,6 +1,7 @@
 // Wraps the Database port to measure the wall time during which at least one database
 // operation is outstanding (overlapping operations count once), so the benchmark can
-// report the database's share of wall time.
+// report the database's share of wall time. BENCH_TRACE_DB=1 also prints, at exit, each
+// statement's count and mean time (overlaps counted per statement), to see where it goes.
 import type { Database, Queryable } from "../src/db/database.js";
 
 export interface TimedDatabase extends Database {
@@ -12,18 +13,34 @@ export function timeDatabase(db: Database): TimedDatabase {
   let busyMs = 0;
   let inFlight = 0;
   let busySince = 0;
-  const timed = async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (inFlight++ === 0) busySince = performance.now();
+  const byStatement = new Map<string, { count: number; ms: number }>();
+  const timed = async <T>(fn: () => Promise<T>, label = "transaction"): Promise<T> => {
+    const start = performance.now();
+    if (inFlight++ === 0) busySince = start;
     try {
       return await fn();
     } finally {
-      if (--inFlight === 0) busyMs += performance.now() - busySince;
+      const end = performance.now();
+      if (--inFlight === 0) busyMs += end - busySince;
+      const s = byStatement.get(label) ?? { count: 0, ms: 0 };
+      s.count += 1;
+      s.ms += end - start;
+      byStatement.set(label, s);
     }
   };
+  if (process.env.BENCH_TRACE_DB) {
+    process.on("exit", () => {
+      for (const [label, s] of byStatement)
+        process.stderr.write(
+          `db ${s.count} × ${(s.ms / s.count).toFixed(2)} ms = ${s.ms.toFixed(0)} ms: ${label}\n`,
+        );
+    });
+  }
   return {
     kind: db.kind,
-    query: (sql, params) => timed(() => db.query(sql, params)),
-    exec: (sql) => timed(() => db.exec(sql)),
+    query: (sql, params) =>
+      timed(() => db.query(sql, params), sql.replace(/\s+/g, " ").slice(0, 70)),
+    exec: (sql) => timed(() => db.exec(sql), "exec"),
     // Statements inside a transaction are not timed again: the whole transaction is.
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) => timed(() => db.transaction(fn)),
     close: () => db.close(),

@@ -11,18 +11,30 @@ export interface CachedResponseRow {
   readonly expiresAt: Date;
 }
 
-/** The stored response for `key` unless it has expired; `undefined` when none. */
-export async function getCachedResponse(
+export interface StoredResponse {
+  readonly response: unknown;
+  readonly expiresAt: Date;
+}
+
+/** The stored responses among `keys` that have not expired, in one statement. */
+export async function getCachedResponses(
   db: Queryable,
-  key: string,
+  keys: readonly string[],
   now: Date,
-): Promise<{ response: unknown; expiresAt: Date } | undefined> {
-  const rows = await db.query<{ response: unknown; expires_at: Date | string }>(
-    "SELECT response, expires_at FROM llm_cache WHERE cache_key = $1 AND expires_at > $2",
-    [key, now.toISOString()],
+): Promise<Map<string, StoredResponse>> {
+  const found = new Map<string, StoredResponse>();
+  if (keys.length === 0) return found;
+  const rows = await db.query<{ cache_key: string; response: unknown; expires_at: Date | string }>(
+    // cache_key is char(64): bpchar[] keeps the primary-key index usable, and ::text drops the
+    // blank padding a shorter key would come back with.
+    `SELECT cache_key::text AS cache_key, response, expires_at FROM llm_cache
+     WHERE cache_key = ANY($1::bpchar[]) AND expires_at > $2`,
+    [keys, now.toISOString()],
   );
-  const row = rows[0];
-  return row ? { response: row.response, expiresAt: new Date(row.expires_at) } : undefined;
+  for (const row of rows) {
+    found.set(row.cache_key, { response: row.response, expiresAt: new Date(row.expires_at) });
+  }
+  return found;
 }
 
 export async function upsertCachedResponse(db: Queryable, row: CachedResponseRow): Promise<void> {

@@ -1,12 +1,14 @@
 // ResultCache: an in-memory LRU with TTL (lru-cache) in front of the persistent llm_cache
 // table. Identical keys in flight share one compute. The cache is an optimisation only:
 // any failure of either layer is logged and the work goes on without it.
+import DataLoader from "dataloader";
 import { LRUCache } from "lru-cache";
 import type { Queryable } from "../db/database.js";
 import {
-  getCachedResponse,
+  getCachedResponses,
   upsertCachedResponses,
   type CachedResponseRow,
+  type StoredResponse,
 } from "../db/llm-cache-store.js";
 import type { CacheStats, ResultCache } from "../enrichment/result-cache.js";
 import type { Logger } from "../logger.js";
@@ -37,7 +39,9 @@ export interface LayeredResultCache extends ResultCache {
 
 /** Table writes are batched behind the callers: this many rows, or this long, per statement. */
 const WRITE_BATCH_ROWS = 50;
-const WRITE_DELAY_MS = 250;
+const WRITE_DELAY_MS = 1000;
+/** Table reads requested together (a page of items starting at once) share one statement. */
+const READ_BATCH_MAX = 200;
 
 interface Entry {
   readonly value: unknown;
@@ -66,6 +70,19 @@ export function createLayeredResultCache(
     );
   };
 
+  // Batched reads: every key asked for in the same tick goes out in one statement. No
+  // memoisation here; the memory layer is the cache.
+  const db = deps.db;
+  const tableReads =
+    db &&
+    new DataLoader<string, StoredResponse | undefined>(
+      async (keys) => {
+        const found = await getCachedResponses(db, keys, new Date(now()));
+        return keys.map((k) => found.get(k));
+      },
+      { cache: false, maxBatchSize: READ_BATCH_MAX },
+    );
+
   async function lookup(key: string): Promise<Entry | undefined> {
     try {
       const entry = memory.get(key);
@@ -73,9 +90,9 @@ export function createLayeredResultCache(
     } catch (error) {
       warn(error, "memory", "read", key);
     }
-    if (!deps.db) return undefined;
+    if (!tableReads) return undefined;
     try {
-      const stored = await getCachedResponse(deps.db, key, new Date(now()));
+      const stored = await tableReads.load(key);
       if (!stored) return undefined;
       const entry = { value: stored.response };
       const ttl = Math.max(1, Math.min(options.ttlMs, stored.expiresAt.getTime() - now()));
@@ -98,8 +115,7 @@ export function createLayeredResultCache(
     timer = undefined;
     const rows = buffered;
     buffered = [];
-    if (rows.length > 0 && deps.db) {
-      const db = deps.db;
+    if (rows.length > 0 && db) {
       writing = writing.then(() =>
         upsertCachedResponses(db, rows).catch((error: unknown) =>
           warn(error, "table", "write", rows[0]!.key),
@@ -115,7 +131,7 @@ export function createLayeredResultCache(
     } catch (error) {
       warn(error, "memory", "write", key);
     }
-    if (!deps.db) return;
+    if (!db) return;
     buffered.push({
       key,
       processingType: meta.processingType,

@@ -260,6 +260,30 @@ describe.each(DATABASE_KINDS)("layered result cache with the llm_cache table on 
     expect(await countCachedResponses(t.db, new Date(nowMs))).toBe(0);
   });
 
+  it("reads keys asked for together in one statement, hits and misses alike", async () => {
+    const { logger } = capturingLogger();
+    const writer = createLayeredResultCache({ db: t.db, logger }, { ...OPTIONS, maxSize: 10 });
+    for (const key of ["a", "b", "c"]) await writer.getOrCompute(key, counter(key).compute, META);
+    await writer.flush();
+    let reads = 0;
+    const counted: Queryable = {
+      query: (sql, params) => {
+        if (sql.includes("FROM llm_cache")) reads += 1;
+        return t.db.query(sql, params);
+      },
+      exec: (sql) => t.db.exec(sql),
+    };
+    const reader = createLayeredResultCache({ db: counted, logger }, { ...OPTIONS, maxSize: 10 });
+    const c = counter("computed");
+    const results = await Promise.all(
+      ["a", "b", "c", "x", "y"].map((key) => reader.getOrCompute(key, c.compute, META)),
+    );
+    expect(results.map((r) => r.hit)).toEqual([true, true, true, false, false]);
+    expect(results.slice(0, 3).map((r) => r.value)).toEqual(["a", "b", "c"]);
+    expect(c.calls()).toBe(2);
+    expect(reads).toBe(1);
+  });
+
   it("does not write non-cacheable results to the table", async () => {
     const cache = createLayeredResultCache({ db: t.db, logger: capturingLogger().logger }, OPTIONS);
     await cache.getOrCompute("bad", counter("rejected", false).compute, META);

@@ -53,6 +53,13 @@ const MAX_RATE_LIMIT_REQUEUES = 5;
 /** Items collected in the summary when the caller did not name its animals. */
 const MAX_REPORTED_ITEMS = 100;
 
+/** Thrown into an item waiting for a call slot once the run stops taking work. */
+class IntakeStopped extends Error {
+  constructor() {
+    super("the run stopped before this item's call started");
+  }
+}
+
 /** Refuses a disabled processing type (CLI exit 2, HTTP 403). */
 export function assertFeatureEnabled(config: Config, type: RunRequest["processingType"]): void {
   if (!config.features[type]) {
@@ -140,13 +147,28 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
   if (request.signal?.aborted) onInterrupt();
   request.signal?.addEventListener("abort", onInterrupt, { once: true });
 
+  // The window limits LLM calls in flight, not items: a claimed page of items is prepared and
+  // looked up in the cache together (one table read for the page), then each item waits here
+  // for a call slot. Calls already in flight finish when the run stops; waiting ones do not start.
   const window = createAdaptiveWindow({
     max: config.batch.concurrent,
     onChange: (size) => {
-      queue.concurrency = size;
+      calls.concurrency = size;
     },
   });
-  const queue = new PQueue({ concurrency: window.size });
+  const calls = new PQueue({ concurrency: window.size });
+  const llm: LlmClient = {
+    complete: (llmRequest) =>
+      calls.add(() => {
+        if (stopTaking.signal.aborted) throw new IntakeStopped();
+        return deps.llm.complete(llmRequest);
+      }),
+  };
+  const itemDeps = { ...deps, llm };
+  const pageSize = Math.max(config.batch.concurrent * 4, batchSize, 50);
+  // Items in progress (preparing, waiting for a call slot, or held by a slow writer) stay bounded.
+  const maxInProgress = 2 * pageSize;
+  const queue = new PQueue({ concurrency: maxInProgress });
   const stopListening = deps.gate.onPause(() => window.recordRateLimited());
 
   const writer = createResultWriter({
@@ -182,13 +204,14 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
     if (stopTaking.signal.aborted) return;
     let outcome;
     try {
-      outcome = await processWorkItem(deps, type, item, abandon.signal);
+      outcome = await processWorkItem(itemDeps, type, item, abandon.signal);
     } catch (error) {
       if (error instanceof LlmError && error.fatalForRun) {
         stop(error.code, error.message, true);
         return;
       }
-      if (abandon.signal.aborted) return;
+      // Not written: its claim is released and a rerun takes it.
+      if (error instanceof IntakeStopped || abandon.signal.aborted) return;
       deps.logger?.error({ err: error, animalId: item.animalId }, "item failed unexpectedly");
       outcome = undefined;
     }
@@ -252,11 +275,14 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
   try {
     let cursor: CandidateCursor | undefined;
     let remaining = request.limit ?? Number.POSITIVE_INFINITY;
-    const pageSize = Math.max(config.batch.concurrent * 4, batchSize, 50);
     const stopRequested = aborted(stopTaking.signal);
     while (!stopTaking.signal.aborted && remaining > 0) {
-      // Keep about one window of claimed work waiting, so claims stay fresh and memory flat.
-      await Promise.race([queue.onSizeLessThan(Math.max(1, queue.concurrency)), stopRequested]);
+      // Claim the next page when the last one has started and less than a window of calls is
+      // waiting for a slot: claims stay fresh, memory flat, and the calls never run dry.
+      // A whole page must fit, so that its items start (and read the cache) together.
+      await Promise.race([queue.onSizeLessThan(1), stopRequested]);
+      await Promise.race([calls.onSizeLessThan(Math.max(1, calls.concurrency)), stopRequested]);
+      await Promise.race([runningAtMost(queue, maxInProgress - pageSize), stopRequested]);
       if (stopTaking.signal.aborted) break;
       const page = await store.claimCandidates(
         filter,
@@ -297,6 +323,10 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
     ...(stopped !== undefined && { stopped }),
     items,
   };
+}
+
+async function runningAtMost(queue: PQueue, limit: number): Promise<void> {
+  while (queue.pending > limit) await new Promise((resolve) => queue.once("next", resolve));
 }
 
 function aborted(signal: AbortSignal): Promise<void> {

@@ -223,6 +223,42 @@ describe.each(DATABASE_KINDS)("runEnrichment on %s", (kind) => {
     }
   });
 
+  it("keeps LLM_BATCH_CONCURRENT calls in flight, and starts none of the waiting ones after a stop", async () => {
+    const windowed = await createPipelineFixture(kind, {
+      env: { LLM_BATCH_CONCURRENT: "3" },
+      fake: { latency: 30 },
+    });
+    try {
+      await seedListings(windowed.services, LISTINGS);
+      const full = await runEnrichment(windowed.services.pipeline, {
+        processingType: "description_cleaning",
+      });
+      expect(full.succeeded).toBe(LISTINGS.length);
+      expect(windowed.fake.stats.maxInFlight).toBe(3);
+
+      // Every item is claimed and waiting for a call slot when the stop comes.
+      const controller = new AbortController();
+      let callsAtStop = 0;
+      const stopped = await runEnrichment(windowed.services.pipeline, {
+        processingType: "translation",
+        targetLanguages: ["de"],
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.done === 1) {
+            callsAtStop = windowed.fake.stats.completions;
+            controller.abort();
+          }
+        },
+      });
+      expect(stopped.stopped?.code).toBe("interrupted");
+      // Only calls already on their way may still reach the provider.
+      expect(windowed.fake.stats.completions - callsAtStop).toBeLessThanOrEqual(3);
+      expect(stopped.total_processed).toBeLessThan(LISTINGS.length);
+    } finally {
+      await windowed.dispose();
+    }
+  });
+
   it("a 401 mid-run stops at once instead of failing every item", async () => {
     const summary = await runEnrichment(f.services.pipeline, {
       processingType: "description_cleaning",
