@@ -9,7 +9,9 @@ import { candidateFilter, runEnrichment } from "../src/enrichment/pipeline/run-e
 import { processWorkItem } from "../src/enrichment/pipeline/process-work-item.js";
 import type { WorkItem } from "../src/enrichment/pipeline/enrichment-store.js";
 import { createLogger } from "../src/logger.js";
+import { preferSmallHeap } from "../src/cli/small-heap.js";
 import { timeDatabase } from "./timed-database.js";
+import { getHeapSpaceStatistics } from "node:v8";
 
 export type Strategy = "sequential" | "fixed-batches" | "pipeline";
 
@@ -33,11 +35,24 @@ const strategy = process.argv[2] as Strategy;
 const items = Number(process.argv[3]);
 const FIXED_BATCH = 5;
 
+// As the CLI does (src/cli/main.ts); BENCH_V8_DEFAULT_HEAP=1 measures V8's own sizing instead.
+if (!process.env.BENCH_V8_DEFAULT_HEAP) preferSmallHeap();
 const config = loadConfig(process.env);
 const db = timeDatabase(await openPgDatabase(config.databaseUrl!));
 const services = await openServices(config, { db, logger: createLogger("error") });
 const type = "description_cleaning" as const;
 const started = performance.now();
+/** BENCH_TRACE_MEMORY=1: where the resident memory is (V8 spaces vs the rest), every 10 s and at the end. */
+function traceMemory(): void {
+  const m = process.memoryUsage();
+  const spaces = getHeapSpaceStatistics()
+    .map((s) => `${s.space_name.replace("_space", "")} ${(s.space_size / 1e6).toFixed(0)}`)
+    .join(" ");
+  process.stderr.write(
+    `memory MB: rss ${(m.rss / 1e6).toFixed(0)} heapTotal ${(m.heapTotal / 1e6).toFixed(0)} heapUsed ${(m.heapUsed / 1e6).toFixed(0)} external ${(m.external / 1e6).toFixed(0)} | ${spaces}\n`,
+  );
+}
+if (process.env.BENCH_TRACE_MEMORY) setInterval(traceMemory, 10_000).unref();
 let succeeded = 0;
 let failed = 0;
 let llmCalls = 0;
@@ -97,12 +112,7 @@ if (strategy === "pipeline") {
   }
 }
 const wallMs = performance.now() - started;
-if (process.env.BENCH_TRACE_MEMORY) {
-  const m = process.memoryUsage();
-  process.stderr.write(
-    `memory MB: rss ${(m.rss / 1e6).toFixed(0)} heapTotal ${(m.heapTotal / 1e6).toFixed(0)} heapUsed ${(m.heapUsed / 1e6).toFixed(0)} external ${(m.external / 1e6).toFixed(0)} arrayBuffers ${(m.arrayBuffers / 1e6).toFixed(0)}\n`,
-  );
-}
+if (process.env.BENCH_TRACE_MEMORY) traceMemory();
 const dbBusyMs = db.busyMs;
 
 if (strategy === "pipeline") {

@@ -1,5 +1,9 @@
 #!/usr/bin/env node
 import { runCli } from "./program.js";
+import { preferSmallHeap } from "./small-heap.js";
+
+// The HTTP server keeps V8's defaults: its latency matters more than its footprint.
+if (process.argv[2] !== "serve") preferSmallHeap();
 
 const controller = new AbortController();
 let interrupts = 0;
