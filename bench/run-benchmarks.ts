@@ -154,7 +154,7 @@ report.push("# Benchmark results", "");
 report.push(`- date: ${started.toISOString()}`);
 report.push(
   `- machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
-    `Node ${process.version}, PostgreSQL ${execFileSync("psql", ["--version"]).toString().trim().split(" ").pop()}`,
+    `Node ${process.version}, PostgreSQL ${/\(PostgreSQL\) (\S+)/.exec(execFileSync("psql", ["--version"]).toString())?.[1] ?? "?"}`,
 );
 report.push(
   `- command: \`npm run bench -- ${process.argv.slice(2).join(" ")}\``.replace(" -- `", "`"),
