@@ -50,14 +50,10 @@ export async function measureWorkersThroughput(
   const rps = options.providerRps ?? 20;
   const db = await openPgDatabase(options.databaseUrl);
   await migrate(db);
-  let arrivals: number[] = [];
   const fake = await startFakeOpenRouter({
     latency: options.latency ?? { medianMs: 800, sigma: 0.6 },
     rateLimit: { requestsPerSecond: rps },
-    responder: (request) => {
-      arrivals.push(Date.now());
-      return answerLikeAModel(request);
-    },
+    responder: answerLikeAModel,
   });
   const results: WorkersThroughputResult[] = [];
   try {
@@ -65,7 +61,6 @@ export async function measureWorkersThroughput(
       const tag = `bench-workers-${workers}-${randomBytes(3).toString("hex")}`;
       await seed(db, tag, items);
       fake.reset();
-      arrivals = [];
       const settings = queueSettings({ prefix: tag, pollIntervalMs: 100 });
       const jobs = createBullmqJobQueue({
         redisUrl: options.redisUrl,
@@ -98,7 +93,10 @@ export async function measureWorkersThroughput(
           shareOfLimit: round(items / wallSeconds / rps),
           llmCalls: fake.stats.completions,
           rateLimited: fake.stats.rateLimited,
-          maxRequestsInOneSecond: maxInWindow(arrivals, 1000),
+          maxRequestsInOneSecond: maxInWindow(
+            fake.requests.map((r) => r.receivedAt),
+            1000,
+          ),
         });
       } finally {
         for (const c of children) c.child.kill("SIGTERM");

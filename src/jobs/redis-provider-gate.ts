@@ -69,6 +69,8 @@ export function createRedisProviderGate(options: RedisProviderGateOptions): Redi
     options.requestsPerSecond && options.requestsPerSecond > 0
       ? Math.round(1e6 / options.requestsPerSecond)
       : 0;
+  // Ordinary timer jitter (a few ms) must not send callers to the back of the queue.
+  const lateLimitMs = Math.max(intervalUs / 1000, 20);
   const maxPauseMs = options.maxPauseMs ?? 120_000;
   const defaultPauseMs = options.defaultPauseMs ?? 1_000;
   const closing = new AbortController();
@@ -87,9 +89,13 @@ export function createRedisProviderGate(options: RedisProviderGateOptions): Redi
     async beforeAttempt() {
       for (;;) {
         const { paused, waitMs } = await reserve();
+        const dueAt = performance.now() + waitMs;
         if (waitMs > 0) await delay(waitMs, undefined, { signal: closing.signal });
         if (paused) continue;
         if (waitMs === 0) return;
+        // Woken more than a slot late (GC pause, busy event loop): the slots after ours are
+        // still handed out on time, so sending now would crowd them. Queue again instead.
+        if (performance.now() - dueAt > lateLimitMs) continue;
         // A 429 elsewhere may have started a pause while we waited for our slot.
         const pausedMs = await redis.pttl(pauseKey);
         if (pausedMs <= 0) return;

@@ -44,6 +44,30 @@ describe.skipIf(!TEST_REDIS_URL)("redis provider gate", () => {
     expect(elapsedMs).toBeLessThan(4000);
   });
 
+  it("callers woken late by a stalled process take a new slot instead of bursting", async () => {
+    const rps = 20;
+    const gate = createRedisProviderGate({
+      redis: connect(),
+      keyPrefix: `${prefix}:stall`,
+      requestsPerSecond: rps,
+    });
+    const passed: number[] = [];
+    const callers = Array.from({ length: 40 }, async () => {
+      await gate.beforeAttempt();
+      passed.push(Date.now());
+    });
+    // A GC pause or a long synchronous stretch: the callers whose slots fall inside it
+    // wake together at its end. Sending them all then would crowd the next second.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stallEnd = Date.now() + 500;
+    while (Date.now() < stallEnd) {
+      // busy: the event loop is blocked
+    }
+    await Promise.all(callers);
+    expect(passed).toHaveLength(40);
+    expect(maxInWindow(passed, 1000)).toBeLessThanOrEqual(Math.ceil(rps * 1.1));
+  });
+
   it("a 429 seen by one gate pauses every gate for Retry-After", async () => {
     const keyPrefix = `${prefix}:pause`;
     const pauses: number[] = [];

@@ -53,6 +53,8 @@ export interface FakeOpenRouterStats {
 export interface RecordedRequest {
   readonly body: Record<string, unknown>;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Date.now() when the request was read, before any rate limit or latency. */
+  readonly receivedAt: number;
 }
 
 export interface FakeOpenRouter {
@@ -142,7 +144,7 @@ export async function startFakeOpenRouter(
       send(res, 400, errorEnvelope(400, "Bad Request: body must be JSON with a messages array"));
       return;
     }
-    requests.push({ body, headers: { ...req.headers } });
+    requests.push({ body, headers: { ...req.headers }, receivedAt: Date.now() });
     const limited = rateLimitHeaders();
     if (limited) {
       stats.rateLimited += 1;
