@@ -310,7 +310,7 @@ if (sections.has("workers")) {
   });
   report.push("## Distributed workers against a provider limit", "");
   report.push(
-    `Provider limit ${rps} requests/s (the fake answers 429 above it); workers share a limit of 90% of it through Redis; log-normal latency as above.`,
+    `Provider limit ${rps} requests/s (the fake answers 429 above it); workers share a limit of 90% of it through Redis; log-normal latency as above. "Most requests in any 1 s" counts arrivals at the fake over a sliding second; the fake itself limits fixed seconds.`,
     "",
   );
   report.push(
