@@ -10,7 +10,7 @@ import { openPgDatabase } from "../src/db/pg-database.js";
 import { createBullmqJobQueue } from "../src/jobs/bullmq-job-queue.js";
 import { queueSettings } from "../src/jobs/queue-settings.js";
 import { createLogger } from "../src/logger.js";
-import { answerLikeAModel } from "../src/testing/fake-model-answers.js";
+import { maxInWindow } from "../src/testing/max-in-window.js";
 import { startFakeOpenRouter } from "../src/testing/fake-openrouter/fake-openrouter-server.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -53,7 +53,6 @@ export async function measureWorkersThroughput(
   const fake = await startFakeOpenRouter({
     latency: options.latency ?? { medianMs: 800, sigma: 0.6 },
     rateLimit: { requestsPerSecond: rps },
-    responder: answerLikeAModel,
   });
   const results: WorkersThroughputResult[] = [];
   try {
@@ -173,17 +172,6 @@ async function seed(
        FROM generate_series(1, $3::int) AS n`,
     [org?.id, configId, count],
   );
-}
-
-function maxInWindow(timestampsMs: readonly number[], windowMs: number): number {
-  const sorted = [...timestampsMs].sort((a, b) => a - b);
-  let best = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end++) {
-    while ((sorted[end] ?? 0) - (sorted[start] ?? 0) >= windowMs) start++;
-    best = Math.max(best, end - start + 1);
-  }
-  return best;
 }
 
 function round(n: number): number {

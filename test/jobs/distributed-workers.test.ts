@@ -10,20 +10,14 @@ import { createBullmqJobQueue } from "../../src/jobs/bullmq-job-queue.js";
 import type { JobQueue, JobState } from "../../src/jobs/job-queue.js";
 import { queueSettings } from "../../src/jobs/queue-settings.js";
 import { createLogger } from "../../src/logger.js";
-import { answerLikeAModel } from "../../src/testing/fake-model-answers.js";
 import {
   type FakeOpenRouter,
   startFakeOpenRouter,
 } from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
+import { maxInWindow } from "../../src/testing/max-in-window.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-databases.js";
 import { seedAnimals } from "./support/seed-animals.js";
-import {
-  dropPrefix,
-  maxInWindow,
-  TEST_REDIS_URL,
-  uniquePrefix,
-  waitFor,
-} from "./support/test-redis.js";
+import { dropPrefix, TEST_REDIS_URL, uniquePrefix, waitFor } from "./support/test-redis.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const enabled = Boolean(TEST_REDIS_URL && process.env.TEST_DATABASE_URL);
@@ -39,7 +33,6 @@ describe.skipIf(!enabled)("distributed workers (subprocesses)", { timeout: 90_00
     testDb = await createTestDatabase("postgres");
     fake = await startFakeOpenRouter({
       latency: 40,
-      responder: answerLikeAModel,
     });
   });
   afterEach(async () => {

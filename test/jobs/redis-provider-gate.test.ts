@@ -2,7 +2,8 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRedisProviderGate } from "../../src/jobs/redis-provider-gate.js";
-import { dropPrefix, maxInWindow, TEST_REDIS_URL, uniquePrefix } from "./support/test-redis.js";
+import { maxInWindow } from "../../src/testing/max-in-window.js";
+import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from "./support/test-redis.js";
 
 describe.skipIf(!TEST_REDIS_URL)("redis provider gate", () => {
   const url = TEST_REDIS_URL ?? "";

@@ -38,15 +38,3 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
-
-/** Largest number of timestamps (ms) inside any window of `windowMs`. */
-export function maxInWindow(timestampsMs: readonly number[], windowMs: number): number {
-  const sorted = [...timestampsMs].sort((a, b) => a - b);
-  let best = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end++) {
-    while ((sorted[end] ?? 0) - (sorted[start] ?? 0) >= windowMs) start++;
-    best = Math.max(best, end - start + 1);
-  }
-  return best;
-}
