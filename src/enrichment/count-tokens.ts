@@ -20,6 +20,15 @@ function loadTokenizer(): Tokenizer {
   return tokenizer;
 }
 
+/**
+ * Loads the encoding now rather than on the first count. The load blocks the event loop for
+ * about half a second; a server that counts (the fake OpenRouter) pays it before it listens,
+ * not in the middle of a client's deadline.
+ */
+export function preloadTokenizer(): void {
+  loadTokenizer();
+}
+
 // Listing text is untrusted: a literal "<|endoftext|>" in it is text, not a control token
 // (the library's default would throw on it).
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
