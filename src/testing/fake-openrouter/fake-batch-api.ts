@@ -61,7 +61,7 @@ import {
   type WireResult,
 } from "./fake-batch-lifecycle.js";
 import { AUTO_MODEL, stripBatchSuffix } from "./fake-model-catalog.js";
-import { errorEnvelope } from "./fake-scenarios.js";
+import { errorEnvelope, type FakeStep } from "./fake-scenarios.js";
 
 export const BATCH_PATH_PREFIXES = ["/api/beta/batches", "/api/v1/batches"] as const;
 export const BATCH_LIMITS = { maxRequests: 5_000, maxBodyBytes: 200_000_000 } as const;
@@ -101,6 +101,8 @@ export interface FakeBatchSnapshot {
   readonly completed: number;
   readonly failed: number;
   readonly customIds: readonly string[];
+  /** The request bodies as submitted, in order. */
+  readonly bodies: readonly Record<string, unknown>[];
   readonly costUsd: number;
   readonly deleted: boolean;
 }
@@ -115,9 +117,18 @@ export interface FakeBatchControls {
   cancel(batchId: string): void;
   /** Fails a batch still in `validating`, as a validation failure would. */
   fail(batchId: string, message?: string): void;
+  /**
+   * Queues answers for the next HTTP calls to the batch routes (FIFO), after the request body
+   * was read — so the call reached the server: `http_error`, `drop_connection` or
+   * `stall_after_headers`. Nothing else happens for such a call (no batch is created).
+   */
+  scriptCalls(...steps: FakeStep[]): void;
 }
 
 export interface FakeBatchStats {
+  /** HTTP calls to the batch routes, and how many of them were submissions (POST). */
+  batchCalls: number;
+  batchSubmissions: number;
   batchesCreated: number;
   /** Requests accepted in created batches. */
   batchRequests: number;
@@ -155,6 +166,26 @@ export function createFakeBatchApi(deps: {
   const deleted = new Set<string>();
   const plans: FakeBatchPlan[] = [];
   const counted = new Set<string>();
+  const callScript: FakeStep[] = [];
+  const stalled = new Set<ServerResponse>();
+
+  /** Plays a scripted step for this call; true when it answered (or withheld) the response. */
+  const scripted = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const step = callScript.shift();
+    if (!step) return false;
+    if (step.kind === "http_error") {
+      if (step.retryAfter !== undefined) res.setHeader("retry-after", String(step.retryAfter));
+      deps.send(res, step.status, errorEnvelope(step.status, step.message, step.metadata));
+    } else if (step.kind === "drop_connection") {
+      req.socket.destroy();
+    } else {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"id":"batch_');
+      stalled.add(res);
+      res.on("close", () => stalled.delete(res));
+    }
+    return true;
+  };
 
   const advance = async (batch: FakeBatch) => {
     const phase = await advanceBatch(batch, timing, deps.now(), async (body, model, customId) => {
@@ -174,6 +205,8 @@ export function createFakeBatchApi(deps: {
 
   async function create(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBodyUpTo(req, maxBodyBytes);
+    deps.stats.batchSubmissions += 1;
+    if (scripted(req, res)) return;
     if (!deps.authorized(req)) return fail(res, 401, errorEnvelope(401).error.message);
     if (raw === undefined) {
       return fail(
@@ -214,11 +247,13 @@ export function createFakeBatchApi(deps: {
     if (prefix === undefined) return false;
     const rest = path.slice(prefix.length).split("/").filter(Boolean);
     const method = req.method ?? "GET";
+    deps.stats.batchCalls += 1;
     if (rest.length === 0 && method === "POST") {
       await create(req, res);
       return true;
     }
     await drain(req);
+    if (scripted(req, res)) return true;
     if (!deps.authorized(req)) {
       fail(res, 401, errorEnvelope(401).error.message);
       return true;
@@ -313,6 +348,7 @@ export function createFakeBatchApi(deps: {
           completed: batch.counts.completed,
           failed: batch.counts.failed,
           customIds: batch.requests.map((r) => r.customId),
+          bodies: batch.requests.map((r) => r.body),
           costUsd: batch.usage.costUsd,
           deleted: deleted.has(batch.id),
         });
@@ -329,6 +365,13 @@ export function createFakeBatchApi(deps: {
     cancel(batchId) {
       const batch = must(batchId);
       batch.cancelRequestedAtMs ??= deps.now();
+    },
+    scriptCalls(...steps) {
+      const unfit = steps.find(
+        (step) => !["http_error", "drop_connection", "stall_after_headers"].includes(step.kind),
+      );
+      if (unfit) throw new Error(`fake OpenRouter: step ${unfit.kind} cannot answer a batch call`);
+      callScript.push(...steps);
     },
     fail(batchId, message = "Batch validation failed") {
       const batch = must(batchId);
@@ -347,6 +390,9 @@ export function createFakeBatchApi(deps: {
       deleted.clear();
       plans.length = 0;
       counted.clear();
+      callScript.length = 0;
+      for (const res of stalled) res.destroy();
+      stalled.clear();
     },
   };
 }

@@ -71,6 +71,9 @@ export interface FakeOpenRouterStats {
   dropped: number;
   /** Sum of `usage.cost` reported by sync completions. */
   costUsd: number;
+  /** HTTP calls to the batch routes, and how many were submissions (POST). */
+  batchCalls: number;
+  batchSubmissions: number;
   batchesCreated: number;
   batchRequests: number;
   batchRequestsAnswered: number;
@@ -526,6 +529,8 @@ function emptyStats(): FakeOpenRouterStats {
     rateLimited: 0,
     dropped: 0,
     costUsd: 0,
+    batchCalls: 0,
+    batchSubmissions: 0,
     batchesCreated: 0,
     batchRequests: 0,
     batchRequestsAnswered: 0,
