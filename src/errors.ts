@@ -146,3 +146,14 @@ export class UnauthorizedError extends AppError {
     super("unauthorized", "A valid API key is required (Authorization: Bearer <key> or X-API-Key)");
   }
 }
+
+/**
+ * A batch submission failed after it may have reached the provider (a timeout, a dropped
+ * connection, a 5xx, an unreadable answer): the batch may exist. It is not retried, since a
+ * second submission could run and bill every request twice; look the batch up instead.
+ */
+export class BatchSubmissionUncertainError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("batch_submission_uncertain", message, options);
+  }
+}

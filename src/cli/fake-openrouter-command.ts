@@ -19,6 +19,8 @@ interface FakeOpenRouterCliOptions {
   seed?: string;
   servedModel?: string;
   apiKey?: string;
+  batchTurnaroundMs: string;
+  batchFailureRate?: string;
 }
 
 /** `rescue-llm fake-openrouter`: the simulated provider, for trials without a key. Runs until Ctrl-C. */
@@ -40,6 +42,12 @@ export function registerFakeOpenRouter(
     .option("--seed <n>", "seed for latency and failure draws")
     .option("--served-model <model>", "model reported for openrouter/auto")
     .option("--api-key <key>", "require this Bearer key (401 otherwise)")
+    .option(
+      "--batch-turnaround-ms <ms>",
+      "Batch API: milliseconds from submission to completed (real batches take minutes)",
+      "5000",
+    )
+    .option("--batch-failure-rate <share>", "Batch API: share (0-1) of requests that fail")
     .action(async (options: FakeOpenRouterCliOptions) => {
       const fake = await startFakeOpenRouter(toServerOptions(options));
       writeLine(io.stdout, `Fake OpenRouter listening: ${fake.baseUrl}`);
@@ -52,7 +60,10 @@ export function registerFakeOpenRouter(
         else io.signal.addEventListener("abort", () => stopped(), { once: true });
       });
       await fake.close();
-      writeLine(io.stdout, `Stopped after ${fake.stats.completions} completion requests.`);
+      writeLine(
+        io.stdout,
+        `Stopped after ${fake.stats.completions} completion requests and ${fake.stats.batchesCreated} batches.`,
+      );
       setExit(EXIT.ok);
     });
 }
@@ -78,6 +89,8 @@ function toServerOptions(o: FakeOpenRouterCliOptions): FakeOpenRouterOptions {
   const rps = num(o.rps, "--rps", 1, 1_000_000);
   const failureRate = num(o.failureRate, "--failure-rate", 0, 1);
   const seed = num(o.seed, "--seed", 0, 2 ** 32);
+  const turnaroundMs = num(o.batchTurnaroundMs, "--batch-turnaround-ms", 0, 86_400_000) ?? 5000;
+  const requestFailureRate = num(o.batchFailureRate, "--batch-failure-rate", 0, 1);
   return {
     port,
     host: o.host,
@@ -91,5 +104,9 @@ function toServerOptions(o: FakeOpenRouterCliOptions): FakeOpenRouterOptions {
     ...(seed !== undefined ? { seed } : {}),
     ...(o.servedModel !== undefined ? { servedModel: o.servedModel } : {}),
     ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
+    batch: {
+      turnaroundMs,
+      ...(requestFailureRate !== undefined ? { requestFailureRate } : {}),
+    },
   };
 }

@@ -193,7 +193,7 @@ function requestBody(
   return body;
 }
 
-function responseFormat(format: ResponseFormat): Record<string, unknown> {
+export function responseFormat(format: ResponseFormat): Record<string, unknown> {
   if (format.type === "json_object") return { type: "json_object" };
   return {
     type: "json_schema",
@@ -219,7 +219,7 @@ function categoryForStatus(status: number): LlmErrorCategory {
   return "invalid_response";
 }
 
-function httpError(
+export function httpError(
   status: number,
   body: unknown,
   retryAfterHeader: string | null,
@@ -235,7 +235,7 @@ function httpError(
   });
 }
 
-function readCompletion(
+export function readCompletion(
   body: Record<string, unknown>,
   status: number,
   redact: (s: string) => string,
@@ -309,13 +309,13 @@ function errorMessage(body: unknown): string | undefined {
   return undefined;
 }
 
-function describeCause(error: unknown): string {
+export function describeCause(error: unknown): string {
   if (!(error instanceof Error)) return "unknown error";
   const cause = error.cause as { code?: string; message?: string } | undefined;
   return cause?.code ?? cause?.message ?? error.message;
 }
 
-function redactSecret(text: string, secret: string | undefined): string {
+export function redactSecret(text: string, secret: string | undefined): string {
   if (!secret) return text;
   return text.split(secret).join("[redacted]");
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { estimateRunTokens, estimateTokens } from "../../src/enrichment/estimate-tokens.js";
+import {
+  estimateRunTokens,
+  estimateTokens,
+  textTokens,
+} from "../../src/enrichment/estimate-tokens.js";
 import { translationSourceText } from "../../src/enrichment/translation-source.js";
 import { realListing, toAnimal } from "./support/real-listings.js";
 
@@ -14,19 +18,24 @@ describe("translationSourceText", () => {
 });
 
 describe("estimateTokens", () => {
-  it("grows with the input and gives profiles a fixed completion budget", () => {
-    const short = estimateTokens("description_cleaning", "x".repeat(400));
-    const long = estimateTokens("description_cleaning", "x".repeat(4000));
-    expect(long.promptTokens - short.promptTokens).toBe(900);
-    expect(long.completionTokens).toBeGreaterThan(short.completionTokens);
-    expect(estimateTokens("dog_profiler", "x".repeat(4000)).completionTokens).toBe(
-      estimateTokens("dog_profiler", "x".repeat(400)).completionTokens,
+  const short = turco.description!.slice(0, 200);
+  it("grows with the input's tokens and gives profiles a fixed completion budget", () => {
+    const one = estimateTokens("description_cleaning", short);
+    const two = estimateTokens("description_cleaning", `${short}\n${short}`);
+    // Counted by the tokenizer: the doubled text adds its own tokens (plus the newline's), not chars / 4.
+    expect(two.promptTokens - one.promptTokens).toBe(
+      textTokens(`${short}\n${short}`) - textTokens(short),
+    );
+    expect(two.completionTokens).toBeGreaterThan(one.completionTokens);
+    expect(estimateTokens("dog_profiler", `${short}\n${short}`).completionTokens).toBe(
+      estimateTokens("dog_profiler", short).completionTokens,
     );
   });
 
   it("adds up over a run: overhead per call, text once", () => {
-    const one = estimateTokens("translation", "x".repeat(800));
-    const run = estimateRunTokens("translation", 3, 2400);
+    const text = "x".repeat(800);
+    const one = estimateTokens("translation", text);
+    const run = estimateRunTokens("translation", 3, 3 * 800, 800 / textTokens(text));
     expect(run.promptTokens).toBe(3 * one.promptTokens);
     expect(run.completionTokens).toBe(3 * one.completionTokens);
   });

@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
+import { countChatTokens, countTextTokens } from "../../src/enrichment/count-tokens.js";
 import {
   startFakeOpenRouter,
   type FakeOpenRouter,
@@ -75,6 +76,31 @@ describe("fake OpenRouter server", () => {
       byStatus: { 200: 1 },
       inFlight: 0,
     });
+  });
+
+  it("counts usage with the tokenizer and charges each model its own price", async () => {
+    const fake = await start({
+      responder: () => "Bella is a calm four-year-old Labrador.",
+      modelPricing: { "acme/pricey": { promptUsdPerToken: 3e-6, completionUsdPerToken: 15e-6 } },
+    });
+    const messages = [
+      { role: "system", content: "You tidy adoption listings." },
+      { role: "user", content: "<listing>bella is a calm 4 year old labrador</listing>" },
+    ];
+    const schema = { type: "json_object" };
+    const { json } = await complete(fake, {
+      body: JSON.stringify({ model: "acme/pricey", messages, response_format: schema }),
+    });
+    expect(json.usage.prompt_tokens).toBe(
+      countChatTokens(messages) + countTextTokens(JSON.stringify(schema)),
+    );
+    expect(json.usage.completion_tokens).toBe(
+      countTextTokens("Bella is a calm four-year-old Labrador."),
+    );
+    expect(json.usage.cost).toBeCloseTo(
+      json.usage.prompt_tokens * 3e-6 + json.usage.completion_tokens * 15e-6,
+      12,
+    );
   });
 
   it("uses the default model-like responder when none is given", async () => {

@@ -1,9 +1,21 @@
 // A real node:http server speaking OpenRouter's API, for tests, benchmarks, the demo and
-// `rescue-llm fake-openrouter`. Normal answers come from a deterministic responder; tests
-// script the next answers (errors, odd bodies, stalls) with `script(...)`.
+// `rescue-llm fake-openrouter`: chat completions, the Batch API (fake-batch-api.ts), the model
+// catalog with prices (fake-model-catalog.ts) and /key. Normal answers come from a
+// deterministic responder — for sync and batch requests alike, so a responder that plants
+// faults reaches both; tests script the next answers (errors, odd bodies, stalls) with
+// `script(...)`, and the next batch requests' answers with `batches.script(...)`.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { preloadTokenizer } from "../../enrichment/count-tokens.js";
 import { answerLikeAModel, type FakeCompletionRequest } from "../fake-model-answers.js";
+import type { AnsweredRequest } from "./fake-batch-lifecycle.js";
+import {
+  createFakeBatchApi,
+  type FakeBatchControls,
+  type FakeBatchOptions,
+} from "./fake-batch-api.js";
+import { completionBody, generationId, promptTokensOf } from "./fake-completion-body.js";
+import { createFakeModelCatalog, AUTO_MODEL, type FakeTokenPrices } from "./fake-model-catalog.js";
 import {
   errorEnvelope,
   type FakeErrorStatus,
@@ -28,10 +40,21 @@ export interface FakeOpenRouterOptions {
   readonly apiKey?: string;
   /** The model reported when asked for `openrouter/auto`. */
   readonly servedModel?: string;
-  /** USD per token, for `usage.cost`. */
-  readonly pricing?: { readonly promptUsdPerToken: number; readonly completionUsdPerToken: number };
-  /** The normal answer's content. */
+  /** USD per token, for `usage.cost`, of every model without its own `modelPricing`. */
+  readonly pricing?: FakeTokenPrices;
+  /** Sync prices per model id (also listed in GET /models). */
+  readonly modelPricing?: Readonly<Record<string, FakeTokenPrices>>;
+  /** The normal answer's content (sync completions and batch requests). */
   readonly responder?: (request: FakeCompletionRequest) => string | Promise<string>;
+  /** Batch API: turnaround per phase, expiry, limits, price and per-request failures. */
+  readonly batch?: FakeBatchOptions & {
+    /** Batch price as a share of the sync price (default 0.5, as OpenRouter documents). */
+    readonly priceFactor?: number;
+    /** Share (0–1) of batch requests that fail with a per-request error (seeded draws). */
+    readonly requestFailureRate?: number;
+  };
+  /** Epoch ms; batches move through their states by it, so tests can inject one. */
+  readonly clock?: () => number;
 }
 
 export interface FakeOpenRouterStats {
@@ -46,8 +69,16 @@ export interface FakeOpenRouterStats {
   rateLimited: number;
   /** Connections destroyed on purpose (drop_connection). */
   dropped: number;
-  /** Sum of `usage.cost` reported. */
+  /** Sum of `usage.cost` reported by sync completions. */
   costUsd: number;
+  /** HTTP calls to the batch routes, and how many were submissions (POST). */
+  batchCalls: number;
+  batchSubmissions: number;
+  batchesCreated: number;
+  batchRequests: number;
+  batchRequestsAnswered: number;
+  /** Sum of finished batches' `usage.cost` (batch price). */
+  batchCostUsd: number;
 }
 
 export interface RecordedRequest {
@@ -67,24 +98,47 @@ export interface FakeOpenRouter {
   readonly requests: readonly RecordedRequest[];
   /** Queues answers for the next completion calls (FIFO), before the normal responder. */
   script(...steps: FakeStep[]): void;
-  /** Clears script, recorded requests and stats; ends stalled responses. */
+  /** Batches: snapshots and test controls (plan, expire, cancel, fail), and a batch script. */
+  readonly batches: FakeBatchControls & {
+    /**
+     * Queues answers for the next batch requests, in the order they run (FIFO): `http_error`
+     * becomes that request's error; `content`, `error_in_choice`, `error_in_body` and
+     * `empty_length` its response body. Transport-level steps have no meaning inside a batch.
+     */
+    script(...steps: FakeStep[]): void;
+  };
+  /** Clears scripts, recorded requests, batches and stats; ends stalled responses. */
   reset(): void;
   close(): Promise<void>;
 }
 
-const DEFAULT_SERVED_MODEL = "openai/gpt-4o-mini";
-const DEFAULT_PRICING = { promptUsdPerToken: 0.15e-6, completionUsdPerToken: 0.6e-6 };
-const AUTO_MODEL = "openrouter/auto";
+const BATCH_STEP_KINDS: ReadonlySet<FakeStep["kind"]> = new Set([
+  "http_error",
+  "content",
+  "error_in_choice",
+  "error_in_body",
+  "empty_length",
+]);
 
 export async function startFakeOpenRouter(
   options: FakeOpenRouterOptions = {},
 ): Promise<FakeOpenRouter> {
+  preloadTokenizer();
   const random = createPrng(options.seed ?? 42);
+  const batchRandom = createPrng((options.seed ?? 42) + 1);
   const sampleLatency = createLatencySampler(options.latency, random);
-  const servedModel = options.servedModel ?? DEFAULT_SERVED_MODEL;
-  const pricing = options.pricing ?? DEFAULT_PRICING;
+  const catalog = createFakeModelCatalog({
+    ...(options.servedModel !== undefined ? { servedModel: options.servedModel } : {}),
+    ...(options.pricing !== undefined ? { pricing: options.pricing } : {}),
+    ...(options.modelPricing !== undefined ? { modelPricing: options.modelPricing } : {}),
+    ...(options.batch?.priceFactor !== undefined
+      ? { batchPriceFactor: options.batch.priceFactor }
+      : {}),
+  });
+  const now = options.clock ?? Date.now;
   const responder = options.responder ?? answerLikeAModel;
   const script: FakeStep[] = [];
+  const batchScript: FakeStep[] = [];
   const requests: RecordedRequest[] = [];
   const stalled = new Set<ServerResponse>();
   const sockets = new Set<Socket>();
@@ -175,21 +229,21 @@ export async function startFakeOpenRouter(
     step: FakeStep | undefined,
   ): Promise<void> {
     const requested = requestedModel(body);
-    const promptTokens = estimateTokens(JSON.stringify(body.messages));
+    const promptTokens = promptTokensOf(body);
     switch (step?.kind) {
       case undefined: {
         const content = await responder({
           ...body,
           model: requested,
         } as unknown as FakeCompletionRequest);
-        send(res, 200, completionBody(resolve(requested), content, "stop", promptTokens));
+        send(res, 200, syncCompletionBody(resolve(requested), content, "stop", promptTokens));
         return;
       }
       case "content":
         send(
           res,
           200,
-          completionBody(
+          syncCompletionBody(
             step.model ?? resolve(requested),
             step.content,
             step.finishReason ?? "stop",
@@ -205,7 +259,7 @@ export async function startFakeOpenRouter(
         const content =
           step.content ??
           (await responder({ ...body, model: fallback } as unknown as FakeCompletionRequest));
-        send(res, 200, completionBody(resolve(fallback), content, "stop", promptTokens));
+        send(res, 200, syncCompletionBody(resolve(fallback), content, "stop", promptTokens));
         return;
       }
       case "http_error": {
@@ -217,7 +271,7 @@ export async function startFakeOpenRouter(
         return;
       }
       case "error_in_choice": {
-        const out = completionBody(resolve(requested), "", "error", promptTokens);
+        const out = syncCompletionBody(resolve(requested), "", "error", promptTokens);
         const choice = out.choices[0] as Record<string, unknown>;
         choice.error = errorEnvelope(
           step.code ?? 502,
@@ -234,7 +288,7 @@ export async function startFakeOpenRouter(
         });
         return;
       case "empty_length":
-        send(res, 200, completionBody(resolve(requested), "", "length", promptTokens));
+        send(res, 200, syncCompletionBody(resolve(requested), "", "length", promptTokens));
         return;
       case "stall_after_headers":
         stats.byStatus[200] = (stats.byStatus[200] ?? 0) + 1;
@@ -254,56 +308,143 @@ export async function startFakeOpenRouter(
     }
   }
 
-  const resolve = (model: string) => (model === AUTO_MODEL ? servedModel : model);
+  const resolve = (model: string) => catalog.resolve(model);
 
-  const completionBody = (
+  /** A sync completion body; its cost counts into stats. */
+  const syncCompletionBody = (
     model: string,
     content: string,
     finishReason: string,
     promptTokens: number,
   ) => {
-    const completionTokens = estimateTokens(content);
-    const cost =
-      promptTokens * pricing.promptUsdPerToken + completionTokens * pricing.completionUsdPerToken;
-    stats.costUsd += cost;
-    return {
-      id: generationId(),
-      provider: "Fake",
+    const out = completionBody({
       model,
-      object: "chat.completion",
-      created: Math.floor(Date.now() / 1000),
-      choices: [
-        {
-          index: 0,
-          logprobs: null,
-          finish_reason: finishReason,
-          native_finish_reason: finishReason,
-          message: { role: "assistant", content, refusal: null },
-        },
-      ] as Record<string, unknown>[],
-      usage: {
-        prompt_tokens: promptTokens,
-        completion_tokens: completionTokens,
-        total_tokens: promptTokens + completionTokens,
-        cost,
-        is_byok: false,
-        prompt_tokens_details: { cached_tokens: 0 },
-        completion_tokens_details: { reasoning_tokens: 0 },
-      },
-    };
+      content,
+      finishReason,
+      promptTokens,
+      prices: catalog.pricesOf(model, "sync"),
+    });
+    stats.costUsd += out.costUsd;
+    return out.body;
   };
+
+  /** One batch request's result: a scripted step, a drawn failure, or the responder. */
+  async function answerBatchRequest(
+    body: Record<string, unknown>,
+    batchModel: string,
+  ): Promise<AnsweredRequest> {
+    const model = resolve(batchModel.replace(/:batch$/, ""));
+    const prices = catalog.pricesOf(model, "batch");
+    const promptTokens = promptTokensOf(body);
+    const response = (content: string, finishReason = "stop", override?: string) => {
+      const out = completionBody({
+        model: override ?? model,
+        content,
+        finishReason,
+        promptTokens,
+        prices,
+        idPrefix: "gen-batch",
+        includeCost: false,
+      });
+      return { out, requestId: `request_${generationId("").slice(1)}` };
+    };
+    const ok = (content: string, finishReason?: string, override?: string): AnsweredRequest => {
+      const { out, requestId } = response(content, finishReason, override);
+      return {
+        result: {
+          response: { status_code: 200, request_id: requestId, body: out.body },
+          error: null,
+        },
+        succeeded: true,
+        promptTokens: out.promptTokens,
+        completionTokens: out.completionTokens,
+        costUsd: out.costUsd,
+      };
+    };
+    const failed = (status: number, message?: string): AnsweredRequest => ({
+      result: {
+        response: null,
+        error: {
+          message: errorEnvelope(status, message).error.message,
+          type: errorType(status),
+          param: null,
+        },
+      },
+      succeeded: false,
+      promptTokens: 0,
+      completionTokens: 0,
+      costUsd: 0,
+    });
+    const rate = options.batch?.requestFailureRate;
+    const step =
+      batchScript.shift() ??
+      (rate !== undefined && batchRandom() < rate
+        ? ({ kind: "http_error", status: 502 } satisfies FakeStep)
+        : undefined);
+    switch (step?.kind) {
+      case undefined:
+        return ok(await responder({ ...body, model } as unknown as FakeCompletionRequest));
+      case "content":
+        return ok(step.content, step.finishReason, step.model);
+      case "http_error":
+        return failed(step.status, step.message);
+      case "empty_length":
+        return ok("", "length");
+      case "error_in_choice": {
+        const answered = ok("", "error");
+        const choice = (answered.result.response?.body.choices as Record<string, unknown>[])[0]!;
+        choice.error = errorEnvelope(
+          step.code ?? 502,
+          step.message ?? "Provider disconnected mid-generation",
+        ).error;
+        // The API returned a response, so it counts as completed; the error is inside it.
+        return answered;
+      }
+      case "error_in_body": {
+        const { requestId } = response("");
+        return {
+          result: {
+            response: {
+              status_code: 200,
+              request_id: requestId,
+              body: {
+                id: generationId("gen-batch"),
+                model,
+                ...errorEnvelope(step.code ?? 502, step.message ?? "Upstream provider error"),
+              },
+            },
+            error: null,
+          },
+          succeeded: true,
+          promptTokens: 0,
+          completionTokens: 0,
+          costUsd: 0,
+        };
+      }
+      default:
+        throw new Error(
+          `fake OpenRouter: step ${String(step?.kind)} cannot answer a batch request`,
+        );
+    }
+  }
+
+  const batchApi = createFakeBatchApi({
+    options: options.batch ?? {},
+    now,
+    authorized,
+    send,
+    answer: answerBatchRequest,
+    stats,
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     stats.requests += 1;
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "POST" && path === "/api/v1/chat/completions") return completion(req, res);
+    if (await batchApi.handle(req, res, path ?? "/")) return;
     await readBody(req);
     if (req.method === "GET" && path === "/api/v1/models") {
-      send(res, 200, {
-        data: [servedModel, "anthropic/claude-3.5-haiku", "mistralai/mistral-small"].map(
-          modelEntry,
-        ),
-      });
+      send(res, 200, catalog.listing());
       return;
     }
     if (req.method === "GET" && path === "/api/v1/key") {
@@ -314,7 +455,7 @@ export async function startFakeOpenRouter(
       send(res, 200, {
         data: {
           label: "fake-key",
-          usage: stats.costUsd,
+          usage: stats.costUsd + stats.batchCostUsd,
           limit: null,
           is_free_tier: false,
           rate_limit: { requests: options.rateLimit?.requestsPerSecond ?? -1, interval: "1s" },
@@ -324,16 +465,6 @@ export async function startFakeOpenRouter(
     }
     send(res, 404, errorEnvelope(404, `Not found: ${req.method ?? "GET"} ${path ?? "/"}`));
   }
-
-  const modelEntry = (id: string) => ({
-    id,
-    name: id,
-    context_length: 128_000,
-    pricing: {
-      prompt: String(pricing.promptUsdPerToken),
-      completion: String(pricing.completionUsdPerToken),
-    },
-  });
 
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
@@ -360,9 +491,20 @@ export async function startFakeOpenRouter(
     script(...steps) {
       script.push(...steps);
     },
+    batches: {
+      ...batchApi.controls,
+      script(...steps) {
+        const unfit = steps.find((step) => !BATCH_STEP_KINDS.has(step.kind));
+        if (unfit)
+          throw new Error(`fake OpenRouter: step ${unfit.kind} cannot answer a batch request`);
+        batchScript.push(...steps);
+      },
+    },
     reset() {
       generation += 1;
       script.length = 0;
+      batchScript.length = 0;
+      batchApi.reset();
       requests.length = 0;
       for (const res of stalled) res.destroy();
       stalled.clear();
@@ -387,6 +529,12 @@ function emptyStats(): FakeOpenRouterStats {
     rateLimited: 0,
     dropped: 0,
     costUsd: 0,
+    batchCalls: 0,
+    batchSubmissions: 0,
+    batchesCreated: 0,
+    batchRequests: 0,
+    batchRequestsAnswered: 0,
+    batchCostUsd: 0,
   };
 }
 
@@ -396,13 +544,15 @@ function requestedModel(body: Record<string, unknown>): string {
   return AUTO_MODEL;
 }
 
-/** Roughly four characters per token, as providers' tokenizers average on English. */
-function estimateTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
-}
-
-function generationId(): string {
-  return `gen-${Date.now().toString(36)}${Math.floor(Math.random() * 1e9).toString(36)}`;
+/** The `type` of a per-request batch error, after the status it stands for. */
+function errorType(status: number): string {
+  if (status === 401) return "authentication_error";
+  if (status === 402) return "insufficient_credits";
+  if (status === 403) return "permission_error";
+  if (status === 408 || status === 524) return "timeout_error";
+  if (status === 429) return "rate_limit_error";
+  if (status >= 500) return "server_error";
+  return "invalid_request_error";
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -1,0 +1,102 @@
+// One HTTP attempt at an OpenRouter JSON endpoint other than chat completions (the Batch API,
+// the model list), with the chat client's rules: plain `fetch`, one deadline covering the whole
+// attempt body included, the caller's AbortSignal, the same headers, and failures as LlmError
+// through the chat client's status mapping (so one table decides what is retryable).
+import { LlmError } from "../errors.js";
+import { describeCause, httpError, redactSecret } from "./openrouter-client.js";
+
+export interface OpenRouterHttpOptions {
+  readonly apiKey: string | undefined;
+  /** Deadline per HTTP attempt, response body included (LLM_TIMEOUT_SECONDS). */
+  readonly timeoutMs: number;
+  /** Sent as HTTP-Referer (OpenRouter app attribution). */
+  readonly referer?: string;
+  readonly fetch?: typeof fetch;
+}
+
+export interface JsonAnswer {
+  readonly status: number;
+  /** The parsed body; undefined when it was not JSON. */
+  readonly body: unknown;
+}
+
+const DEFAULT_REFERER = "https://github.com/rescue-llm/rescue-llm";
+
+/** Sends one request; resolves for 2xx, throws LlmError otherwise (or the caller's abort reason). */
+export async function requestOpenRouterJson(
+  options: OpenRouterHttpOptions,
+  request: {
+    readonly method: "GET" | "POST" | "DELETE";
+    readonly url: string;
+    /** Serialised as given: key order is kept (the Batch API cares). */
+    readonly body?: string;
+    readonly signal?: AbortSignal;
+  },
+): Promise<JsonAnswer> {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const redact = (text: string) => redactSecret(text, options.apiKey);
+  // One controller per attempt, released in `finally` (see openrouter-client.ts for why).
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.timeoutMs);
+  const onCallerAbort = () => controller.abort(request.signal?.reason);
+  request.signal?.addEventListener("abort", onCallerAbort, { once: true });
+  if (request.signal?.aborted) controller.abort(request.signal.reason);
+  const headers: Record<string, string> = {
+    "HTTP-Referer": options.referer ?? DEFAULT_REFERER,
+    "X-Title": "rescue-llm",
+  };
+  if (request.body !== undefined) headers["Content-Type"] = "application/json";
+  if (options.apiKey !== undefined) headers.Authorization = `Bearer ${options.apiKey}`;
+
+  let status: number;
+  let text: string;
+  let retryAfterHeader: string | null;
+  try {
+    const response = await doFetch(request.url, {
+      method: request.method,
+      headers,
+      ...(request.body !== undefined ? { body: request.body } : {}),
+      signal: controller.signal,
+    });
+    status = response.status;
+    retryAfterHeader = response.headers.get("retry-after");
+    text = await response.text();
+  } catch (error) {
+    if (request.signal?.aborted) throw request.signal.reason ?? error;
+    if (timedOut) {
+      throw new LlmError(
+        "timeout",
+        `OpenRouter ${request.method} exceeded its ${options.timeoutMs} ms deadline`,
+        { cause: error },
+      );
+    }
+    throw new LlmError("network", `OpenRouter unreachable: ${redact(describeCause(error))}`, {
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+    request.signal?.removeEventListener("abort", onCallerAbort);
+  }
+  const body = parseJson(text);
+  if (status < 200 || status >= 300) throw httpError(status, body, retryAfterHeader, redact);
+  return { status, body };
+}
+
+/** Whether the attempt failed before any byte reached the server (safe to send again). */
+export function neverReachedServer(error: unknown): boolean {
+  if (!(error instanceof LlmError) || error.category !== "network") return false;
+  const cause = (error.cause as { cause?: { code?: string } } | undefined)?.cause;
+  return cause?.code === "ECONNREFUSED" || cause?.code === "ENOTFOUND";
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
