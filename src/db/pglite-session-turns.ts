@@ -48,7 +48,10 @@ export function withSessionTurns(pglite: PGlite): PGlite {
   };
   return new Proxy(pglite, {
     get(target, property) {
-      if (Object.hasOwn(view, property)) return view[property as keyof PGlite];
+      if (Object.hasOwn(view, property)) {
+        const own: unknown = Reflect.get(view, property);
+        return own;
+      }
       const value: unknown = Reflect.get(target, property, target);
       // PGlite's methods use private fields: they must run with PGlite itself as `this`.
       return typeof value === "function" ? (value as () => unknown).bind(target) : value;

@@ -4,7 +4,8 @@
 // the directory held by such a serve connects there with `pg` instead of opening the files.
 // serve itself uses the same socket, so every client — the API, its jobs, each CLI
 // command — takes turns on PGlite's one session per transaction (pglite-session-turns.ts).
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -36,7 +37,7 @@ const JOIN_POLL_MS = 200;
 export async function openSharedPgliteDatabase(dataDir: string): Promise<Database> {
   // mkdtemp makes the directory 0700: only this user can reach the socket inside it.
   const socketDir = mkdtempSync(join(tmpdir(), "rescue-llm-pglite-"));
-  const undo: (() => Promise<void>)[] = [async () => rmSync(socketDir, { recursive: true })];
+  const undo: (() => Promise<void>)[] = [() => rm(socketDir, { recursive: true, force: true })];
   const unwind = async () => {
     const steps = undo.splice(0).reverse();
     for (const step of steps) await step().catch(() => {});
@@ -142,15 +143,30 @@ function explainFailures(db: Database, dataDir: string, holder: DirectoryHolder)
     return lost;
   };
   const wrap = (q: Queryable): Queryable => ({
-    query<Row>(sql: string, params?: readonly unknown[]) {
-      return q.query<Row>(sql, params).catch((e: unknown) => Promise.reject(explain(e)));
+    async query<Row>(sql: string, params?: readonly unknown[]) {
+      try {
+        return await q.query<Row>(sql, params);
+      } catch (error) {
+        throw explain(error);
+      }
     },
-    exec: (sql) => q.exec(sql).catch((e: unknown) => Promise.reject(explain(e))),
+    async exec(sql) {
+      try {
+        await q.exec(sql);
+      } catch (error) {
+        throw explain(error);
+      }
+    },
   });
   return {
     ...db,
     ...wrap(db),
-    transaction: (fn) =>
-      db.transaction((tx) => fn(wrap(tx))).catch((e: unknown) => Promise.reject(explain(e))),
+    async transaction(fn) {
+      try {
+        return await db.transaction((tx) => fn(wrap(tx)));
+      } catch (error) {
+        throw explain(error);
+      }
+    },
   };
 }

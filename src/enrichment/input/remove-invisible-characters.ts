@@ -64,7 +64,7 @@ function keepEmojiParts(cluster: string): string {
       point === ZWJ
         ? out !== "" && visibleAfter
         : isVariationSelector(point)
-          ? visibleBefore && (hasEmoji || (before as number) > 0x7f)
+          ? visibleBefore && (hasEmoji || (before ?? 0) > 0x7f)
           : isTag(point) && flag;
     if (keep) out += char;
   });
