@@ -14,6 +14,8 @@ import { DatabaseLockedError, DatabaseUnavailableError } from "../errors.js";
 /** Postgres ignores files it does not know in its data directory; PGlite does too. */
 export const LOCK_DIRECTORY_NAME = "rescue-llm.lock";
 export const HOLDER_FILE_NAME = "rescue-llm.holder.json";
+/** serve's socket directories are temporary directories named so. */
+export const SOCKET_DIRECTORY_PREFIX = "rescue-llm-pglite-";
 
 export interface DirectoryHolder {
   readonly pid: number;
@@ -108,6 +110,7 @@ export async function lockPgliteDirectory(
       ...(options.socketDir !== undefined && { socketDir: options.socketDir }),
     };
     writeHolder(dataDir, holder);
+    if (state === "dead") removeSocketDirectory(previous?.socketDir);
     let released = false;
     return {
       holder,
@@ -178,6 +181,12 @@ function lockedMessage(dataDir: string, holder: DirectoryHolder | undefined): st
     "for it to finish; or run `rescue-llm serve`, which shares its embedded database with " +
     "CLI commands; or set DATABASE_URL to use PostgreSQL for concurrent use."
   );
+}
+
+/** A serve killed with -9 left its socket directory behind; only ours are removed. */
+function removeSocketDirectory(socketDir: string | undefined): void {
+  if (socketDir === undefined || !basename(socketDir).startsWith(SOCKET_DIRECTORY_PREFIX)) return;
+  rmSync(socketDir, { recursive: true, force: true });
 }
 
 function writeHolder(dataDir: string, holder: DirectoryHolder): void {

@@ -19,6 +19,7 @@ import {
   holderState,
   lockPgliteDirectory,
   readDirectoryHolder,
+  SOCKET_DIRECTORY_PREFIX,
   type DirectoryHolder,
 } from "./pglite-directory-lock.js";
 import { withSessionTurns } from "./pglite-session-turns.js";
@@ -36,7 +37,7 @@ const JOIN_POLL_MS = 200;
 /** serve's side: lock the directory, open PGlite, share it, and use it through the socket. */
 export async function openSharedPgliteDatabase(dataDir: string): Promise<Database> {
   // mkdtemp makes the directory 0700: only this user can reach the socket inside it.
-  const socketDir = mkdtempSync(join(tmpdir(), "rescue-llm-pglite-"));
+  const socketDir = mkdtempSync(join(tmpdir(), SOCKET_DIRECTORY_PREFIX));
   const undo: (() => Promise<void>)[] = [() => rm(socketDir, { recursive: true, force: true })];
   const unwind = async () => {
     const steps = undo.splice(0).reverse();

@@ -4,11 +4,11 @@
 // holder is refused (exit 2, nothing written); and a holder killed with -9 leaves no lock
 // that blocks the next start.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/config.js";
 import { readDirectoryHolder } from "../../src/db/pglite-directory-lock.js";
 import {
@@ -63,10 +63,10 @@ describe("one embedded database, several processes", () => {
   const last = writeListings(join(dir, "last.jsonl"), listings.slice(7, 9));
   let fake: FakeOpenRouter;
   let env: Env;
-  const running = new Set<ChildProcess>();
+  const running = new Set<CliProcess>();
   const track = (p: CliProcess) => {
-    running.add(p.child);
-    void p.exited.then(() => running.delete(p.child));
+    running.add(p);
+    void p.exited.then(() => running.delete(p));
     return p;
   };
   const totalAnimals = async () => {
@@ -97,8 +97,13 @@ describe("one embedded database, several processes", () => {
     expect(imported.stderr).toBe("");
     expect(imported.code).toBe(0);
   }, PROCESS_MS);
+  // A failed test must not leave a holder behind for the next one.
+  afterEach(async () => {
+    const left = [...running];
+    for (const p of left) p.child.kill("SIGKILL");
+    await Promise.all(left.map((p) => p.exited));
+  });
   afterAll(async () => {
-    for (const child of running) child.kill("SIGKILL");
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -135,7 +140,8 @@ describe("one embedded database, several processes", () => {
     "lets an import run beside serve, through serve's socket; the dogs survive serve's stop",
     async () => {
       const serve = track(startCli(["serve"], env));
-      await waitFor(() => /listening on http:\/\//.test(serve.stdout()), PROCESS_MS);
+      // serve prints this line right after "listening on …".
+      await waitFor(() => serve.stdout().includes("CLI commands run meanwhile"), PROCESS_MS);
       const address = /listening on (http:\/\/\S+)/.exec(serve.stdout())?.[1];
       expect(serve.stdout()).toContain(`Embedded database ${dataDir}: CLI commands run meanwhile`);
 
@@ -172,12 +178,15 @@ describe("one embedded database, several processes", () => {
       await waitFor(() => /listening on http:\/\//.test(serve.stdout()), PROCESS_MS);
       serve.child.kill("SIGKILL");
       await serve.exited;
-      expect(readDirectoryHolder(dataDir)?.socketDir).toBeDefined();
+      const deadSocketDir = readDirectoryHolder(dataDir)?.socketDir;
+      expect(deadSocketDir !== undefined && existsSync(deadSocketDir)).toBe(true);
 
       const imported = await runCli(["import", last, "-o", "proc-rescue", "--json"], env);
       expect(imported.stderr).toBe("");
       expect(imported.code).toBe(0);
       expect(JSON.parse(imported.stdout)).toMatchObject({ inserted: 2 });
+      // The import took the dead serve's lock over and removed its socket directory.
+      expect(existsSync(deadSocketDir as string)).toBe(false);
 
       const again = track(startCli(["serve"], env));
       await waitFor(() => /listening on http:\/\//.test(again.stdout()), PROCESS_MS);
