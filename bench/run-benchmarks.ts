@@ -89,7 +89,10 @@ async function prepareTemplate(name: string, count: number): Promise<void> {
   writeFileSync(file, out.join("\n") + "\n");
   const db = await openPgDatabase(databaseUrl(name));
   await migrate(db);
-  await importListings({ db }, { filePath: file, organization: "bench-rescue" });
+  await importListings(
+    { db },
+    { filePath: file, organization: "bench-rescue", createOrganizations: true },
+  );
   await db.close();
 }
 

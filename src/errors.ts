@@ -50,6 +50,16 @@ export class DatabaseUnavailableError extends AppError {
   }
 }
 
+/**
+ * The embedded database directory is open in another process: PGlite is one process's
+ * database, so a second writer would silently overwrite the first (SPEC §4: exit 2).
+ */
+export class DatabaseLockedError extends AppError {
+  constructor(message: string) {
+    super("database_locked", message);
+  }
+}
+
 export class MigrationError extends AppError {
   constructor(message: string) {
     super("migration_failed", message);

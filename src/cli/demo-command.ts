@@ -64,7 +64,7 @@ async function runDemo(io: CommandIo): Promise<number> {
     );
     const report = await importListings(
       { db: services.db },
-      { filePath: DEMO_SAMPLE_FILE, organization: DEMO_ORGANIZATION },
+      { filePath: DEMO_SAMPLE_FILE, organization: DEMO_ORGANIZATION, createOrganizations: true },
     );
     out(
       `Imported sample listings: ${report.inserted} new, ${report.updated} updated, ${report.unchanged} unchanged.`,

@@ -3,6 +3,7 @@ import {
   AppError,
   BudgetExceededError,
   ConfigError,
+  DatabaseLockedError,
   DatabaseUnavailableError,
   FeatureDisabledError,
   LlmError,
@@ -28,6 +29,7 @@ export function exitCodeFor(error: unknown): number {
     error instanceof NotFoundError ||
     error instanceof FeatureDisabledError ||
     error instanceof DatabaseUnavailableError ||
+    error instanceof DatabaseLockedError ||
     error instanceof MigrationError ||
     error instanceof QueueUnavailableError
   ) {

@@ -6,6 +6,12 @@ import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { EXIT } from "./exit-codes.js";
 
+interface ImportOptions {
+  organization?: string;
+  createOrganization?: boolean;
+  json?: boolean;
+}
+
 /** Rejected lines printed in the human summary; --json carries all that were kept. */
 const REJECTED_SHOWN = 20;
 
@@ -20,17 +26,26 @@ export function registerImport(
     .argument("<file>", "JSONL file of listings")
     .option(
       "-o, --organization <config_id>",
-      "organization for every listing (wins over each line's `organization`)",
+      "organization for every listing (wins over each line's `organization`); must exist",
+    )
+    .option(
+      "--create-organization",
+      "create the organization (-o, or a line's) when no organization has that config_id",
     )
     .option("--json", "print the result as one JSON object")
-    .action(async (file: string, options: { organization?: string; json?: boolean }) => {
+    .action(async (file: string, options: ImportOptions) => {
       const config = loadConfig(io.env);
       const db = await openDatabase(config);
       let report;
       try {
         report = await importListings(
           { db },
-          { filePath: file, organization: options.organization, signal: io.signal },
+          {
+            filePath: file,
+            organization: options.organization,
+            createOrganizations: options.createOrganization === true,
+            signal: io.signal,
+          },
         );
       } finally {
         await db.close();

@@ -16,6 +16,7 @@ import { registerTranslate } from "./translate-command.js";
 import { registerWorker } from "./worker-command.js";
 import { registerJobs } from "./jobs-command.js";
 import { registerDemo } from "./demo-command.js";
+import { packageVersion } from "./package-version.js";
 
 export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -25,6 +26,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
   const program = new Command()
     .name("rescue-llm")
     .description("LLM enrichment for rescue-dog adoption listings")
+    .version(packageVersion(), "-V, --version", "print the version")
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

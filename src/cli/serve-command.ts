@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config.js";
 import { openServices } from "../composition-root.js";
+import { openDatabase } from "../db/open-database.js";
 import { assertApiKeysConfigured, postRoutesOpen } from "../http/api-key-auth.js";
 import { buildApp } from "../http/build-app.js";
 import type { CommandIo } from "./command-context.js";
@@ -42,8 +43,13 @@ export function registerServe(
         );
         writeLine(io.stderr, "");
       }
+      // The embedded database is shared with CLI commands run meanwhile (through a socket).
+      const db = await openDatabase(config, { shareEmbedded: true });
       // Jobs run in this process without REDIS_URL; with it, they go to the workers.
-      const services = await openServices(config);
+      const services = await openServices(config, { db }).catch(async (error: unknown) => {
+        await db.close();
+        throw error;
+      });
       try {
         const app = await buildApp(services);
         if (io.signal.aborted) {
@@ -61,6 +67,12 @@ export function registerServe(
           io.stdout,
           `rescue-llm API listening on http://${where} (docs: http://${where}/docs)`,
         );
+        if (config.databaseUrl === undefined) {
+          writeLine(
+            io.stdout,
+            `Embedded database ${config.dataDir}: CLI commands run meanwhile share it through this server.`,
+          );
+        }
         await new Promise<void>((resolve) => {
           if (io.signal.aborted) resolve();
           else io.signal.addEventListener("abort", () => resolve(), { once: true });
@@ -72,6 +84,7 @@ export function registerServe(
         setExit(EXIT.ok);
       } finally {
         await services.close();
+        await db.close();
       }
     });
 }

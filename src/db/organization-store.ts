@@ -101,6 +101,19 @@ export async function upsertOrganization(
   return existing;
 }
 
+/** Ids of the organizations with these config_ids; the unknown ones are absent. */
+export async function findOrganizationIds(
+  db: Queryable,
+  configIds: readonly string[],
+): Promise<Map<string, number>> {
+  if (configIds.length === 0) return new Map();
+  const rows = await db.query<{ id: number; config_id: string }>(
+    "SELECT id, config_id FROM organizations WHERE config_id = ANY($1::text[])",
+    [configIds],
+  );
+  return new Map(rows.map((r) => [r.config_id, r.id]));
+}
+
 /**
  * Ids for these config_ids, creating the missing ones (name = config_id).
  * Existing organizations are left exactly as they are.
@@ -116,9 +129,5 @@ export async function ensureOrganizations(
      ON CONFLICT (config_id) DO NOTHING`,
     [configIds],
   );
-  const rows = await db.query<{ id: number; config_id: string }>(
-    "SELECT id, config_id FROM organizations WHERE config_id = ANY($1::text[])",
-    [configIds],
-  );
-  return new Map(rows.map((r) => [r.config_id, r.id]));
+  return findOrganizationIds(db, configIds);
 }

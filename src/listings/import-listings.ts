@@ -5,8 +5,8 @@ import { createInterface } from "node:readline";
 import type { Database } from "../db/database.js";
 import type { ListingRecord, UpsertCounts } from "../db/listing-import-store.js";
 import { upsertListings } from "../db/listing-import-store.js";
-import { ensureOrganizations } from "../db/organization-store.js";
-import { ValidationError } from "../errors.js";
+import { ensureOrganizations, findOrganizationIds } from "../db/organization-store.js";
+import { NotFoundError, ValidationError } from "../errors.js";
 import type { ParsedListing } from "./parse-listing-line.js";
 import { parseListingLine } from "./parse-listing-line.js";
 
@@ -39,6 +39,12 @@ export interface ImportListingsInput {
    * (the command line is the more deliberate statement); without it each line must name one.
    */
   readonly organization?: string | undefined;
+  /**
+   * Create organizations that do not exist yet (name = config_id). Without it an unknown
+   * `organization` fails the import before anything is written, and a line naming an
+   * unknown one is rejected: a typo must not create an organization.
+   */
+  readonly createOrganizations?: boolean;
   /** Listings per INSERT statement. */
   readonly batchSize?: number;
   /** Rejected lines kept with their reasons; the count is always complete. */
@@ -48,7 +54,10 @@ export interface ImportListingsInput {
 
 export const DEFAULT_IMPORT_BATCH_SIZE = 500;
 
-/** Throws ValidationError when the file cannot be opened or is not a regular file. */
+/**
+ * Throws ValidationError when the file cannot be opened or is not a regular file, and
+ * NotFoundError when `organization` does not exist and `createOrganizations` is not set.
+ */
 export async function importListings(
   deps: ImportListingsDeps,
   input: ImportListingsInput,
@@ -59,6 +68,24 @@ export async function importListings(
     input.organization !== undefined && input.organization.trim() !== ""
       ? input.organization.trim()
       : undefined;
+
+  const createOrganizations = input.createOrganizations === true;
+  // Ids of organizations known to exist; undefined for config_ids looked up and not found.
+  const organizationIds = new Map<string, number | undefined>();
+  const knownOrganization = async (configId: string): Promise<boolean> => {
+    if (!organizationIds.has(configId)) {
+      const found = await findOrganizationIds(deps.db, [configId]);
+      organizationIds.set(configId, found.get(configId));
+    }
+    return organizationIds.get(configId) !== undefined;
+  };
+  if (
+    forcedOrganization !== undefined &&
+    !createOrganizations &&
+    !(await knownOrganization(forcedOrganization))
+  ) {
+    throw new NotFoundError(unknownOrganizationMessage(forcedOrganization));
+  }
 
   const handle = await openListingsFile(input.filePath);
   const lines = createInterface({
@@ -74,7 +101,6 @@ export async function importListings(
     rejected: [],
     aborted: false,
   };
-  const organizationIds = new Map<string, number>();
   // Keyed by organization + external_id, so a repeated listing closes the batch first and
   // a later line in the file wins, as if the lines were written one by one.
   let batch = new Map<string, { organization: string; listing: ParsedListing }>();
@@ -89,8 +115,11 @@ export async function importListings(
     const items = [...batch.values()];
     batch = new Map();
     const counts = await deps.db.transaction(async (tx) => {
+      // Only with createOrganizations can a batch name one not known yet.
       const missing = [
-        ...new Set(items.map((i) => i.organization).filter((o) => !organizationIds.has(o))),
+        ...new Set(
+          items.map((i) => i.organization).filter((o) => organizationIds.get(o) === undefined),
+        ),
       ];
       for (const [configId, id] of await ensureOrganizations(tx, missing)) {
         organizationIds.set(configId, id);
@@ -137,6 +166,10 @@ export async function importListings(
         reject(lineNumber, "organization: required (set it on the line or pass -o)");
         continue;
       }
+      if (!createOrganizations && !(await knownOrganization(organization))) {
+        reject(lineNumber, `organization: ${unknownOrganizationMessage(organization)}`);
+        continue;
+      }
       const key = `${organization}\u0000${result.listing.externalId}`;
       if (batch.has(key)) await flush();
       batch.set(key, { organization, listing: result.listing });
@@ -148,6 +181,13 @@ export async function importListings(
     await handle.close().catch(() => {});
   }
   return report;
+}
+
+function unknownOrganizationMessage(configId: string): string {
+  return (
+    `unknown organization ${JSON.stringify(configId)}: no organization has this config_id ` +
+    "(check the spelling, or pass --create-organization to create it)"
+  );
 }
 
 async function openListingsFile(filePath: string) {

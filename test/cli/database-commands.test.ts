@@ -48,7 +48,7 @@ describe.each(DATABASE_KINDS)("database commands on %s", (kind) => {
   });
 
   it("import loads the shared file and exits 0", async () => {
-    const result = await runCliCaptured(["import", SHARED_LISTINGS], env);
+    const result = await runCliCaptured(["import", SHARED_LISTINGS, "--create-organization"], env);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("2369 inserted, 0 updated, 0 unchanged, 0 rejected");
@@ -77,7 +77,10 @@ describe.each(DATABASE_KINDS)("database commands on %s", (kind) => {
         JSON.stringify({ external_id: "c-3", name: "No description" }),
       ].join("\n"),
     );
-    const result = await runCliCaptured(["import", file, "-o", "cli-shelter"], env);
+    const result = await runCliCaptured(
+      ["import", file, "-o", "cli-shelter", "--create-organization"],
+      env,
+    );
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("1 inserted, 0 updated, 0 unchanged, 2 rejected");
     expect(result.stdout).toMatch(/line 2: invalid JSON/);
@@ -91,10 +94,29 @@ describe.each(DATABASE_KINDS)("database commands on %s", (kind) => {
     expect(result.stderr).toBe(`error: Cannot read ${join(dir, "nope.jsonl")}: no such file\n`);
   });
 
+  it("import -o refuses an unknown organization with exit 2 and writes nothing", async () => {
+    const file = join(dir, `typo-${kind}.jsonl`);
+    writeFileSync(file, JSON.stringify({ external_id: "t-1", name: "A", description: "One." }));
+    const result = await runCliCaptured(["import", file, "-o", "petfindr-my"], env);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      'error: unknown organization "petfindr-my": no organization has this config_id ' +
+        "(check the spelling, or pass --create-organization to create it)\n",
+    );
+    // The refused run wrote nothing: asked to create the organization, the same line is new.
+    const created = await runCliCaptured(
+      ["import", file, "-o", "petfindr-my", "--create-organization", "--json"],
+      env,
+    );
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ inserted: 1 });
+  });
+
   it("stats prints a table, or the SPEC fields as JSON, optionally per organization", async () => {
     const table = await runCliCaptured(["stats"], env);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/Total animals\s+2370/);
+    expect(table.stdout).toMatch(/Total animals\s+2371/);
     expect(table.stdout).toMatch(/Enriched descriptions\s+0\s+0\.0%/);
 
     const json = await runCliCaptured(["stats", "-o", "petfinder-us", "--json"], env);

@@ -52,7 +52,10 @@ describe.each(DATABASE_KINDS)("processing commands on %s", (kind) => {
         ? { DATABASE_URL: t.url }
         : { RESCUE_LLM_DATA_DIR: join(dir, `data-${kind}`) }),
     };
-    const imported = await runCliCaptured(["import", listingsFile, "-o", "cli-rescue"], env);
+    const imported = await runCliCaptured(
+      ["import", listingsFile, "-o", "cli-rescue", "--create-organization"],
+      env,
+    );
     expect(imported.code).toBe(0);
   });
   afterAll(async () => {
@@ -191,7 +194,10 @@ describe.runIf(DATABASE_KINDS.includes("postgres"))("processing commands as subp
       LLM_CLAIM_LEASE_SECONDS: "2",
       LLM_CACHE_ENABLED: "false",
     };
-    const imported = await runSubprocess(["import", listingsFile, "-o", "sub-rescue"], env).done;
+    const imported = await runSubprocess(
+      ["import", listingsFile, "-o", "sub-rescue", "--create-organization"],
+      env,
+    ).done;
     expect(imported.code).toBe(0);
   });
   afterAll(async () => {

@@ -76,6 +76,7 @@ describe.runIf(DATABASE_KINDS.includes("postgres"))("importing a 100k-line file"
         "src/cli/main.ts",
         "import",
         file,
+        "--create-organization",
         "--json",
       ],
       { cwd: ROOT, env: { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: "silent" } },

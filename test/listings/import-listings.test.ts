@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listOrganizations } from "../../src/db/organization-store.js";
-import { ValidationError } from "../../src/errors.js";
+import { NotFoundError, ValidationError } from "../../src/errors.js";
 import { importListings } from "../../src/listings/import-listings.js";
 import type { TestDatabase } from "../support/test-databases.js";
 import { createTestDatabase, DATABASE_KINDS } from "../support/test-databases.js";
@@ -37,8 +37,11 @@ describe.each(DATABASE_KINDS)("importListings on %s", (kind) => {
   afterAll(() => t.dispose());
 
   describe("the shared listings file", () => {
-    it("imports every line as is", async () => {
-      const report = await importListings({ db: t.db }, { filePath: SHARED_LISTINGS });
+    it("imports every line as is, creating its organizations when asked to", async () => {
+      const report = await importListings(
+        { db: t.db },
+        { filePath: SHARED_LISTINGS, createOrganizations: true },
+      );
       expect(report).toEqual({
         inserted: 2369,
         updated: 0,
@@ -196,7 +199,10 @@ describe.each(DATABASE_KINDS)("importListings on %s", (kind) => {
       "[]",
       ok("b-10"),
     ]);
-    const report = await importListings({ db: t.db }, { filePath: path });
+    const report = await importListings(
+      { db: t.db },
+      { filePath: path, createOrganizations: true },
+    );
     expect(report.inserted).toBe(2);
     expect(report.rejectedCount).toBe(7);
     expect(report.rejected.map((r) => r.line)).toEqual([2, 3, 4, 5, 7, 8, 9]);
@@ -224,7 +230,7 @@ describe.each(DATABASE_KINDS)("importListings on %s", (kind) => {
     ]);
     const report = await importListings(
       { db: t.db },
-      { filePath: path, organization: "forced-org" },
+      { filePath: path, organization: "forced-org", createOrganizations: true },
     );
     expect(report).toMatchObject({ inserted: 2, rejectedCount: 0 });
     const rows = await t.db.query<{ config_id: string }>(
@@ -250,12 +256,61 @@ describe.each(DATABASE_KINDS)("importListings on %s", (kind) => {
       { ...line("other"), external_id: "dup-2" },
       line("third"),
     ]);
-    const report = await importListings({ db: t.db }, { filePath: path, batchSize: 2 });
+    const report = await importListings(
+      { db: t.db },
+      { filePath: path, batchSize: 2, createOrganizations: true },
+    );
     expect(report).toMatchObject({ inserted: 2, updated: 2, unchanged: 0, rejectedCount: 0 });
     const rows = await t.db.query<{ description: string }>(
       "SELECT properties->>'description' AS description FROM animals WHERE external_id = 'dup-1'",
     );
     expect(rows).toEqual([{ description: "third" }]);
+  });
+
+  it("refuses an unknown -o before writing anything, naming it and how to create it", async () => {
+    const path = writeJsonl("typo.jsonl", [{ external_id: "t-1", name: "A", description: "One." }]);
+    const before = await listOrganizations(t.db);
+    const refused = await importListings(
+      { db: t.db },
+      { filePath: path, organization: "petfindr-my" },
+    ).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(NotFoundError);
+    expect((refused as Error).message).toContain('"petfindr-my"');
+    expect((refused as Error).message).toContain("--create-organization");
+    expect(await listOrganizations(t.db)).toEqual(before);
+    const rows = await t.db.query("SELECT 1 FROM animals WHERE external_id = 't-1'");
+    expect(rows).toEqual([]);
+  });
+
+  it("imports under an existing -o without being asked to create it", async () => {
+    const path = writeJsonl("existing.jsonl", [
+      { external_id: "e-1", organization: "elsewhere", name: "A", description: "One." },
+    ]);
+    // "forced-org" exists since the -o test above created it.
+    const report = await importListings(
+      { db: t.db },
+      { filePath: path, organization: "forced-org" },
+    );
+    expect(report).toMatchObject({ inserted: 1, rejectedCount: 0 });
+  });
+
+  it("rejects the lines naming an unknown organization, with their numbers, and keeps the rest", async () => {
+    const path = writeJsonl("line-orgs.jsonl", [
+      { external_id: "lo-1", organization: "forced-org", name: "A", description: "One." },
+      { external_id: "lo-2", organization: "forcd-org", name: "B", description: "Two." },
+      { external_id: "lo-3", organization: "forced-org", name: "C", description: "Three." },
+      { external_id: "lo-4", organization: "forcd-org", name: "D", description: "Four." },
+    ]);
+    const report = await importListings({ db: t.db }, { filePath: path });
+    expect(report).toMatchObject({ inserted: 2, rejectedCount: 2 });
+    expect(report.rejected.map((r) => r.line)).toEqual([2, 4]);
+    for (const r of report.rejected) {
+      expect(r.reason).toContain('organization: unknown organization "forcd-org"');
+    }
+    expect((await listOrganizations(t.db)).some((o) => o.configId === "forcd-org")).toBe(false);
   });
 
   it("keeps only the first rejected lines but counts them all", async () => {

@@ -83,7 +83,10 @@ export async function seedListings(
   const dir = mkdtempSync(join(tmpdir(), "rescue-llm-seed-"));
   const file = join(dir, "listings.jsonl");
   writeFileSync(file, listings.map((l) => JSON.stringify(l)).join("\n") + "\n");
-  const report = await importListings({ db: services.db }, { filePath: file, organization });
+  const report = await importListings(
+    { db: services.db },
+    { filePath: file, organization, createOrganizations: true },
+  );
   if (report.rejectedCount > 0)
     throw new Error(`seed rejected: ${JSON.stringify(report.rejected)}`);
 }
