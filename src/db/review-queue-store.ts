@@ -224,3 +224,20 @@ export async function listQueueLanguages(db: Queryable): Promise<string[]> {
   );
   return rows.map((r) => r.target_language);
 }
+
+/** The next (or previous) dog after `animalId` in the queue under `filter`, if any. */
+export async function neighbourAnimal(
+  db: Queryable,
+  filter: QueueFilter,
+  animalId: number,
+  direction: "next" | "previous",
+): Promise<number | undefined> {
+  const next = direction === "next";
+  const rows = await db.query<{ animal_id: number }>(
+    `SELECT e.animal_id FROM llm_enrichments e JOIN animals a ON a.id = e.animal_id
+     WHERE ${STATE_SQL[filter.state]} AND ${FILTER_SQL} AND e.animal_id ${next ? ">" : "<"} $5
+     ORDER BY e.animal_id ${next ? "ASC" : "DESC"} LIMIT 1`,
+    [...filterParams(filter), animalId],
+  );
+  return rows[0]?.animal_id;
+}
