@@ -87,6 +87,8 @@ export interface HighlightSegment {
   readonly text: string;
   /** Numbers of the quotes covering this segment (1-based); empty for plain text. */
   readonly quotes: readonly number[];
+  /** Numbers of the quotes that begin with this segment (where their label goes). */
+  readonly starts: readonly number[];
 }
 
 /** Splits `source` into plain and highlighted segments for the given quote ranges. */
@@ -110,14 +112,17 @@ export function highlightSegments(
     const covering = quotes
       .filter((q) => q.ranges.some((r) => r.start <= start && r.end >= end))
       .map((q) => q.number);
+    const starts = quotes
+      .filter((q) => q.ranges.some((r) => r.start === start))
+      .map((q) => q.number);
     const previous = segments[segments.length - 1];
-    if (previous && previous.quotes.join() === covering.join()) {
+    if (previous && previous.quotes.join() === covering.join() && starts.length === 0) {
       segments[segments.length - 1] = {
+        ...previous,
         text: previous.text + source.slice(start, end),
-        quotes: covering,
       };
     } else {
-      segments.push({ text: source.slice(start, end), quotes: covering });
+      segments.push({ text: source.slice(start, end), quotes: covering, starts });
     }
   }
   return segments;

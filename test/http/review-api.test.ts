@@ -53,7 +53,10 @@ describe.each(DATABASE_KINDS)("review API on %s", (kind) => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await review(`?limit=5${cursor ? `&after=${cursor}` : ""}`)).json();
+      const page: {
+        items: { animal_id: number; processing_type: string }[];
+        next_cursor: string | null;
+      } = (await review(`?limit=5${cursor ? `&after=${cursor}` : ""}`)).json();
       for (const item of page.items) seen.push(`${item.animal_id}:${item.processing_type}`);
       cursor = page.next_cursor;
     } while (cursor !== null);
@@ -67,10 +70,17 @@ describe.each(DATABASE_KINDS)("review API on %s", (kind) => {
   it("filters by organization, type and name or external-id prefix, and names bad input", async () => {
     const org = (await review("?organization_id=review-org&processing_type=dog_profiler")).json();
     expect(org.items.every((i: { animal_id: number }) => ids.includes(i.animal_id))).toBe(true);
-    expect(org.items.every((i: { processing_type: string }) => i.processing_type === "dog_profiler")).toBe(true);
+    expect(
+      org.items.every((i: { processing_type: string }) => i.processing_type === "dog_profiler"),
+    ).toBe(true);
     expect(org.counts.to_review).toBe(6);
-    const [first] = await h.services.db.query<{ name: string }>("SELECT name FROM animals WHERE id = $1", [ids[0]]);
-    const byName = (await review(`?q=${encodeURIComponent(first!.name.slice(0, 3).toUpperCase())}`)).json();
+    const [first] = await h.services.db.query<{ name: string }>(
+      "SELECT name FROM animals WHERE id = $1",
+      [ids[0]],
+    );
+    const byName = (
+      await review(`?q=${encodeURIComponent(first!.name.slice(0, 3).toUpperCase())}`)
+    ).json();
     expect(byName.items.some((i: { animal_id: number }) => i.animal_id === ids[0])).toBe(true);
     expect(byName.counts.to_review).toBe(byName.items.length);
     const byExternal = (await review("?q=other-org-")).json();
@@ -89,17 +99,29 @@ describe.each(DATABASE_KINDS)("review API on %s", (kind) => {
     const unknown = await act(id, { processing_type: "translation", action: "approve" });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.field).toBe("target_language");
-    expect((await act(999_999, { processing_type: "dog_profiler", action: "approve" })).statusCode).toBe(404);
-    expect((await act(id, { processing_type: "dog_profiler", action: "approve" }, {})).statusCode).toBe(401);
+    expect(
+      (await act(999_999, { processing_type: "dog_profiler", action: "approve" })).statusCode,
+    ).toBe(404);
+    expect(
+      (await act(id, { processing_type: "dog_profiler", action: "approve" }, {})).statusCode,
+    ).toBe(401);
 
     const approved = await act(id, { processing_type: "description_cleaning", action: "approve" });
     expect(approved.statusCode, approved.body).toBe(200);
-    expect(approved.json()).toMatchObject({ review_state: "approved", published: true, findings: [] });
+    expect(approved.json()).toMatchObject({
+      review_state: "approved",
+      published: true,
+      findings: [],
+    });
 
     const noReason = await act(id, { processing_type: "dog_profiler", action: "reject" });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().error.field).toBe("reason");
-    const rejected = await act(id, { processing_type: "dog_profiler", action: "reject", reason: "too salesy" });
+    const rejected = await act(id, {
+      processing_type: "dog_profiler",
+      action: "reject",
+      reason: "too salesy",
+    });
     expect(rejected.json()).toMatchObject({ review_state: "rejected", published: false });
 
     const badProfile = await act(id, {
@@ -130,14 +152,20 @@ describe.each(DATABASE_KINDS)("review API on %s", (kind) => {
       { action: "edit", actor: "alice", via: "api" },
     ]);
     // The other key has no label: a fingerprint stands in, never the key.
-    await act(id, { processing_type: "description_cleaning", action: "approve" }, {
-      authorization: `Bearer ${SECRETS.otherApiKey}`,
-    });
+    await act(
+      id,
+      { processing_type: "description_cleaning", action: "approve" },
+      {
+        authorization: `Bearer ${SECRETS.otherApiKey}`,
+      },
+    );
     const [last] = await h.services.db.query<{ actor: string }>(
       "SELECT actor FROM llm_review_actions ORDER BY id DESC LIMIT 1",
     );
     expect(last?.actor).toMatch(/^key-[0-9a-f]{8}$/);
-    expect(leakedSecrets(JSON.stringify(await h.services.db.query("SELECT * FROM llm_review_actions")))).toEqual([]);
+    expect(
+      leakedSecrets(JSON.stringify(await h.services.db.query("SELECT * FROM llm_review_actions"))),
+    ).toEqual([]);
   });
 
   it("GET /api/animals/:id/enrichment shows published values with provenance and review state", async () => {
@@ -145,12 +173,23 @@ describe.each(DATABASE_KINDS)("review API on %s", (kind) => {
     const before = await h.app.inject({ url: `/api/animals/${id}/enrichment` });
     expect(before.statusCode).toBe(200);
     const cleaning = () =>
-      before.json().results.find((r: { processing_type: string }) => r.processing_type === "description_cleaning");
-    expect(cleaning()).toMatchObject({ published: false, value: null, pending_review: true, review_state: "to_review" });
+      before
+        .json()
+        .results.find(
+          (r: { processing_type: string }) => r.processing_type === "description_cleaning",
+        );
+    expect(cleaning()).toMatchObject({
+      published: false,
+      value: null,
+      pending_review: true,
+      review_state: "to_review",
+    });
     await act(id, { processing_type: "description_cleaning", action: "approve" });
     const after = (await h.app.inject({ url: `/api/animals/${id}/enrichment` })).json();
     expect(after.review_mode).toBe("required");
-    const result = after.results.find((r: { processing_type: string }) => r.processing_type === "description_cleaning");
+    const result = after.results.find(
+      (r: { processing_type: string }) => r.processing_type === "description_cleaning",
+    );
     expect(result).toMatchObject({
       published: true,
       origin: "pipeline",
@@ -171,7 +210,11 @@ describe.each(DATABASE_KINDS)("review API on %s", (kind) => {
   it("documents the review routes in the OpenAPI document", async () => {
     const doc = (await h.app.inject({ url: "/openapi.json" })).json();
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/api/animals/{id}/enrichment", "/api/llm/review", "/api/llm/review/{animal_id}"]),
+      expect.arrayContaining([
+        "/api/animals/{id}/enrichment",
+        "/api/llm/review",
+        "/api/llm/review/{animal_id}",
+      ]),
     );
     expect(Object.keys(doc.paths).some((p: string) => p.startsWith("/review"))).toBe(false);
   });

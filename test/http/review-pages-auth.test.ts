@@ -41,7 +41,11 @@ describe("review pages: sign-in and safety", () => {
       method: "POST",
       url: "/review/sign-in",
       headers: { ...FORM, cookie: jar.header() },
-      payload: form({ _csrf: csrfTokenOf(page.body), api_key: key, next: "/review?state=approved" }),
+      payload: form({
+        _csrf: csrfTokenOf(page.body),
+        api_key: key,
+        next: "/review?state=approved",
+      }),
     });
     jar.take(res);
     return { jar, res };
@@ -108,7 +112,10 @@ describe("review pages: sign-in and safety", () => {
     );
     expect(row?.review_state).toBe("to_review");
 
-    const page = await h.app.inject({ url: `/review/animals/${id}`, headers: { cookie: jar.header() } });
+    const page = await h.app.inject({
+      url: `/review/animals/${id}`,
+      headers: { cookie: jar.header() },
+    });
     expect(page.statusCode).toBe(200);
     const csp = String(page.headers["content-security-policy"]);
     expect(csp).toContain("script-src 'self'");
@@ -142,7 +149,9 @@ describe("review pages: sign-in and safety", () => {
     });
     jar.take(out);
     expect(out.statusCode).toBe(303);
-    expect((await h.app.inject({ url: "/review", headers: { cookie: jar.header() } })).statusCode).toBe(303);
+    expect(
+      (await h.app.inject({ url: "/review", headers: { cookie: jar.header() } })).statusCode,
+    ).toBe(303);
   });
 
   it("ends a session when its key leaves API_KEYS", async () => {
@@ -176,7 +185,10 @@ describe("review pages: sign-in and safety", () => {
     }
     await expect(
       buildApp(
-        { ...h.services, config: loadConfig({ ...baseEnv(h.fake), ENVIRONMENT: "production", API_KEYS: "" }) },
+        {
+          ...h.services,
+          config: loadConfig({ ...baseEnv(h.fake), ENVIRONMENT: "production", API_KEYS: "" }),
+        },
         { rateLimit: false },
       ),
     ).rejects.toMatchObject({ code: "config_invalid" });

@@ -9,12 +9,17 @@ describe("locateQuote", () => {
     const quote = 'a 3 year old "sweetheart" loves long walks';
     expect(quoteFoundIn(quote, SOURCE)).toBe(true);
     const [range] = locateQuote(quote, SOURCE);
-    expect(SOURCE.slice(range!.start, range!.end)).toBe("a 3-year-old “sweetheart” — LOVES long walks");
+    expect(SOURCE.slice(range!.start, range!.end)).toBe(
+      "a 3-year-old “sweetheart” — LOVES long walks",
+    );
   });
 
   it("maps each ellipsis fragment to its own range, in order", () => {
     const ranges = locateQuote("loves long walks … good with cats", SOURCE);
-    expect(ranges.map((r) => SOURCE.slice(r.start, r.end))).toEqual(["LOVES long walks", "good with cats"]);
+    expect(ranges.map((r) => SOURCE.slice(r.start, r.end))).toEqual([
+      "LOVES long walks",
+      "good with cats",
+    ]);
   });
 
   it("finds nothing for words not in the listing or split mid-word", () => {
@@ -39,10 +44,10 @@ describe("highlightSegments", () => {
       { number: 2, ranges: [{ start: 8, end: 18 }] },
     ]);
     expect(segments).toEqual([
-      { text: "one ", quotes: [] },
-      { text: "two ", quotes: [1] },
-      { text: "three", quotes: [1, 2] },
-      { text: " four", quotes: [2] },
+      { text: "one ", quotes: [], starts: [] },
+      { text: "two ", quotes: [1], starts: [1] },
+      { text: "three", quotes: [1, 2], starts: [2] },
+      { text: " four", quotes: [2], starts: [] },
     ]);
     expect(segments.map((s) => s.text).join("")).toBe(text);
   });

@@ -6,7 +6,9 @@ export function createCookieJar() {
   return {
     take(response: LightMyRequestResponse): void {
       for (const cookie of response.cookies) {
-        const expired = cookie.value === "" || (cookie.expires !== undefined && cookie.expires.getTime() < Date.now());
+        const expired =
+          cookie.value === "" ||
+          (cookie.expires !== undefined && cookie.expires.getTime() < Date.now());
         if (expired) cookies.delete(cookie.name);
         else cookies.set(cookie.name, cookie.value);
       }

@@ -45,7 +45,9 @@ export function QueuePage(props: QueuePageProps): JSX.Element {
           action="/review"
           class="filters"
           role="search"
+          hx-get="/review"
           hx-trigger="change, submit"
+          hx-push-url="true"
         >
           <input type="hidden" name="state" value={state} />
           <div class="field">

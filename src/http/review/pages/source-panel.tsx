@@ -35,14 +35,19 @@ export function SourcePanel(props: {
               <span safe>{segment.text}</span>
             ) : (
               <mark
-                id={`quote-${segment.quotes[0]}`}
+                id={segment.starts[0] === undefined ? undefined : `quote-${segment.starts[0]}`}
                 class="quote"
                 data-quotes={segment.quotes.join(" ")}
                 title={`Evidence ${segment.quotes.map((n) => `#${n}`).join(", ")}`}
               >
-                <sup aria-hidden="true" safe>
-                  {segment.quotes.join(",")}
-                </sup>
+                {segment.starts.slice(1).map((n) => (
+                  <span id={`quote-${n}`} />
+                ))}
+                {segment.starts.length > 0 && (
+                  <sup aria-hidden="true" safe>
+                    {segment.starts.join(",")}
+                  </sup>
+                )}
                 <span safe>{segment.text}</span>
               </mark>
             ),
