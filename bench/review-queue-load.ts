@@ -55,7 +55,7 @@ function withDatabase(url: string, name: string): string {
  * 4 items per animal (cleaning, profile, translations de and fr), each with a version; review
  * states spread as a busy shelter network would have them.
  */
-async function seed(url: string, animals: number): Promise<number> {
+export async function seed(url: string, animals: number): Promise<number> {
   const db = await openPgDatabase(url);
   try {
     await migrate(db);

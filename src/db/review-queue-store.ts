@@ -225,19 +225,18 @@ export async function listQueueLanguages(db: Queryable): Promise<string[]> {
   return rows.map((r) => r.target_language);
 }
 
-/** The next (or previous) dog after `animalId` in the queue under `filter`, if any. */
-export async function neighbourAnimal(
+/** The previous and next dog around `animalId` in the queue under `filter` (one statement). */
+export async function neighbourAnimals(
   db: Queryable,
   filter: QueueFilter,
   animalId: number,
-  direction: "next" | "previous",
-): Promise<number | undefined> {
-  const next = direction === "next";
-  const rows = await db.query<{ animal_id: number }>(
-    `SELECT e.animal_id FROM llm_enrichments e JOIN animals a ON a.id = e.animal_id
-     WHERE ${STATE_SQL[filter.state]} AND ${FILTER_SQL} AND e.animal_id ${next ? ">" : "<"} $5
-     ORDER BY e.animal_id ${next ? "ASC" : "DESC"} LIMIT 1`,
+): Promise<{ previous: number | undefined; next: number | undefined }> {
+  const from = `FROM llm_enrichments e JOIN animals a ON a.id = e.animal_id
+     WHERE ${STATE_SQL[filter.state]} AND ${FILTER_SQL}`;
+  const rows = await db.query<{ previous: number | null; next: number | null }>(
+    `SELECT (SELECT e.animal_id ${from} AND e.animal_id < $5 ORDER BY e.animal_id DESC LIMIT 1) AS previous,
+            (SELECT e.animal_id ${from} AND e.animal_id > $5 ORDER BY e.animal_id ASC LIMIT 1) AS next`,
     [...filterParams(filter), animalId],
   );
-  return rows[0]?.animal_id;
+  return { previous: rows[0]?.previous ?? undefined, next: rows[0]?.next ?? undefined };
 }

@@ -154,6 +154,45 @@ describe("review pages: sign-in and safety", () => {
     ).toBe(303);
   });
 
+  it("reruns one result for a dog from its page, and shows an edit's problems with the text kept", async () => {
+    const { jar } = await signIn(SECRETS.apiKey);
+    const page = await h.app.inject({
+      url: `/review/animals/${id}`,
+      headers: { cookie: jar.header() },
+    });
+    const post = (fields: Record<string, string>) =>
+      h.app.inject({
+        method: "POST",
+        url: `/review/animals/${id}/actions`,
+        headers: { ...FORM, cookie: jar.header() },
+        payload: form({ _csrf: csrfTokenOf(page.body), ...fields }),
+      });
+    const rerun = await post({
+      processing_type: "dog_profiler",
+      target_language: "",
+      action: "rerun",
+    });
+    expect(rerun.statusCode, rerun.body).toBe(303);
+    expect(rerun.headers.location).toContain("notice=rerun_");
+    const [audit] = await h.services.db.query<{ action: string; details: { status: string } }>(
+      "SELECT action, details FROM llm_review_actions ORDER BY id DESC LIMIT 1",
+    );
+    expect(audit?.action).toBe("rerun");
+    expect(["succeeded", "skipped", "failed"]).toContain(audit?.details.status);
+    const bad = await post({
+      processing_type: "dog_profiler",
+      target_language: "",
+      action: "edit",
+      tagline: "Short & sweet <b>",
+      bio: "One sentence only.",
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('role="alert"');
+    expect(bad.body).toContain("profile.");
+    // What was typed is still there, escaped.
+    expect(bad.body).toContain('value="Short &amp; sweet &lt;b&gt;"');
+  });
+
   it("ends a session when its key leaves API_KEYS", async () => {
     const { jar } = await signIn(SECRETS.apiKey);
     const rotated = await buildApp(

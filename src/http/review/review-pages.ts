@@ -8,11 +8,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { loadAnimalReview } from "../../db/review-item-store.js";
-import {
-  listOrganizationChoices,
-  listQueueLanguages,
-  neighbourAnimal,
-} from "../../db/review-queue-store.js";
+import { neighbourAnimals } from "../../db/review-queue-store.js";
 import { NotFoundError, ValidationError } from "../../errors.js";
 import {
   profileFromForm,
@@ -41,6 +37,7 @@ import { DogPage, type DogPageProps } from "./pages/dog-page.js";
 import { ErrorPage } from "./pages/error-page.js";
 import { QueuePage } from "./pages/queue-page.js";
 import { SignInPage } from "./pages/sign-in-page.js";
+import { createFilterChoices } from "./filter-choices.js";
 import { loadReviewAssets } from "./review-assets.js";
 import { dogHref, itemKeyOf, queueHref, safeFrom, type QueueParams } from "./review-urls.js";
 import { createStaffKeyring } from "./staff-keyring.js";
@@ -96,6 +93,7 @@ export const reviewPages: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
   const { config, db } = services;
   const keyring = createStaffKeyring(config);
   const assets = loadReviewAssets();
+  const filterChoices = createFilterChoices(db);
 
   await app.register(fastifyCookie, { secret: sessionSecret(config) });
   await app.register(fastifyFormbody);
@@ -209,7 +207,7 @@ export const reviewPages: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
         after: q.after,
         before: q.before,
       };
-      const [view, organizations, languages] = await Promise.all([
+      const [view, { organizations, languages }] = await Promise.all([
         readReviewQueue(db, {
           organization: q.organization_id,
           processingType: q.processing_type,
@@ -220,8 +218,7 @@ export const reviewPages: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
           before: q.before,
           limit: QUEUE_PAGE_SIZE,
         }),
-        listOrganizationChoices(db),
-        listQueueLanguages(db),
+        filterChoices(),
       ]);
       return html(
         reply,
@@ -257,12 +254,9 @@ export const reviewPages: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
     const review = await loadAnimalReview(db, input.animalId);
     if (!review) throw new NotFoundError(`Unknown animal: ${input.animalId}`);
     const queue = await queueFilterFrom(input.from);
-    const [prev, next] = queue
-      ? await Promise.all([
-          neighbourAnimal(db, queue, input.animalId, "previous"),
-          neighbourAnimal(db, queue, input.animalId, "next"),
-        ])
-      : [undefined, undefined];
+    const { previous: prev, next } = queue
+      ? await neighbourAnimals(db, queue, input.animalId)
+      : { previous: undefined, next: undefined };
     const back = input.from === "" ? "/review" : `/review?${input.from}`;
     const page: DogPageProps = {
       review,
