@@ -183,14 +183,14 @@ describe("review pages: sign-in and safety", () => {
       processing_type: "dog_profiler",
       target_language: "",
       action: "edit",
-      tagline: "Short & sweet <b>",
+      tagline: 'Short "sweet" <b>',
       bio: "One sentence only.",
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('role="alert"');
     expect(bad.body).toContain("profile.");
-    // What was typed is still there, escaped.
-    expect(bad.body).toContain('value="Short &amp; sweet &lt;b&gt;"');
+    // What was typed is still there, and cannot end its attribute.
+    expect(bad.body).toContain('value="Short &#34;sweet&#34; <b>"');
   });
 
   it("ends a session when its key leaves API_KEYS", async () => {
