@@ -76,6 +76,7 @@ export async function* streamExportRows(
        WHERE ($1::int IS NULL OR e.organization_id = $1)
          AND (NOT $2::boolean OR (e.review_state = 'approved' AND e.published_version_id = v.id))
          AND (e.animal_id, e.processing_type, e.target_language) > ($3::int, $4::text, $5::text)
+         AND a.id >= $3::int
        ORDER BY e.animal_id, e.processing_type, e.target_language
        LIMIT $6`,
       [filter.organizationId ?? null, filter.approvedOnly, ...after, pageSize],

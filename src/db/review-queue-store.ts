@@ -117,6 +117,9 @@ export async function listReviewQueue(
      WHERE ${STATE_SQL[filter.state]} AND ${FILTER_SQL}
        AND ($5::int IS NULL OR (e.animal_id, e.processing_type, e.target_language)
             ${backwards ? "<" : ">"} ($5::int, $6::text, $7::text))
+       -- The same bound on the joined animals: a merge join would otherwise walk their
+       -- primary key from the first animal up to the cursor.
+       AND ($5::int IS NULL OR a.id ${backwards ? "<=" : ">="} $5::int)
      ORDER BY e.animal_id ${backwards ? "DESC" : "ASC"}, e.processing_type ${backwards ? "DESC" : "ASC"},
               e.target_language ${backwards ? "DESC" : "ASC"}
      LIMIT $8`,
@@ -234,8 +237,10 @@ export async function neighbourAnimals(
   const from = `FROM llm_enrichments e JOIN animals a ON a.id = e.animal_id
      WHERE ${STATE_SQL[filter.state]} AND ${FILTER_SQL}`;
   const rows = await db.query<{ previous: number | null; next: number | null }>(
-    `SELECT (SELECT e.animal_id ${from} AND e.animal_id < $5 ORDER BY e.animal_id DESC LIMIT 1) AS previous,
-            (SELECT e.animal_id ${from} AND e.animal_id > $5 ORDER BY e.animal_id ASC LIMIT 1) AS next`,
+    `SELECT (SELECT e.animal_id ${from} AND e.animal_id < $5 AND a.id < $5
+             ORDER BY e.animal_id DESC LIMIT 1) AS previous,
+            (SELECT e.animal_id ${from} AND e.animal_id > $5 AND a.id > $5
+             ORDER BY e.animal_id ASC LIMIT 1) AS next`,
     [...filterParams(filter), animalId],
   );
   return { previous: rows[0]?.previous ?? undefined, next: rows[0]?.next ?? undefined };
