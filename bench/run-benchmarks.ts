@@ -35,11 +35,14 @@ const { values: args } = parseArgs({
     "rate-limited-items": { type: "string", default: "400" },
     "rate-limit-rps": { type: "string", default: "5" },
     "memory-items": { type: "string", default: "100000" },
+    "review-animals": { type: "string", default: "100000" },
     only: { type: "string" },
     "heap-mb": { type: "string" },
   },
 });
-const sections = new Set((args.only ?? "strategies,rate-limited,memory,api,workers").split(","));
+const sections = new Set(
+  (args.only ?? "strategies,rate-limited,memory,api,workers,review").split(","),
+);
 const adminUrl =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
@@ -327,6 +330,14 @@ if (sections.has("workers")) {
   }
   report.push("");
   await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
+
+if (sections.has("review")) {
+  const { benchmarkReviewQueue } = await import("./review-queue-load.js");
+  report.push(
+    ...(await benchmarkReviewQueue({ adminUrl, animals: Number(args["review-animals"]) })),
+    "",
+  );
 }
 
 const resultsFile = fileURLToPath(new URL("./RESULTS.md", import.meta.url));

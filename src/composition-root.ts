@@ -81,7 +81,7 @@ export async function openServices(
     config,
     llm,
     cache,
-    store: createEnrichmentStore(db),
+    store: createEnrichmentStore(db, { reviewMode: config.reviewMode }),
     gate,
     logger,
     claimLeaseMs: options.claimLeaseMs ?? config.claimLeaseMs,

@@ -1,4 +1,5 @@
 // The only reader of process.env: one zod schema turns the environment into a frozen Config.
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
 
@@ -35,6 +36,10 @@ export const SUPPORTED_LANGUAGES = [
   "el",
 ] as const;
 export type LanguageCode = (typeof SUPPORTED_LANGUAGES)[number];
+
+/** off: outputs that pass their checks are published; required: only approved outputs are. */
+export const REVIEW_MODES = ["off", "required"] as const;
+export type ReviewMode = (typeof REVIEW_MODES)[number];
 
 const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -164,6 +169,9 @@ const envSchema = z.object({
     })
     .optional(),
   API_KEYS: csv.optional(),
+  REVIEW_MODE: z
+    .enum(REVIEW_MODES, { message: `must be one of ${REVIEW_MODES.join(", ")}` })
+    .default("off"),
   CORS_ORIGINS: csv.optional(),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   PORT: int(0, 65535).default(8000),
@@ -203,7 +211,12 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly redisUrl: string | undefined;
+  /** The bare keys of API_KEYS (an entry may be `label:key`; see parseApiKeyEntry). */
   readonly apiKeys: readonly string[];
+  /** One per key, same order: the entry's label, or a short fingerprint of the key. */
+  readonly apiKeyLabels: readonly string[];
+  /** Whether outputs wait for a person's approval before they are published. */
+  readonly reviewMode: ReviewMode;
   readonly corsOrigins: readonly string[];
   readonly host: string;
   readonly port: number;
@@ -238,6 +251,11 @@ export function loadConfig(env: Env = process.env): Config {
     e.LLM_BATCH_DEFAULT_SIZE ?? Math.min(d.batchDefaultSize, e.LLM_BATCH_MAX_SIZE);
   if (defaultSize > e.LLM_BATCH_MAX_SIZE) {
     problems.push("LLM_BATCH_DEFAULT_SIZE: must not exceed LLM_BATCH_MAX_SIZE");
+  }
+  const apiKeyEntries = (e.API_KEYS ?? []).map(parseApiKeyEntry);
+  const labels = apiKeyEntries.map((entry) => entry.label);
+  if (new Set(labels).size !== labels.length) {
+    problems.push("API_KEYS: two entries share a label; labels name who did a review action");
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -285,12 +303,31 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.RESCUE_LLM_DATA_DIR,
     redisUrl: e.REDIS_URL,
-    apiKeys: e.API_KEYS ?? [],
+    apiKeys: apiKeyEntries.map((entry) => entry.key),
+    apiKeyLabels: labels,
+    reviewMode: e.REVIEW_MODE,
     corsOrigins: e.CORS_ORIGINS ?? [],
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
   });
+}
+
+/** `label:key` names the key's holder in the review audit; a bare key gets its fingerprint. */
+const LABELLED_KEY = /^([A-Za-z0-9][A-Za-z0-9_.@-]{0,39}):(.+)$/;
+
+/** Splits one API_KEYS entry into its label and key; the key itself is never a label. */
+export function parseApiKeyEntry(entry: string): { label: string; key: string } {
+  const match = LABELLED_KEY.exec(entry);
+  if (match?.[1] !== undefined && match[2] !== undefined) {
+    return { label: match[1], key: match[2] };
+  }
+  return { label: apiKeyFingerprint(entry), key: entry };
+}
+
+/** A short, non-reversible name for a key: `key-` and 8 hex digits of its SHA-256. */
+export function apiKeyFingerprint(key: string): string {
+  return `key-${createHash("sha256").update(key, "utf8").digest("hex").slice(0, 8)}`;
 }
 
 /** Masks a secret for display: keeps only enough to recognise which key is set. */

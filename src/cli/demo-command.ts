@@ -111,6 +111,7 @@ async function runDemo(io: CommandIo): Promise<number> {
     await printExamples(services.db, out);
     out();
     out("Run it again: finished items are skipped, so a rerun makes no LLM calls.");
+    printReviewHelp(config, out);
     return failed > 0 ? EXIT.someFailed : EXIT.ok;
   } finally {
     await services.close();
@@ -149,4 +150,30 @@ async function printExamples(
     const de = row.translations?.de;
     if (de) out(`de:      ${de}`);
   }
+}
+
+/** How to open the review pages on the demo's data (issue 16). */
+function printReviewHelp(
+  config: { host: string; port: number; apiKeys: readonly string[]; reviewMode: string },
+  out: (line?: string) => void,
+): void {
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  out();
+  out("Review the results in your browser:");
+  out("  npm run rescue-llm -- serve");
+  out(`  then open http://${host.includes(":") ? `[${host}]` : host}:${config.port}/review`);
+  if (config.apiKeys.length === 0) {
+    out("  No API_KEYS set: in development the pages open without sign-in (actions are recorded");
+    out(
+      '  as "development"). To sign in as yourself, start serve with API_KEYS=yourname:some-secret',
+    );
+    out("  and enter some-secret on the sign-in page.");
+  } else {
+    out("  Sign in with one of your API_KEYS (an entry `name:key` records you as `name`).");
+  }
+  out(
+    config.reviewMode === "required"
+      ? "  REVIEW_MODE=required: nothing is published until you approve it there."
+      : "  REVIEW_MODE=off: outputs were published as they passed their checks; set REVIEW_MODE=required to publish only what you approve.",
+  );
 }

@@ -30,6 +30,7 @@ interface ProcessingOptions {
   batchSize?: string;
   dryRun?: boolean;
   force?: boolean;
+  replaceStaffEdits?: boolean;
   json?: boolean;
   queue?: boolean;
   target?: string;
@@ -59,6 +60,10 @@ export function registerProcessingCommand(
     .option("-b, --batch-size <n>", "rows written per statement (1..LLM_BATCH_MAX_SIZE)")
     .option("--dry-run", "count, sample and estimate cost; no LLM call, no write")
     .option("--force", "redo items already done for the same source and prompt version")
+    .option(
+      "--replace-staff-edits",
+      "with --force: new outputs replace staff edits (kept otherwise)",
+    )
     .option("--json", "print one JSON summary object")
     .option("--queue", "enqueue for `rescue-llm worker` processes instead (needs REDIS_URL)");
   if (spec.withTarget) {
@@ -118,6 +123,12 @@ async function runProcessingCommand(
   const batchSize = resolveBatchSize(config, positiveInt(options.batchSize, "batch-size"));
   const targetLanguages = spec.withTarget ? parseTargets(options.target) : undefined;
   if (!options.dryRun) requireProvider(config);
+  if (options.replaceStaffEdits && options.queue) {
+    throw new ValidationError(
+      "--replace-staff-edits runs in this process only, not with --queue",
+      "replace-staff-edits",
+    );
+  }
   if (options.queue && config.redisUrl === undefined) {
     throw new QueueUnavailableError("--queue needs REDIS_URL: workers take queued work from Redis");
   }
@@ -137,6 +148,7 @@ async function runProcessingCommand(
       processingType: spec.processingType,
       batchSize,
       force: options.force ?? false,
+      ...(options.replaceStaffEdits === true && { replaceStaffEdits: true }),
       ...(options.organization !== undefined && { organizationConfigId: options.organization }),
       ...(limit !== undefined && { limit }),
       ...(targetLanguages !== undefined && { targetLanguages }),

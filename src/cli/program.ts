@@ -17,6 +17,8 @@ import { registerWorker } from "./worker-command.js";
 import { registerJobs } from "./jobs-command.js";
 import { registerDemo } from "./demo-command.js";
 import { packageVersion } from "./package-version.js";
+import { registerShow } from "./show-command.js";
+import { registerExport } from "./export-command.js";
 
 export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -45,6 +47,8 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
   registerWorker(program, io, setExit);
   registerJobs(program, io, setExit);
   registerDemo(program, io, setExit);
+  registerShow(program, io, setExit);
+  registerExport(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;

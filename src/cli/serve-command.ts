@@ -30,12 +30,13 @@ export function registerServe(
         );
         writeLine(
           io.stderr,
-          "WARNING  API_KEYS is not set: the POST routes (which spend LLM money) are",
+          "WARNING  API_KEYS is not set: the POST routes (which spend LLM money) and",
         );
         writeLine(
           io.stderr,
-          "WARNING  open to anyone who can reach this server. Development only —",
+          "WARNING  the review pages at /review are open to anyone who can reach this",
         );
+        writeLine(io.stderr, "WARNING  server. Development only —");
         writeLine(io.stderr, "WARNING  set API_KEYS=<key>[,<key>…] before exposing it.");
         writeLine(
           io.stderr,

@@ -1,6 +1,6 @@
 // SQL behind the pipeline's EnrichmentStore port: candidate selection with keyset
 // pagination and leased claims, and set-based result writes.
-import type { ProcessingType } from "../config.js";
+import type { ProcessingType, ReviewMode } from "../config.js";
 import type {
   CallLogRow,
   CandidateFilter,
@@ -11,15 +11,17 @@ import type {
 } from "../enrichment/pipeline/enrichment-store.js";
 import type { Database, Queryable } from "./database.js";
 import { insertProcessingLogs } from "./processing-log-store.js";
+import { itemKey, recordCandidates } from "./review-publishing.js";
 
 // The source an item's result is made from, hashed in SQL so that selection can compare it
 // with the stored hash without loading rows. Organization overrides are part of the source:
-// changing them redoes the work. Fields are joined with a unit separator so they cannot blur.
+// changing them redoes the work — except review_mode, which decides publishing, not output.
+// Fields are joined with a unit separator so they cannot blur.
 const FACTS_SOURCE = `concat_ws(E'\\x1f', a.name, coalesce(a.breed, ''), coalesce(a.age_text, ''),
   coalesce(a.sex, ''), coalesce(a.size, ''), coalesce(a.language, ''),
-  coalesce(a.properties->>'description', ''), coalesce(o.llm_config::text, ''))`;
+  coalesce(a.properties->>'description', ''), coalesce((o.llm_config - 'review_mode')::text, ''))`;
 const TRANSLATION_SOURCE = `concat_ws(E'\\x1f', a.name, t.lang,
-  coalesce(a.enriched_description, a.properties->>'description', ''), coalesce(o.llm_config::text, ''))`;
+  coalesce(a.enriched_description, a.properties->>'description', ''), coalesce((o.llm_config - 'review_mode')::text, ''))`;
 
 const SOURCE_SQL: Record<ProcessingType, string> = {
   description_cleaning: FACTS_SOURCE,
@@ -111,7 +113,16 @@ function baseParams(filter: CandidateFilter, owner: string): unknown[] {
   ];
 }
 
-export function createEnrichmentStore(db: Database): EnrichmentStore {
+export interface EnrichmentStoreOptions {
+  /** REVIEW_MODE: whether a successful output is published at once or waits for approval. */
+  readonly reviewMode?: ReviewMode;
+}
+
+export function createEnrichmentStore(
+  db: Database,
+  options: EnrichmentStoreOptions = {},
+): EnrichmentStore {
+  const reviewMode = options.reviewMode ?? "off";
   return {
     async countCandidates(filter): Promise<CandidateTotals> {
       const sql = `SELECT count(*)::int AS items,
@@ -177,12 +188,28 @@ export function createEnrichmentStore(db: Database): EnrichmentStore {
 
     async writeResults(processingType, batches, logs) {
       await db.transaction(async (tx) => {
+        const promptVersions = new Map<string, string>();
         for (const batch of batches) {
           if (batch.length === 0) continue;
           await writeState(tx, processingType, batch);
-          await writeAnimals(tx, processingType, batch);
+          // The publishing gate: which successes reach the animals columns now.
+          const published = await recordCandidates(tx, processingType, batch, reviewMode);
+          await writeAnimals(tx, processingType, batch, published);
+          for (const w of batch)
+            promptVersions.set(itemKey(w.animalId, w.targetLanguage), w.promptVersion);
         }
-        if (logs.length > 0) await insertProcessingLogs(tx, logs);
+        if (logs.length > 0) {
+          await insertProcessingLogs(
+            tx,
+            logs.map((log) => ({
+              ...log,
+              promptVersion:
+                log.animalId === null
+                  ? null
+                  : (promptVersions.get(itemKey(log.animalId, log.targetLanguage ?? "")) ?? null),
+            })),
+          );
+        }
       });
     },
   };
@@ -219,23 +246,31 @@ async function writeState(
   );
 }
 
-/** Result columns change only on success, so a failure never replaces a good earlier value. */
+/**
+ * Result columns change only for the successes the publishing gate lets through
+ * (`published`), so a failure never replaces a good earlier value and, under
+ * REVIEW_MODE=required, an unreviewed output never reaches them.
+ */
 async function writeAnimals(
   tx: Queryable,
   type: ProcessingType,
   batch: readonly ItemWrite[],
+  published: ReadonlySet<string>,
 ): Promise<void> {
+  const publish = (w: ItemWrite) =>
+    w.status === "succeeded" && published.has(itemKey(w.animalId, w.targetLanguage));
   const params = [
     batch.map((w) => w.animalId),
     batch.map((w) => w.targetLanguage),
     batch.map((w) => w.status),
-    batch.map((w) => (w.status === "succeeded" ? JSON.stringify(w.value) : null)),
+    batch.map((w) => (publish(w) ? JSON.stringify(w.value) : null)),
     batch.map((w) => w.model),
     batch.map((w) => JSON.stringify(w.flags)),
     type,
+    batch.map(publish),
   ];
-  const unnest = `unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-    AS r(animal_id, lang, status, value, model, flags)`;
+  const unnest = `unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $8::boolean[])
+    AS r(animal_id, lang, status, value, model, flags, publish)`;
   const flagObject = `jsonb_build_object('status', r.status, 'flags', r.flags::jsonb, 'at', now())`;
   if (type === "translation") {
     // Several languages of one animal arrive together: fold them into one update per animal.
@@ -249,9 +284,9 @@ async function writeAnimals(
                 coalesce(a.llm_processing_flags->$7::text, '{}'::jsonb) || u.flags)
        FROM (
          SELECT r.animal_id,
-                bool_or(r.status = 'succeeded') AS ok,
-                coalesce(jsonb_object_agg(r.lang, r.value::jsonb #>> '{}') FILTER (WHERE r.status = 'succeeded'), '{}'::jsonb) AS texts,
-                max(r.model) FILTER (WHERE r.status = 'succeeded') AS model,
+                bool_or(r.publish) AS ok,
+                coalesce(jsonb_object_agg(r.lang, r.value::jsonb #>> '{}') FILTER (WHERE r.publish), '{}'::jsonb) AS texts,
+                max(r.model) FILTER (WHERE r.publish) AS model,
                 jsonb_object_agg(r.lang, ${flagObject}) AS flags
          FROM ${unnest}
          GROUP BY r.animal_id
@@ -268,7 +303,7 @@ async function writeAnimals(
        llm_model_used = CASE WHEN u.ok THEN u.model ELSE a.llm_model_used END,
        llm_processing_flags = coalesce(a.llm_processing_flags, '{}'::jsonb) || jsonb_build_object($7::text, u.flag)
      FROM (
-       SELECT r.animal_id, r.status = 'succeeded' AS ok, r.value::jsonb AS value, r.model,
+       SELECT r.animal_id, r.publish AS ok, r.value::jsonb AS value, r.model,
               ${flagObject} AS flag
        FROM ${unnest}
      ) u

@@ -28,6 +28,8 @@ export interface ProcessingLogRow {
   /** Never holds secrets: pass error messages built by our own code (LlmError redacts keys). */
   readonly errorMessage?: string | null | undefined;
   readonly runId?: string | null | undefined;
+  /** The prompt version the call was made with. */
+  readonly promptVersion?: string | null | undefined;
 }
 
 /** Inserts many rows in one statement. */
@@ -43,9 +45,11 @@ export async function insertProcessingLogs(
   await db.query(
     `INSERT INTO llm_processing_logs
        (animal_id, processing_type, target_language, status, model, prompt_tokens,
-        completion_tokens, cost_usd, latency_ms, error_category, error_message, run_id)
+        completion_tokens, cost_usd, latency_ms, error_category, error_message, run_id,
+        prompt_version)
      SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[],
-                          $7::int[], $8::numeric[], $9::int[], $10::text[], $11::text[], $12::text[])`,
+                          $7::int[], $8::numeric[], $9::int[], $10::text[], $11::text[], $12::text[],
+                          $13::text[])`,
     [
       column((r) => r.animalId),
       column((r) => r.processingType),
@@ -59,6 +63,7 @@ export async function insertProcessingLogs(
       column((r) => r.errorCategory),
       column((r) => r.errorMessage?.slice(0, 2000)),
       column((r) => r.runId),
+      column((r) => r.promptVersion),
     ],
   );
 }

@@ -8,8 +8,10 @@
 //                       organization is trusted; the listing text never is)
 //   banned_phrases      up to 50 phrases (<= 100 chars each) that outputs must not contain,
 //                       on top of the built-in cliché list for profiles
+//   review_mode         off | required: this organization's REVIEW_MODE (publishing only: it
+//                       is not part of the source hash, so switching it redoes no work)
 import { z } from "zod";
-import { SUPPORTED_LANGUAGES } from "../config.js";
+import { REVIEW_MODES, SUPPORTED_LANGUAGES } from "../config.js";
 import { ValidationError } from "../errors.js";
 
 export const organizationOverridesSchema = z
@@ -20,6 +22,9 @@ export const organizationOverridesSchema = z
       .optional(),
     extra_instructions: z.string().trim().min(1).max(1000).optional(),
     banned_phrases: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+    review_mode: z
+      .enum(REVIEW_MODES, { message: `must be one of ${REVIEW_MODES.join(", ")}` })
+      .optional(),
   })
   .readonly();
 

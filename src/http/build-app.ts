@@ -25,6 +25,8 @@ import { jobRoutes } from "./routes/job-routes.js";
 import { metricsRoutes } from "./routes/metrics-routes.js";
 import { statsRoutes } from "./routes/stats-routes.js";
 import { translateRoutes } from "./routes/translate-routes.js";
+import { reviewApiRoutes } from "./review/review-api-routes.js";
+import { reviewPages } from "./review/review-pages.js";
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const DOCS_PREFIX = "/docs";
@@ -198,6 +200,8 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   await app.register(healthRoutes, deps);
   await app.register(jobRoutes, deps);
   await app.register(metricsRoutes, deps);
+  await app.register(reviewApiRoutes, deps);
+  await app.register(reviewPages, deps);
   await app.ready();
   return app;
 }

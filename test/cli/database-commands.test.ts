@@ -40,7 +40,8 @@ describe.each(DATABASE_KINDS)("database commands on %s", (kind) => {
       stdout:
         "applied 001_base_aggregator_schema.sql\n" +
         "applied 005_add_llm_enrichment_fields.sql\n" +
-        "applied 006_add_llm_provenance.sql\n",
+        "applied 006_add_llm_provenance.sql\n" +
+        "applied 010_staff_review_and_publishing.sql\n",
       stderr: "",
     });
     const second = await runCliCaptured(["migrate"], env);

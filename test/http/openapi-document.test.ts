@@ -26,6 +26,9 @@ const ROUTES = [
   ["get", "/api/llm/jobs/{id}"],
   ["get", "/api/llm/jobs/{id}/events"],
   ["get", "/metrics"],
+  ["get", "/api/animals/{id}/enrichment"],
+  ["get", "/api/llm/review"],
+  ["post", "/api/llm/review/{animal_id}"],
 ] as const;
 
 let h: Harness;
@@ -66,6 +69,9 @@ describe("OpenAPI document", () => {
           ),
         );
         expect(op.requestBody?.content["application/json"]?.schema, path).toBeDefined();
+      } else if (path === "/api/llm/review") {
+        // The review queue shows unpublished work: a key is needed to read it.
+        expect(op.security, path).toEqual([{ bearerAuth: [] }, { apiKeyHeader: [] }]);
       } else {
         expect(op.security, path).toBeUndefined();
       }

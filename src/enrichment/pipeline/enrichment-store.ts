@@ -51,6 +51,8 @@ export interface ItemWrite {
   readonly error: string | null;
   /** For a failure caused by the provider call itself: its LlmError category. */
   readonly errorCategory?: string;
+  /** A forced run asked to replace a staff edit with this output (RunRequest.replaceStaffEdits). */
+  readonly replaceStaffEdit?: boolean;
 }
 
 export interface CallLogRow {

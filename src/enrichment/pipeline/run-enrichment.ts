@@ -103,6 +103,12 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
   if (request.limit !== undefined && (!Number.isInteger(request.limit) || request.limit < 1)) {
     throw new ValidationError("limit must be a positive whole number", "limit");
   }
+  if (request.replaceStaffEdits === true && request.force !== true) {
+    throw new ValidationError(
+      "replace_staff_edits: only with force (a forced rerun that replaces staff edits)",
+      "replace_staff_edits",
+    );
+  }
   const filter = candidateFilter(config, request);
   const owner = request.runId ?? `run-${randomUUID()}`;
   const leaseMs = deps.claimLeaseMs ?? 60_000;
@@ -250,7 +256,9 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
     }
     counts.done += 1;
     writer.add(
-      outcome.write,
+      request.replaceStaffEdits === true
+        ? { ...outcome.write, replaceStaffEdit: true }
+        : outcome.write,
       outcome.logs.map((l) => ({ ...l, runId: owner })),
     );
     if (config.budgetUsd !== undefined && costUsd >= config.budgetUsd) {

@@ -15,6 +15,11 @@ export interface RunRequest {
   readonly batchSize?: number;
   /** Redo items whose result already matches the source hash and prompt version. */
   readonly force?: boolean;
+  /**
+   * With `force`: a new output replaces a staff edit. Without it a staff edit stands, and a
+   * rerun's output is kept only as the candidate beside it.
+   */
+  readonly replaceStaffEdits?: boolean;
   /** Identifies the run in llm_processing_logs and in claims; generated when absent. */
   readonly runId?: string;
   /** Abort = stop taking items, finish in-flight calls, flush writes, return the summary. */

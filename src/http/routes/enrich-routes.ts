@@ -55,6 +55,9 @@ export const enrichRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
         animalIds: [body.animal_id],
         ...(body.target_language !== undefined && { targetLanguages: [body.target_language] }),
         ...(body.force !== undefined && { force: body.force }),
+        ...(body.replace_staff_edits !== undefined && {
+          replaceStaffEdits: body.replace_staff_edits,
+        }),
       });
       return toEnrichResponse(summary);
     },
@@ -82,6 +85,9 @@ export const enrichRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
         animalIds: body.animal_ids,
         ...(body.batch_size !== undefined && { batchSize: body.batch_size }),
         ...(body.force !== undefined && { force: body.force }),
+        ...(body.replace_staff_edits !== undefined && {
+          replaceStaffEdits: body.replace_staff_edits,
+        }),
       });
       return toBatchEnrichResponse(summary);
     },

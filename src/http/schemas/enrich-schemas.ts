@@ -8,6 +8,11 @@ import {
   processingTypeSchema,
 } from "./input-rules.js";
 
+const replaceStaffEditsSchema = z
+  .boolean()
+  .optional()
+  .describe("With force: new outputs replace staff edits (otherwise a staff edit stands)");
+
 export const enrichBodySchema = z
   .strictObject({
     animal_id: animalIdSchema,
@@ -16,6 +21,7 @@ export const enrichBodySchema = z
       .optional()
       .describe("Only for translation; default: every language in LLM_TRANSLATION_LANGUAGES"),
     force: forceSchema,
+    replace_staff_edits: replaceStaffEditsSchema,
   })
   .meta({ id: "EnrichRequest" });
 
@@ -35,6 +41,7 @@ export function batchEnrichBodySchema(maxBatchSize: number) {
         .optional()
         .describe("Rows written per transaction; default LLM_BATCH_DEFAULT_SIZE"),
       force: forceSchema,
+      replace_staff_edits: replaceStaffEditsSchema,
     })
     .meta({ id: "BatchEnrichRequest" });
 }
