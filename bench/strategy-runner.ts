@@ -5,8 +5,13 @@
 import { openServices } from "../src/composition-root.js";
 import { loadConfig } from "../src/config.js";
 import { openPgDatabase } from "../src/db/pg-database.js";
-import { candidateFilter, runEnrichment } from "../src/enrichment/pipeline/run-enrichment.js";
+import {
+  candidateFilter,
+  resolveRunRequest,
+} from "../src/enrichment/pipeline/resolve-run-request.js";
+import { runEnrichment } from "../src/enrichment/pipeline/run-enrichment.js";
 import { processWorkItem } from "../src/enrichment/pipeline/process-work-item.js";
+import { descriptionCleaningType } from "../src/enrichment/processing-types/description-cleaning-type.js";
 import type { WorkItem } from "../src/enrichment/pipeline/enrichment-store.js";
 import { createLogger } from "../src/logger.js";
 import { preferSmallHeap } from "../src/cli/small-heap.js";
@@ -40,7 +45,7 @@ if (!process.env.BENCH_V8_DEFAULT_HEAP) preferSmallHeap();
 const config = loadConfig(process.env);
 const db = timeDatabase(await openPgDatabase(config.databaseUrl!));
 const services = await openServices(config, { db, logger: createLogger("error") });
-const type = "description_cleaning" as const;
+const type = descriptionCleaningType;
 const started = performance.now();
 /** BENCH_TRACE_MEMORY=1: where the resident memory is (V8 spaces vs the rest), every 10 s and at the end. */
 function traceMemory(): void {
@@ -76,20 +81,23 @@ async function processOne(item: WorkItem) {
 }
 
 if (strategy === "pipeline") {
-  const summary = await runEnrichment(services.pipeline, {
-    processingType: type,
+  const plan = await resolveRunRequest(services.pipeline, {
+    processingType: type.name,
     limit: items,
     batchSize: 10,
   });
+  const summary = await runEnrichment(services.pipeline, plan);
   succeeded = summary.succeeded;
   failed = summary.failed;
-  llmCalls = summary.llm_calls;
-  cacheHits = summary.cache_hits;
-  costUsd = summary.cost_usd;
+  llmCalls = summary.llmCalls;
+  cacheHits = summary.cacheHits;
+  costUsd = summary.costUsd;
 } else {
   // The old system's shapes, with our own processing and writes so only the scheduling differs.
   const store = services.pipeline.store;
-  const filter = candidateFilter(config, { processingType: type });
+  const filter = candidateFilter(
+    await resolveRunRequest(services.pipeline, { processingType: type.name }),
+  );
   const work = await store.claimCandidates(filter, undefined, items, "bench-baseline", 3_600_000);
   if (strategy === "sequential") {
     for (const item of work) {
@@ -116,8 +124,11 @@ if (process.env.BENCH_TRACE_MEMORY) traceMemory();
 const dbBusyMs = db.busyMs;
 
 if (strategy === "pipeline") {
-  const rerun = await runEnrichment(services.pipeline, { processingType: type, limit: items });
-  rerunCalls = rerun.llm_calls;
+  const rerun = await runEnrichment(
+    services.pipeline,
+    await resolveRunRequest(services.pipeline, { processingType: type.name, limit: items }),
+  );
+  rerunCalls = rerun.llmCalls;
 }
 const latency = await db.query<{ mean: number }>(
   "SELECT coalesce(avg(latency_ms), 0)::float8 AS mean FROM llm_processing_logs WHERE status = 'succeeded'",

@@ -4,12 +4,16 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { loadConfig } from "../src/config.js";
 import { listAnimalIdsForJob } from "../src/db/animal-ids-store.js";
+import { createListingDirectory } from "../src/db/listing-directory.js";
 import { migrate } from "../src/db/migrate.js";
 import { openPgDatabase } from "../src/db/pg-database.js";
+import { resolveRunRequest } from "../src/enrichment/pipeline/resolve-run-request.js";
 import { createBullmqJobQueue } from "../src/jobs/bullmq-job-queue.js";
 import { queueSettings } from "../src/jobs/queue-settings.js";
 import { createLogger } from "../src/logger.js";
+import { sleep } from "../src/sleep.js";
 import { maxInWindow } from "../src/testing/max-in-window.js";
 import { startFakeOpenRouter } from "../src/testing/fake-openrouter/fake-openrouter-server.js";
 
@@ -63,8 +67,12 @@ export async function measureWorkersThroughput(
       const settings = queueSettings({ prefix: tag, pollIntervalMs: 100 });
       const jobs = createBullmqJobQueue({
         redisUrl: options.redisUrl,
-        resolveAnimalIds: (selection) => listAnimalIdsForJob(db, selection),
-        defaultTargetLanguages: ["de"],
+        listAnimalIds: (plan) =>
+          listAnimalIdsForJob(db, {
+            organizationId: plan.organization?.id,
+            animalIds: plan.animalIds,
+          }),
+        listPendingItems: () => Promise.reject(new Error("the bench queues no limited jobs")),
         logger: createLogger("silent"),
         settings,
       });
@@ -74,14 +82,15 @@ export async function measureWorkersThroughput(
       try {
         await Promise.all(children.map((c) => c.ready));
         const started = performance.now();
-        const { id } = await jobs.enqueue({
-          processingType: "description_cleaning",
-          organizationConfigId: tag,
-        });
+        const plan = await resolveRunRequest(
+          { config: loadConfig({ ENVIRONMENT: "test" }), directory: createListingDirectory(db) },
+          { processingType: "description_cleaning", organization: tag },
+        );
+        const { id } = await jobs.enqueue(plan);
         for (;;) {
           const job = await jobs.get(id);
           if (job && (job.state === "completed" || job.state === "failed")) break;
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          await sleep(100);
         }
         const wallSeconds = (performance.now() - started) / 1000;
         results.push({

@@ -2,12 +2,17 @@
 import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
 import { createEnrichmentStore } from "./db/enrichment-store.js";
+import { createListingDirectory } from "./db/listing-directory.js";
 import { openDatabase } from "./db/open-database.js";
 import type { LlmClient } from "./enrichment/llm-client.js";
-import { createProviderGate, type ProviderGate } from "./enrichment/pipeline/provider-gate.js";
 import type { PipelineDeps } from "./enrichment/pipeline/run-enrichment.js";
 import { createLayeredResultCache, type LayeredResultCache } from "./llm/layered-result-cache.js";
-import { createOpenRouterClient, type OpenRouterClientHooks } from "./llm/openrouter-client.js";
+import {
+  createOpenRouterClient,
+  type OpenRouterClientHooks,
+  type ProviderHealthCheck,
+} from "./llm/openrouter-client.js";
+import { createProviderGate, type ProviderGate } from "./llm/provider-gate.js";
 import { createJobQueue } from "./jobs/create-job-queue.js";
 import type { JobQueue } from "./jobs/job-queue.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -23,6 +28,8 @@ export interface Services {
   readonly db: Database;
   readonly logger: Logger;
   readonly llm: LlmClient;
+  /** The same OpenRouter client, for GET /api/health/llm. */
+  readonly provider: ProviderHealthCheck;
   readonly cache: LayeredResultCache;
   readonly gate: ProviderGate;
   readonly metrics: Metrics;
@@ -82,6 +89,7 @@ export async function openServices(
     llm,
     cache,
     store: createEnrichmentStore(db, { reviewMode: config.reviewMode }),
+    directory: createListingDirectory(db),
     gate,
     logger,
     claimLeaseMs: options.claimLeaseMs ?? config.claimLeaseMs,
@@ -92,6 +100,7 @@ export async function openServices(
     db,
     logger,
     llm,
+    provider: rawLlm,
     cache,
     gate,
     metrics,

@@ -76,6 +76,20 @@ export class BudgetExceededError extends AppError {
   }
 }
 
+/** A run stopped taking items on request (Ctrl-C, SIGTERM, a cancelled job); a rerun continues. */
+export class RunInterruptedError extends AppError {
+  constructor() {
+    super("interrupted", "Stopped on request; rerun to continue");
+  }
+}
+
+/** A run stopped because finished results could not be written; they are redone by a rerun. */
+export class ResultsNotWrittenError extends AppError {
+  constructor(options?: { cause?: unknown }) {
+    super("write_failed", "Results could not be written to the database", options);
+  }
+}
+
 /** Redis/queue needed but not configured or reachable. */
 export class QueueUnavailableError extends AppError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -1,10 +1,11 @@
 // `rescue-llm cache-stats`: SPEC §5 cache statistics from a CLI process. A fresh process has
 // an empty memory layer, so this reports what all processes share:
 //  - size:     non-expired rows in the persistent llm_cache table;
-//  - max_size: LLM_CACHE_MAX_SIZE (the per-process memory bound);
+//  - max size: LLM_CACHE_MAX_SIZE (the per-process memory bound);
 //  - hits:     llm_processing_logs rows with status 'cache_hit';
 //  - misses:   llm_processing_logs rows of every other status (a call was made).
 import type { Command } from "commander";
+import { toCacheStatsJson } from "../contract/cache-stats-json.js";
 import { loadConfig } from "../config.js";
 import type { Queryable } from "../db/database.js";
 import { countCachedResponses } from "../db/llm-cache-store.js";
@@ -27,11 +28,11 @@ export async function persistentCacheStats(
   const total = hits + misses;
   return {
     size,
-    max_size: maxSize,
+    maxSize,
     hits,
     misses,
-    hit_rate: total === 0 ? 0 : Math.round((hits / total) * 1000) / 10,
-    total_requests: total,
+    hitRatePercent: total === 0 ? 0 : Math.round((hits / total) * 1000) / 10,
+    totalRequests: total,
   };
 }
 
@@ -49,18 +50,18 @@ export function registerCacheStats(
       const db = await openDatabase(config);
       try {
         const stats = await persistentCacheStats(db, config.cache.maxSize);
-        if (options.json) writeLine(io.stdout, JSON.stringify(stats));
+        if (options.json) writeLine(io.stdout, JSON.stringify(toCacheStatsJson(stats)));
         else {
           writeLine(
             io.stdout,
             `LLM cache${config.cache.enabled ? "" : " (disabled: LLM_CACHE_ENABLED=false)"}`,
           );
           writeLine(io.stdout, `  entries (persistent, not expired): ${stats.size}`);
-          writeLine(io.stdout, `  max size (memory, per process):   ${stats.max_size}`);
+          writeLine(io.stdout, `  max size (memory, per process):   ${stats.maxSize}`);
           writeLine(io.stdout, `  hits:                             ${stats.hits}`);
           writeLine(io.stdout, `  misses:                           ${stats.misses}`);
-          writeLine(io.stdout, `  hit rate:                         ${stats.hit_rate}%`);
-          writeLine(io.stdout, `  total requests:                   ${stats.total_requests}`);
+          writeLine(io.stdout, `  hit rate:                         ${stats.hitRatePercent}%`);
+          writeLine(io.stdout, `  total requests:                   ${stats.totalRequests}`);
         }
         setExit(EXIT.ok);
       } finally {

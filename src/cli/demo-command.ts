@@ -6,6 +6,10 @@ import type { Command } from "commander";
 import { loadConfig, PROCESSING_TYPES, type ProcessingType } from "../config.js";
 import { openServices } from "../composition-root.js";
 import { getEnrichmentStats } from "../db/stats-store.js";
+import {
+  resolveOrganization,
+  resolveRunRequest,
+} from "../enrichment/pipeline/resolve-run-request.js";
 import { runEnrichment } from "../enrichment/pipeline/run-enrichment.js";
 import { importListings } from "../listings/import-listings.js";
 import { createLogger } from "../logger.js";
@@ -76,10 +80,12 @@ async function runDemo(io: CommandIo): Promise<number> {
         out(`${LABELS[type]}: skipped (feature disabled)`);
         continue;
       }
-      const reporter = createProgressReporter(io.stderr, LABELS[type]);
-      const summary = await runEnrichment(services.pipeline, {
+      const plan = await resolveRunRequest(services.pipeline, {
         processingType: type,
-        organizationConfigId: DEMO_ORGANIZATION,
+        organization: DEMO_ORGANIZATION,
+      });
+      const reporter = createProgressReporter(io.stderr, LABELS[type]);
+      const summary = await runEnrichment(services.pipeline, plan, {
         signal: io.signal,
         onProgress: (p) => reporter.update(p),
       });
@@ -87,26 +93,25 @@ async function runDemo(io: CommandIo): Promise<number> {
       failed += summary.failed;
       out(
         `${LABELS[type]}: ${summary.succeeded} ok, ${summary.failed} failed, ${summary.skipped} skipped ` +
-          `in ${summary.processing_time.toFixed(1)}s — ${summary.llm_calls} LLM calls, ` +
-          `${summary.cache_hits} cache hits, $${summary.cost_usd.toFixed(4)}`,
+          `in ${(summary.processingTimeMs / 1000).toFixed(1)}s — ${summary.llmCalls} LLM calls, ` +
+          `${summary.cacheHits} cache hits, $${summary.costUsd.toFixed(4)}`,
       );
       for (const item of summary.items.filter((i) => i.status === "failed").slice(0, 3)) {
         out(
           `  #${item.animalId}${item.targetLanguage ? ` (${item.targetLanguage})` : ""} failed: ${(item.reasons ?? []).join("; ")}`,
         );
       }
-      if (summary.stopped) {
-        out(`Stopped: ${summary.stopped.message}`);
+      if (summary.stop) {
+        out(`Stopped: ${summary.stop.error.message}`);
         break;
       }
     }
-    const stats = await getEnrichmentStats(services.db, {
-      organizationConfigId: DEMO_ORGANIZATION,
-    });
+    const organization = await resolveOrganization(services.pipeline.directory, DEMO_ORGANIZATION);
+    const stats = await getEnrichmentStats(services.db, { organizationId: organization.id });
     out();
     out(
-      `Coverage for ${DEMO_ORGANIZATION}: ${stats.total_animals} dogs, descriptions ${stats.enrichment_coverage}%, ` +
-        `profiles ${stats.profile_coverage}%, translations ${stats.translation_coverage}%`,
+      `Coverage for ${DEMO_ORGANIZATION}: ${stats.totalAnimals} dogs, descriptions ${stats.enrichmentCoveragePercent}%, ` +
+        `profiles ${stats.profileCoveragePercent}%, translations ${stats.translationCoveragePercent}%`,
     );
     await printExamples(services.db, out);
     out();

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { descriptionCleaningType } from "../enrichment/processing-types/description-cleaning-type.js";
 import type { CommandIo } from "./command-context.js";
 import { registerProcessingCommand } from "./processing-command.js";
 
@@ -9,7 +10,7 @@ export function registerEnrichDescriptions(
 ): void {
   registerProcessingCommand(program, io, setExit, {
     name: "enrich-descriptions",
-    processingType: "description_cleaning",
+    definition: descriptionCleaningType,
     description: "Clean grammar, spelling and layout of listing descriptions, keeping every fact",
   });
 }

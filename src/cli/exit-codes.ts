@@ -1,4 +1,5 @@
-// The one place that maps errors to process exit codes (SPEC §4).
+// The one place that maps errors and run outcomes to process exit codes (SPEC §4).
+import type { RunSummary } from "../enrichment/pipeline/run-types.js";
 import {
   AppError,
   BudgetExceededError,
@@ -36,6 +37,12 @@ export function exitCodeFor(error: unknown): number {
     return EXIT.usage;
   }
   return EXIT.someFailed;
+}
+
+/** A finished run: 0 all done, 1 some items failed or it stopped early, 3 a fatal stop. */
+export function exitCodeForRun(summary: Pick<RunSummary, "failed" | "stop">): number {
+  if (summary.stop !== undefined) return summary.stop.fatal ? EXIT.aborted : EXIT.someFailed;
+  return summary.failed > 0 ? EXIT.someFailed : EXIT.ok;
 }
 
 /** One line for the terminal: our own messages as they are, anything else without internals. */

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { dogProfilerType } from "../enrichment/processing-types/dog-profiler-type.js";
 import type { CommandIo } from "./command-context.js";
 import { registerProcessingCommand } from "./processing-command.js";
 
@@ -9,7 +10,7 @@ export function registerGenerateProfiles(
 ): void {
   registerProcessingCommand(program, io, setExit, {
     name: "generate-profiles",
-    processingType: "dog_profiler",
+    definition: dogProfilerType,
     description: "Write evidence-grounded personality profiles for matching",
   });
 }

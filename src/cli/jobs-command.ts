@@ -1,6 +1,7 @@
 // `rescue-llm jobs [id]`: queued, running and finished jobs of the distributed queue.
 import { Option, type Command } from "commander";
 import { loadConfig } from "../config.js";
+import { toJobStateJson } from "../contract/job-state-json.js";
 import { NotFoundError, QueueUnavailableError } from "../errors.js";
 import { createBullmqJobQueue } from "../jobs/bullmq-job-queue.js";
 import type { JobState } from "../jobs/job-queue.js";
@@ -34,10 +35,11 @@ export function registerJobs(
             "rescue-llm jobs needs REDIS_URL; without it jobs run inside the process that started them",
           );
         }
+        const doesNotEnqueue = () => Promise.reject(new Error("rescue-llm jobs does not enqueue"));
         const jobs = createBullmqJobQueue({
           redisUrl: config.redisUrl,
-          resolveAnimalIds: () => Promise.reject(new Error("jobs does not enqueue")),
-          defaultTargetLanguages: config.translationLanguages,
+          listAnimalIds: doesNotEnqueue,
+          listPendingItems: doesNotEnqueue,
           logger: createLogger(config.logLevel),
           settings: queueSettings(
             options.queuePrefix !== undefined ? { prefix: options.queuePrefix } : {},
@@ -47,11 +49,11 @@ export function registerJobs(
           if (id !== undefined) {
             const job = await jobs.get(id);
             if (!job) throw new NotFoundError(`No job ${id}`);
-            if (options.json) writeLine(io.stdout, JSON.stringify(job));
+            if (options.json) writeLine(io.stdout, JSON.stringify(toJobStateJson(job)));
             else printJob(io, job);
           } else {
             const list = await jobs.list({ limit: Math.max(1, Number(options.limit) || 20) });
-            if (options.json) writeLine(io.stdout, JSON.stringify(list));
+            if (options.json) writeLine(io.stdout, JSON.stringify(list.map(toJobStateJson)));
             else printTable(io, list);
           }
         } finally {
@@ -81,15 +83,15 @@ function printTable(io: CommandIo, jobs: readonly JobState[]): void {
   ];
   const rows = jobs.map((j) => [
     j.id,
-    j.processing_type,
+    j.processingType,
     j.state,
     `${j.done}/${j.total}`,
     String(j.succeeded),
     String(j.failed),
     String(j.skipped),
-    String(j.llm_calls),
-    j.cost_usd.toFixed(4),
-    j.created_at,
+    String(j.llmCalls),
+    j.costUsd.toFixed(4),
+    j.createdAt,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
   for (const row of [header, ...rows]) {
@@ -106,21 +108,21 @@ function printTable(io: CommandIo, jobs: readonly JobState[]): void {
 function printJob(io: CommandIo, job: JobState): void {
   const lines: [string, string][] = [
     ["Job", job.id],
-    ["Type", job.processing_type],
+    ["Type", job.processingType],
     ["State", job.state],
     ["Progress", `${job.done}/${job.total}`],
     ["Succeeded", String(job.succeeded)],
     ["Failed", String(job.failed)],
     ["Skipped", String(job.skipped)],
-    ["LLM calls", String(job.llm_calls)],
-    ["Cost", `$${job.cost_usd.toFixed(4)}`],
-    ["Created", job.created_at],
-    ["Finished", job.finished_at ?? "-"],
+    ["LLM calls", String(job.llmCalls)],
+    ["Cost", `$${job.costUsd.toFixed(4)}`],
+    ["Created", job.createdAt],
+    ["Finished", job.finishedAt ?? "-"],
   ];
   for (const [label, value] of lines) writeLine(io.stdout, `${label.padEnd(11)}${value}`);
-  if (job.failed_chunks.length > 0) {
-    writeLine(io.stdout, `Failed chunks (${job.failed_chunks.length}):`);
-    for (const chunk of job.failed_chunks)
-      writeLine(io.stdout, `  ${chunk.chunk_id}: ${chunk.error}`);
+  if (job.failedChunks.length > 0) {
+    writeLine(io.stdout, `Failed chunks (${job.failedChunks.length}):`);
+    for (const chunk of job.failedChunks)
+      writeLine(io.stdout, `  ${chunk.chunkId}: ${chunk.error}`);
   }
 }

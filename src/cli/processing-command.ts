@@ -1,27 +1,22 @@
-// What enrich-descriptions, generate-profiles and translate share: options, validation,
-// dry runs, queueing, the run with its progress, the summary and the exit code.
+// What enrich-descriptions, generate-profiles and translate share: options, parsing, dry
+// runs, queueing, the run with its progress, the summary and the exit code. The request is
+// checked by resolveRunRequest, like every other edge's.
 import type { Command } from "commander";
-import {
-  loadConfig,
-  SUPPORTED_LANGUAGES,
-  type Config,
-  type LanguageCode,
-  type ProcessingType,
-} from "../config.js";
+import { loadConfig, SUPPORTED_LANGUAGES, type Config, type LanguageCode } from "../config.js";
 import { openServices } from "../composition-root.js";
-import { findOrganizationByConfigId } from "../db/organization-store.js";
+import { toDryRunJson } from "../contract/dry-run-json.js";
+import { toRunSummaryJson } from "../contract/run-summary-json.js";
 import { planDryRun } from "../enrichment/pipeline/plan-dry-run.js";
-import {
-  assertFeatureEnabled,
-  resolveBatchSize,
-  runEnrichment,
-} from "../enrichment/pipeline/run-enrichment.js";
-import type { DryRunSummary, RunRequest, RunSummary } from "../enrichment/pipeline/run-types.js";
-import { NotFoundError, QueueUnavailableError, ValidationError } from "../errors.js";
+import { resolveRunRequest } from "../enrichment/pipeline/resolve-run-request.js";
+import { runEnrichment } from "../enrichment/pipeline/run-enrichment.js";
+import type { RequestFieldNames } from "../enrichment/pipeline/run-request.js";
+import type { DryRunSummary, RunSummary } from "../enrichment/pipeline/run-types.js";
+import type { ProcessingTypeDefinition } from "../enrichment/processing-types/processing-type-definition.js";
+import { QueueUnavailableError, ValidationError } from "../errors.js";
 import { createLogger } from "../logger.js";
 import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
-import { EXIT } from "./exit-codes.js";
+import { EXIT, exitCodeForRun } from "./exit-codes.js";
 import { createProgressReporter } from "./progress-reporter.js";
 
 interface ProcessingOptions {
@@ -38,13 +33,18 @@ interface ProcessingOptions {
 
 export interface ProcessingCommandSpec {
   readonly name: string;
-  readonly processingType: ProcessingType;
+  readonly definition: ProcessingTypeDefinition;
   readonly description: string;
-  readonly withTarget?: boolean;
 }
 
-/** Stops that mean "the account or budget cannot go on" (exit 3). */
-const ABORT_CODES = new Set(["llm_auth", "llm_payment_required", "budget_exceeded"]);
+/** Errors name the options as the user typed them. */
+const FIELD_NAMES = {
+  organization: "--organization",
+  targetLanguages: "--target",
+  limit: "--limit",
+  batchSize: "--batch-size",
+  replaceStaffEdits: "--replace-staff-edits",
+} as const satisfies Partial<RequestFieldNames>;
 
 export function registerProcessingCommand(
   program: Command,
@@ -55,8 +55,8 @@ export function registerProcessingCommand(
   const command = program
     .command(spec.name)
     .description(spec.description)
-    .option("-o, --organization <config_id>", "only this organization's listings")
-    .option("-l, --limit <n>", "at most this many items")
+    .option("-o, --organization <config_id>", "only this organization's listings (or its id)")
+    .option("-l, --limit <n>", "at most this many items (animal × target language)")
     .option("-b, --batch-size <n>", "rows written per statement (1..LLM_BATCH_MAX_SIZE)")
     .option("--dry-run", "count, sample and estimate cost; no LLM call, no write")
     .option("--force", "redo items already done for the same source and prompt version")
@@ -66,7 +66,7 @@ export function registerProcessingCommand(
     )
     .option("--json", "print one JSON summary object")
     .option("--queue", "enqueue for `rescue-llm worker` processes instead (needs REDIS_URL)");
-  if (spec.withTarget) {
+  if (spec.definition.fansOutOverLanguages) {
     command.option(
       "-t, --target <lang[,lang…]>",
       "target languages (ISO 639-1), default LLM_TRANSLATION_LANGUAGES",
@@ -77,10 +77,11 @@ export function registerProcessingCommand(
   });
 }
 
-function positiveInt(value: string | undefined, field: string): number | undefined {
+/** A whole number as typed; its range is the resolver's to check. */
+function wholeNumber(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
-    throw new ValidationError(`${field} must be a positive whole number, got "${value}"`, field);
+  if (!/^-?\d+$/.test(value.trim())) {
+    throw new ValidationError(`${option}: must be a whole number, got "${value}"`, option);
   }
   return Number(value);
 }
@@ -95,7 +96,7 @@ function parseTargets(value: string | undefined): LanguageCode[] | undefined {
   if (codes.length === 0 || unknown.length > 0) {
     throw new ValidationError(
       `--target takes ISO 639-1 codes from ${SUPPORTED_LANGUAGES.join(",")}; unknown: ${unknown.join(",") || "(none given)"}`,
-      "target",
+      "--target",
     );
   }
   return codes as LanguageCode[];
@@ -118,15 +119,20 @@ async function runProcessingCommand(
   options: ProcessingOptions,
 ): Promise<number> {
   const config = loadConfig(io.env);
-  assertFeatureEnabled(config, spec.processingType);
-  const limit = positiveInt(options.limit, "limit");
-  const batchSize = resolveBatchSize(config, positiveInt(options.batchSize, "batch-size"));
-  const targetLanguages = spec.withTarget ? parseTargets(options.target) : undefined;
+  const request = {
+    processingType: spec.definition.name,
+    organization: options.organization,
+    limit: wholeNumber(options.limit, FIELD_NAMES.limit),
+    batchSize: wholeNumber(options.batchSize, FIELD_NAMES.batchSize),
+    targetLanguages: parseTargets(options.target),
+    force: options.force,
+    replaceStaffEdits: options.replaceStaffEdits,
+  };
   if (!options.dryRun) requireProvider(config);
   if (options.replaceStaffEdits && options.queue) {
     throw new ValidationError(
       "--replace-staff-edits runs in this process only, not with --queue",
-      "replace-staff-edits",
+      FIELD_NAMES.replaceStaffEdits,
     );
   }
   if (options.queue && config.redisUrl === undefined) {
@@ -136,32 +142,15 @@ async function runProcessingCommand(
   const logger = createLogger(config.logLevel, io.stderr);
   const services = await openServices(config, { logger });
   try {
-    if (options.organization !== undefined) {
-      const org = await findOrganizationByConfigId(services.db, options.organization);
-      if (org === undefined) {
-        throw new NotFoundError(
-          `Unknown organization "${options.organization}" (no organizations.config_id matches)`,
-        );
-      }
-    }
-    const request: RunRequest = {
-      processingType: spec.processingType,
-      batchSize,
-      force: options.force ?? false,
-      ...(options.replaceStaffEdits === true && { replaceStaffEdits: true }),
-      ...(options.organization !== undefined && { organizationConfigId: options.organization }),
-      ...(limit !== undefined && { limit }),
-      ...(targetLanguages !== undefined && { targetLanguages }),
-    };
+    const plan = await resolveRunRequest(services.pipeline, request, FIELD_NAMES);
 
     if (options.dryRun) {
-      const plan = await planDryRun(services.pipeline, request);
-      printDryRun(io, spec, plan, options.json ?? false);
+      printDryRun(io, spec, await planDryRun(services.pipeline, plan), options.json ?? false);
       return EXIT.ok;
     }
 
     if (options.queue) {
-      const { id } = await services.jobs.enqueue(request);
+      const { id } = await services.jobs.enqueue(plan);
       if (options.json) writeLine(io.stdout, JSON.stringify({ job_id: id }));
       else writeLine(io.stdout, `Queued job ${id}; follow it with: rescue-llm jobs ${id}`);
       return EXIT.ok;
@@ -170,8 +159,7 @@ async function runProcessingCommand(
     const reporter = createProgressReporter(io.stderr, spec.name);
     let summary: RunSummary;
     try {
-      summary = await runEnrichment(services.pipeline, {
-        ...request,
+      summary = await runEnrichment(services.pipeline, plan, {
         signal: io.signal,
         onProgress: (p) => reporter.update(p),
       });
@@ -179,9 +167,7 @@ async function runProcessingCommand(
       reporter.stop();
     }
     printSummary(io, summary, options.json ?? false);
-    if (summary.stopped !== undefined && ABORT_CODES.has(summary.stopped.code)) return EXIT.aborted;
-    if (summary.failed > 0 || summary.stopped !== undefined) return EXIT.someFailed;
-    return EXIT.ok;
+    return exitCodeForRun(summary);
   } finally {
     await services.close();
   }
@@ -194,46 +180,45 @@ function printDryRun(
   json: boolean,
 ): void {
   if (json) {
-    writeLine(io.stdout, JSON.stringify({ dry_run: true, ...plan }));
+    writeLine(io.stdout, JSON.stringify(toDryRunJson(plan)));
     return;
   }
   writeLine(io.stdout, `Dry run of ${spec.name}: no LLM call, nothing written.`);
-  writeLine(io.stdout, `  would process:        ${plan.would_process} item(s)`);
+  writeLine(io.stdout, `  would process:        ${plan.itemCount} item(s)`);
   for (const s of plan.samples) {
     const lang = s.targetLanguage ? ` → ${s.targetLanguage}` : "";
     writeLine(io.stdout, `    e.g. #${s.animalId} ${s.name}${lang} (${s.sourceChars} chars)`);
   }
   writeLine(
     io.stdout,
-    `  estimated tokens:     ${plan.estimated_prompt_tokens} prompt + ${plan.estimated_completion_tokens} completion`,
+    `  estimated tokens:     ${plan.estimatedPromptTokens} prompt + ${plan.estimatedCompletionTokens} completion`,
   );
   writeLine(
     io.stdout,
-    `  estimated cost:       $${plan.estimated_cost_usd.toFixed(4)} (assumes a small model's price)`,
+    `  estimated cost:       $${plan.estimatedCostUsd.toFixed(4)} (assumes a small model's price)`,
   );
 }
 
 function printSummary(io: CommandIo, summary: RunSummary, json: boolean): void {
   if (json) {
-    const { items: _items, ...rest } = summary;
-    writeLine(io.stdout, JSON.stringify(rest));
+    writeLine(io.stdout, JSON.stringify(toRunSummaryJson(summary)));
     return;
   }
   const rows: [string, string][] = [
-    ["processed", String(summary.total_processed)],
+    ["processed", String(summary.processed)],
     ["succeeded", String(summary.succeeded)],
     ["failed", String(summary.failed)],
     ["skipped", String(summary.skipped)],
-    ["success rate", `${summary.success_rate}%`],
-    ["time", `${summary.processing_time.toFixed(1)}s`],
-    ["LLM calls", String(summary.llm_calls)],
-    ["cache hits", String(summary.cache_hits)],
-    ["cost", `$${summary.cost_usd.toFixed(4)}`],
+    ["success rate", `${summary.successRatePercent}%`],
+    ["time", `${(summary.processingTimeMs / 1000).toFixed(1)}s`],
+    ["LLM calls", String(summary.llmCalls)],
+    ["cache hits", String(summary.cacheHits)],
+    ["cost", `$${summary.costUsd.toFixed(4)}`],
   ];
   writeLine(io.stdout, "");
   for (const [k, v] of rows) writeLine(io.stdout, `  ${k.padEnd(14)} ${v}`);
-  if (summary.stopped !== undefined)
-    writeLine(io.stdout, `  stopped        ${summary.stopped.message}`);
+  if (summary.stop !== undefined)
+    writeLine(io.stdout, `  stopped        ${summary.stop.error.message}`);
   const failures = summary.items.filter((i) => i.status === "failed").slice(0, 5);
   for (const f of failures) {
     writeLine(

@@ -1,7 +1,10 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config.js";
+import { toEnrichmentStatsJson } from "../contract/enrichment-stats-json.js";
+import { createListingDirectory } from "../db/listing-directory.js";
 import { openDatabase } from "../db/open-database.js";
-import { getEnrichmentStats } from "../db/stats-store.js";
+import { getEnrichmentStats, type EnrichmentStats } from "../db/stats-store.js";
+import { resolveOrganization } from "../enrichment/pipeline/resolve-run-request.js";
 import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { EXIT } from "./exit-codes.js";
@@ -14,30 +17,30 @@ export function registerStats(
   program
     .command("stats")
     .description("Show enrichment coverage, for all animals or one organization")
-    .option("-o, --organization <config_id>", "only this organization's animals")
+    .option("-o, --organization <config_id>", "only this organization's animals (or its id)")
     .option("--json", "print the stats as one JSON object")
     .action(async (options: { organization?: string; json?: boolean }) => {
       const db = await openDatabase(loadConfig(io.env));
-      let stats;
+      let stats: EnrichmentStats;
       try {
-        stats = await getEnrichmentStats(
-          db,
-          options.organization !== undefined ? { organizationConfigId: options.organization } : {},
-        );
+        const organization =
+          options.organization === undefined
+            ? undefined
+            : await resolveOrganization(createListingDirectory(db), options.organization);
+        stats = await getEnrichmentStats(db, { organizationId: organization?.id });
       } finally {
         await db.close();
       }
       if (options.json) {
-        writeLine(io.stdout, JSON.stringify(stats));
+        writeLine(io.stdout, JSON.stringify(toEnrichmentStatsJson(stats)));
       } else {
-        const total = stats.total_animals;
         const scope = options.organization ?? "all organizations";
         writeLine(io.stdout, `Enrichment stats (${scope})`);
         const rows: [string, number, number | undefined][] = [
-          ["Total animals", total, undefined],
-          ["Enriched descriptions", stats.enriched_descriptions, stats.enrichment_coverage],
-          ["Dog profiles", stats.dog_profiles, stats.profile_coverage],
-          ["With translations", stats.with_translations, stats.translation_coverage],
+          ["Total animals", stats.totalAnimals, undefined],
+          ["Enriched descriptions", stats.enrichedDescriptions, stats.enrichmentCoveragePercent],
+          ["Dog profiles", stats.dogProfiles, stats.profileCoveragePercent],
+          ["With translations", stats.withTranslations, stats.translationCoveragePercent],
         ];
         for (const [label, count, percent] of rows) {
           const share = percent === undefined ? "" : `  ${percent.toFixed(1).padStart(5)}%`;

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { translationType } from "../enrichment/processing-types/translation-type.js";
 import type { CommandIo } from "./command-context.js";
 import { registerProcessingCommand } from "./processing-command.js";
 
@@ -9,8 +10,7 @@ export function registerTranslate(
 ): void {
   registerProcessingCommand(program, io, setExit, {
     name: "translate",
-    processingType: "translation",
+    definition: translationType,
     description: "Translate descriptions into other languages",
-    withTarget: true,
   });
 }

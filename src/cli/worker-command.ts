@@ -4,6 +4,7 @@ import { Option, type Command } from "commander";
 import { Redis } from "ioredis";
 import { openServices } from "../composition-root.js";
 import { loadConfig } from "../config.js";
+import { resolveRunRequest } from "../enrichment/pipeline/resolve-run-request.js";
 import { runEnrichment } from "../enrichment/pipeline/run-enrichment.js";
 import { QueueUnavailableError, ValidationError } from "../errors.js";
 import { startChunkWorker, type ChunkWorker } from "../jobs/chunk-worker.js";
@@ -84,7 +85,8 @@ export function registerWorker(
             redisUrl: config.redisUrl,
             logger,
             settings,
-            run: (request) => runEnrichment(services.pipeline, request),
+            resolve: (request) => resolveRunRequest(services.pipeline, request),
+            run: (plan, control) => runEnrichment(services.pipeline, plan, control),
           },
           { concurrency },
         );

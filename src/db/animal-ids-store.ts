@@ -3,14 +3,12 @@
 import type { Queryable } from "./database.js";
 
 export interface AnimalIdSelection {
-  /** organizations.config_id */
-  readonly organizationConfigId?: string;
-  readonly animalIds?: readonly number[];
-  /** At most this many ids (lowest first). */
-  readonly limit?: number;
+  /** organizations.id */
+  readonly organizationId: number | undefined;
+  readonly animalIds: readonly number[] | undefined;
 }
 
-/** Ids in ascending order; an unknown organization or id simply yields nothing. */
+/** Ids in ascending order; an unknown id simply yields nothing. */
 export async function listAnimalIdsForJob(
   db: Queryable,
   selection: AnimalIdSelection,
@@ -18,16 +16,10 @@ export async function listAnimalIdsForJob(
   const rows = await db.query<{ id: number }>(
     `SELECT a.id
        FROM animals a
-       JOIN organizations o ON o.id = a.organization_id
-      WHERE ($1::text IS NULL OR o.config_id = $1)
+      WHERE ($1::int IS NULL OR a.organization_id = $1::int)
         AND ($2::int[] IS NULL OR a.id = ANY ($2::int[]))
-      ORDER BY a.id
-      LIMIT $3`,
-    [
-      selection.organizationConfigId ?? null,
-      selection.animalIds ? [...selection.animalIds] : null,
-      selection.limit ?? null,
-    ],
+      ORDER BY a.id`,
+    [selection.organizationId ?? null, selection.animalIds ? [...selection.animalIds] : null],
   );
   return rows.map((row) => Number(row.id));
 }

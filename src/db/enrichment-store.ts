@@ -1,6 +1,6 @@
 // SQL behind the pipeline's EnrichmentStore port: candidate selection with keyset
 // pagination and leased claims, and set-based result writes.
-import type { ProcessingType, ReviewMode } from "../config.js";
+import type { ReviewMode } from "../config.js";
 import type {
   CallLogRow,
   CandidateFilter,
@@ -9,6 +9,11 @@ import type {
   ItemWrite,
   WorkItem,
 } from "../enrichment/pipeline/enrichment-store.js";
+import type {
+  ProcessingTypeDefinition,
+  ResultColumn,
+} from "../enrichment/processing-types/processing-type-definition.js";
+import type { SourceFields } from "../enrichment/processing-types/source-fields.js";
 import type { Database, Queryable } from "./database.js";
 import { insertProcessingLogs } from "./processing-log-store.js";
 import { itemKey, recordCandidates } from "./review-publishing.js";
@@ -16,30 +21,27 @@ import { itemKey, recordCandidates } from "./review-publishing.js";
 // The source an item's result is made from, hashed in SQL so that selection can compare it
 // with the stored hash without loading rows. Organization overrides are part of the source:
 // changing them redoes the work — except review_mode, which decides publishing, not output.
-// Fields are joined with a unit separator so they cannot blur.
-const FACTS_SOURCE = `concat_ws(E'\\x1f', a.name, coalesce(a.breed, ''), coalesce(a.age_text, ''),
+// Fields are joined with a unit separator so they cannot blur. llm_source_hash() in migration
+// 010 computes the same hash for the review triggers (test/db/review-migration.test.ts).
+const SOURCE_SQL: Readonly<Record<SourceFields, string>> = {
+  listing: `concat_ws(E'\\x1f', a.name, coalesce(a.breed, ''), coalesce(a.age_text, ''),
   coalesce(a.sex, ''), coalesce(a.size, ''), coalesce(a.language, ''),
-  coalesce(a.properties->>'description', ''), coalesce((o.llm_config - 'review_mode')::text, ''))`;
-const TRANSLATION_SOURCE = `concat_ws(E'\\x1f', a.name, t.lang,
-  coalesce(a.enriched_description, a.properties->>'description', ''), coalesce((o.llm_config - 'review_mode')::text, ''))`;
-
-const SOURCE_SQL: Record<ProcessingType, string> = {
-  description_cleaning: FACTS_SOURCE,
-  dog_profiler: FACTS_SOURCE,
-  translation: TRANSLATION_SOURCE,
+  coalesce(a.properties->>'description', ''), coalesce((o.llm_config - 'review_mode')::text, ''))`,
+  display_text: `concat_ws(E'\\x1f', a.name, t.lang,
+  coalesce(a.enriched_description, a.properties->>'description', ''), coalesce((o.llm_config - 'review_mode')::text, ''))`,
 };
 
-const HAS_TEXT_SQL: Record<ProcessingType, string> = {
-  description_cleaning: "coalesce(a.properties->>'description', '') <> ''",
-  dog_profiler: "coalesce(a.properties->>'description', '') <> ''",
-  translation: "coalesce(a.enriched_description, a.properties->>'description', '') <> ''",
+/** The narrative a type reads (source-fields.ts `sourceText`): only items with one are candidates. */
+const SOURCE_TEXT_SQL: Readonly<Record<SourceFields, string>> = {
+  listing: "coalesce(a.properties->>'description', '')",
+  display_text: "coalesce(a.enriched_description, a.properties->>'description', '')",
 };
 
-/** The result column each type writes. */
-const VALUE_SQL: Record<Exclude<ProcessingType, "translation">, string> = {
-  description_cleaning:
+/** The single-value result columns: written only on success, so a failure keeps the old value. */
+const VALUE_SQL: Readonly<Record<Exclude<ResultColumn, "translations">, string>> = {
+  enriched_description:
     "enriched_description = CASE WHEN u.ok THEN u.value #>> '{}' ELSE a.enriched_description END",
-  dog_profiler: "dog_profiler_data = CASE WHEN u.ok THEN u.value ELSE a.dog_profiler_data END",
+  dog_profiler_data: "dog_profiler_data = CASE WHEN u.ok THEN u.value ELSE a.dog_profiler_data END",
 };
 
 interface CandidateRow {
@@ -75,23 +77,23 @@ function toWorkItem(row: CandidateRow): WorkItem {
 }
 
 /**
- * Parameters: $1 type, $2 languages, $3 prompt version, $4 org config_id, $5 ids, $6 force,
+ * Parameters: $1 type, $2 languages, $3 prompt version, $4 organization id, $5 ids, $6 force,
  * $7 owner (whose own claims count as free); further ones are appended by callers.
  */
-function candidateSql(type: ProcessingType, tail: string): string {
-  const hash = `encode(sha256(convert_to(${SOURCE_SQL[type]}, 'UTF8')), 'hex')`;
+function candidateSql(definition: ProcessingTypeDefinition, tail: string): string {
+  const hash = `encode(sha256(convert_to(${SOURCE_SQL[definition.sourceFields]}, 'UTF8')), 'hex')`;
   return `
     SELECT a.id, t.lang, ${hash} AS source_hash, a.name, a.breed, a.age_text, a.sex, a.size,
            a.language, a.properties->>'description' AS description, a.enriched_description,
-           o.llm_config
+           o.llm_config, length(${SOURCE_TEXT_SQL[definition.sourceFields]}) AS source_chars
     FROM animals a
     JOIN organizations o ON o.id = a.organization_id
     CROSS JOIN unnest($2::text[]) AS t(lang)
     LEFT JOIN llm_enrichments e
       ON e.animal_id = a.id AND e.processing_type = $1 AND e.target_language = t.lang
-    WHERE ($4::text IS NULL OR o.config_id = $4)
+    WHERE ($4::int IS NULL OR a.organization_id = $4::int)
       AND ($5::int[] IS NULL OR a.id = ANY($5::int[]))
-      AND ${HAS_TEXT_SQL[type]}
+      AND ${SOURCE_TEXT_SQL[definition.sourceFields]} <> ''
       AND (e.claimed_by IS NULL OR e.claim_expires_at < now() OR e.claimed_by = $7)
       AND ($6::boolean
            OR e.status IS NULL
@@ -103,10 +105,10 @@ function candidateSql(type: ProcessingType, tail: string): string {
 
 function baseParams(filter: CandidateFilter, owner: string): unknown[] {
   return [
-    filter.processingType,
+    filter.definition.name,
     filter.targetLanguages,
-    filter.promptVersion,
-    filter.organizationConfigId ?? null,
+    filter.definition.promptVersion,
+    filter.organizationId ?? null,
     filter.animalIds ? [...filter.animalIds] : null,
     filter.force,
     owner,
@@ -125,19 +127,27 @@ export function createEnrichmentStore(
   const reviewMode = options.reviewMode ?? "off";
   return {
     async countCandidates(filter): Promise<CandidateTotals> {
-      const sql = `SELECT count(*)::int AS items,
-          coalesce(sum(length(coalesce(c.enriched_description, c.description, ''))), 0)::float8 AS chars
-        FROM (${candidateSql(filter.processingType, "")}) c`;
+      const sql = `SELECT count(*)::int AS items, coalesce(sum(c.source_chars), 0)::float8 AS chars
+        FROM (${candidateSql(filter.definition, "")}) c`;
       const rows = await db.query<{ items: number; chars: number }>(sql, baseParams(filter, ""));
       return { items: rows[0]?.items ?? 0, sourceChars: rows[0]?.chars ?? 0 };
     },
 
     async sampleCandidates(filter, limit) {
       const rows = await db.query<CandidateRow>(
-        candidateSql(filter.processingType, "ORDER BY a.id, t.lang LIMIT $8"),
+        candidateSql(filter.definition, "ORDER BY a.id, t.lang LIMIT $8"),
         [...baseParams(filter, ""), limit],
       );
       return rows.map(toWorkItem);
+    },
+
+    async listCandidateKeys(filter, limit) {
+      const rows = await db.query<{ id: number; lang: string }>(
+        `SELECT c.id, c.lang FROM (${candidateSql(filter.definition, "ORDER BY a.id, t.lang LIMIT $8")}) c
+         ORDER BY c.id, c.lang`,
+        [...baseParams(filter, ""), limit],
+      );
+      return rows.map((row) => ({ animalId: Number(row.id), targetLanguage: row.lang }));
     },
 
     async claimCandidates(filter, after, limit, owner, leaseMs) {
@@ -146,7 +156,7 @@ export function createEnrichmentStore(
         // lease recorded below keeps them apart after this transaction ends.
         const rows = await tx.query<CandidateRow>(
           candidateSql(
-            filter.processingType,
+            filter.definition,
             `AND (a.id, t.lang) > ($8::int, $9::text)
              ORDER BY a.id, t.lang LIMIT $10
              FOR UPDATE OF a SKIP LOCKED`,
@@ -164,7 +174,7 @@ export function createEnrichmentStore(
                 OR llm_enrichments.claim_expires_at < now()
                 OR llm_enrichments.claimed_by = EXCLUDED.claimed_by
            RETURNING animal_id, target_language`,
-          [rows.map((r) => r.id), rows.map((r) => r.lang), filter.processingType, owner, leaseMs],
+          [rows.map((r) => r.id), rows.map((r) => r.lang), filter.definition.name, owner, leaseMs],
         );
         const won = new Set(claimed.map((c) => `${c.animal_id}\u001f${c.target_language}`));
         return rows.filter((r) => won.has(`${r.id}\u001f${r.lang}`)).map(toWorkItem);
@@ -186,15 +196,15 @@ export function createEnrichmentStore(
       );
     },
 
-    async writeResults(processingType, batches, logs) {
+    async writeResults(definition, batches, logs) {
       await db.transaction(async (tx) => {
         const promptVersions = new Map<string, string>();
         for (const batch of batches) {
           if (batch.length === 0) continue;
-          await writeState(tx, processingType, batch);
+          await writeState(tx, definition, batch);
           // The publishing gate: which successes reach the animals columns now.
-          const published = await recordCandidates(tx, processingType, batch, reviewMode);
-          await writeAnimals(tx, processingType, batch, published);
+          const published = await recordCandidates(tx, definition.name, batch, reviewMode);
+          await writeAnimals(tx, definition, batch, published);
           for (const w of batch)
             promptVersions.set(itemKey(w.animalId, w.targetLanguage), w.promptVersion);
         }
@@ -217,7 +227,7 @@ export function createEnrichmentStore(
 
 async function writeState(
   tx: Queryable,
-  type: ProcessingType,
+  definition: ProcessingTypeDefinition,
   batch: readonly ItemWrite[],
 ): Promise<void> {
   await tx.query(
@@ -241,7 +251,7 @@ async function writeState(
       batch.map((w) => w.model),
       batch.map((w) => JSON.stringify(w.flags)),
       batch.map((w) => w.error),
-      type,
+      definition.name,
     ],
   );
 }
@@ -253,7 +263,7 @@ async function writeState(
  */
 async function writeAnimals(
   tx: Queryable,
-  type: ProcessingType,
+  definition: ProcessingTypeDefinition,
   batch: readonly ItemWrite[],
   published: ReadonlySet<string>,
 ): Promise<void> {
@@ -266,16 +276,31 @@ async function writeAnimals(
     batch.map((w) => (publish(w) ? JSON.stringify(w.value) : null)),
     batch.map((w) => w.model),
     batch.map((w) => JSON.stringify(w.flags)),
-    type,
+    definition.name,
     batch.map(publish),
   ];
   const unnest = `unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $8::boolean[])
     AS r(animal_id, lang, status, value, model, flags, publish)`;
   const flagObject = `jsonb_build_object('status', r.status, 'flags', r.flags::jsonb, 'at', now())`;
-  if (type === "translation") {
-    // Several languages of one animal arrive together: fold them into one update per animal.
-    await tx.query(
-      `UPDATE animals a SET
+  const column = definition.resultColumn;
+  switch (column) {
+    case "translations":
+      // Several languages of one animal arrive together: fold them into one update per animal.
+      return writeTranslations(tx, params, unnest, flagObject);
+    case "enriched_description":
+    case "dog_profiler_data":
+      return writeValue(tx, params, unnest, flagObject, VALUE_SQL[column]);
+  }
+}
+
+async function writeTranslations(
+  tx: Queryable,
+  params: unknown[],
+  unnest: string,
+  flagObject: string,
+): Promise<void> {
+  await tx.query(
+    `UPDATE animals a SET
          translations = CASE WHEN u.ok THEN coalesce(a.translations, '{}'::jsonb) || u.texts ELSE a.translations END,
          llm_processed_at = CASE WHEN u.ok THEN now() ELSE a.llm_processed_at END,
          llm_model_used = CASE WHEN u.ok THEN u.model ELSE a.llm_model_used END,
@@ -292,13 +317,20 @@ async function writeAnimals(
          GROUP BY r.animal_id
        ) u
        WHERE a.id = u.animal_id`,
-      params,
-    );
-    return;
-  }
+    params,
+  );
+}
+
+async function writeValue(
+  tx: Queryable,
+  params: unknown[],
+  unnest: string,
+  flagObject: string,
+  valueSql: string,
+): Promise<void> {
   await tx.query(
     `UPDATE animals a SET
-       ${VALUE_SQL[type]},
+       ${valueSql},
        llm_processed_at = CASE WHEN u.ok THEN now() ELSE a.llm_processed_at END,
        llm_model_used = CASE WHEN u.ok THEN u.model ELSE a.llm_model_used END,
        llm_processing_flags = coalesce(a.llm_processing_flags, '{}'::jsonb) || jsonb_build_object($7::text, u.flag)

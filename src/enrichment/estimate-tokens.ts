@@ -7,25 +7,19 @@
 // are often one organization's — and scales the rest by the characters per token measured on
 // that sample (same listings, same language mix): within a few percent of the exact sum, for
 // about 2% of its tokenizing.
-import type { ProcessingType } from "../config.js";
 import { countTextTokens } from "./count-tokens.js";
 
-/**
- * Tokens each prompt adds around the listing text: instructions, the facts block, chat framing
- * and, for profiles, the JSON schema sent as response_format. Measured with the tokenizer over
- * the 2,974 listings of ../shared/data (listings.jsonl + listings-eval.jsonl) with the prompts of
- * description_cleaning@1, dog_profiler@1 and translation@1.
- */
-const PROMPT_OVERHEAD_TOKENS: Readonly<Record<ProcessingType, number>> = {
-  description_cleaning: 240,
-  dog_profiler: 770,
-  translation: 150,
-};
-const PROFILE_COMPLETION_TOKENS = 450;
-/** Completion tokens per source token for text answers (a translation runs longer). */
-const COMPLETION_PER_SOURCE_TOKEN: Readonly<
-  Record<"description_cleaning" | "translation", number>
-> = { description_cleaning: 1.05, translation: 1.3 };
+/** What a processing type's calls cost in tokens, besides its source text (see its definition). */
+export interface TokenProfile {
+  /**
+   * Instructions, the facts block, chat framing and, for profiles, the JSON schema sent as
+   * response_format: measured with the tokenizer over the 2,974 listings of ../shared/data.
+   */
+  readonly promptOverheadTokens: number;
+  /** A fixed answer size per call (a structured answer), or a multiple of the source (a text). */
+  readonly completion: { readonly tokensPerCall: number } | { readonly perSourceToken: number };
+}
+
 /** Characters per token over those listings (4.27; English 4.25, German 4.41). */
 export const MEASURED_CHARS_PER_TOKEN = 4.27;
 /** Sources a run tally counts exactly before it starts scaling, and how often after that. */
@@ -42,11 +36,8 @@ export function textTokens(text: string): number {
 }
 
 /** Estimated tokens of one call on `preparedInput`. */
-export function estimateTokens(
-  processingType: ProcessingType,
-  preparedInput: string,
-): TokenEstimate {
-  return estimateFromSourceTokens(processingType, 1, countTextTokens(preparedInput));
+export function estimateTokens(profile: TokenProfile, preparedInput: string): TokenEstimate {
+  return estimateFromSourceTokens(profile, 1, countTextTokens(preparedInput));
 }
 
 /**
@@ -55,12 +46,12 @@ export function estimateTokens(
  * closer than the measured default.
  */
 export function estimateRunTokens(
-  processingType: ProcessingType,
+  profile: TokenProfile,
   calls: number,
   sourceChars: number,
   charsPerToken: number = MEASURED_CHARS_PER_TOKEN,
 ): TokenEstimate {
-  return estimateFromSourceTokens(processingType, calls, Math.ceil(sourceChars / charsPerToken));
+  return estimateFromSourceTokens(profile, calls, Math.ceil(sourceChars / charsPerToken));
 }
 
 /** Adds up the sources of a run's calls one by one (see the header for the sampling). */
@@ -73,7 +64,7 @@ export interface RunTokenTally {
 }
 
 export function createRunTokenTally(
-  processingType: ProcessingType,
+  profile: TokenProfile,
   options: { readonly exactSample?: { readonly first: number; readonly thenEvery: number } } = {},
 ): RunTokenTally {
   const { first, thenEvery } = options.exactSample ?? DEFAULT_EXACT_SAMPLE;
@@ -108,7 +99,7 @@ export function createRunTokenTally(
     },
     estimate() {
       const sourceTokens = exactTokens + Math.ceil(scaledChars / charsPerToken());
-      return estimateFromSourceTokens(processingType, calls, sourceTokens);
+      return estimateFromSourceTokens(profile, calls, sourceTokens);
     },
   };
 }
@@ -119,16 +110,13 @@ export function completionTokenBudget(text: string, factor = 1.3): number {
 }
 
 function estimateFromSourceTokens(
-  processingType: ProcessingType,
+  profile: TokenProfile,
   calls: number,
   sourceTokens: number,
 ): TokenEstimate {
-  const promptTokens = calls * PROMPT_OVERHEAD_TOKENS[processingType] + sourceTokens;
-  if (processingType === "dog_profiler") {
-    return { promptTokens, completionTokens: calls * PROFILE_COMPLETION_TOKENS };
-  }
-  return {
-    promptTokens,
-    completionTokens: Math.ceil(sourceTokens * COMPLETION_PER_SOURCE_TOKEN[processingType]),
-  };
+  const completionTokens =
+    "tokensPerCall" in profile.completion
+      ? calls * profile.completion.tokensPerCall
+      : Math.ceil(sourceTokens * profile.completion.perSourceToken);
+  return { promptTokens: calls * profile.promptOverheadTokens + sourceTokens, completionTokens };
 }

@@ -74,6 +74,7 @@ export async function runGuardedCompletion<V>(
         status: "error",
         errorCategory: error.category,
         reasons: [error.message],
+        error,
       });
       // A bad key or an empty account fails every further item: stop the run.
       if (error.fatalForRun) throw error;

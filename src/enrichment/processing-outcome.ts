@@ -1,6 +1,6 @@
 // What each processing function returns: a value, the reasons it failed, or why it was
 // skipped — plus every LLM call it made, so the caller can write llm_processing_logs rows.
-import type { LlmErrorCategory } from "../errors.js";
+import type { LlmError, LlmErrorCategory } from "../errors.js";
 
 export interface LlmCallRecord {
   /** The served model (the requested one when the call failed or was a cache hit without one). */
@@ -15,6 +15,8 @@ export interface LlmCallRecord {
   /** accepted: passed every check; rejected: answered but failed checks; error: the call failed. */
   readonly status: "accepted" | "rejected" | "error";
   readonly errorCategory?: LlmErrorCategory;
+  /** The provider's error itself, when the call failed (status "error"). */
+  readonly error?: LlmError;
   /** Why a rejected answer or a failed call did not count. */
   readonly reasons?: readonly string[];
 }

@@ -2,12 +2,13 @@
 // Implemented by src/llm/layered-result-cache.ts.
 
 export interface CacheStats {
-  size: number;
-  max_size: number;
-  hits: number;
-  misses: number;
-  hit_rate: number;
-  total_requests: number;
+  readonly size: number;
+  readonly maxSize: number;
+  readonly hits: number;
+  readonly misses: number;
+  /** Percent of lookups that hit, one decimal. */
+  readonly hitRatePercent: number;
+  readonly totalRequests: number;
 }
 
 export interface ResultCache {

@@ -3,7 +3,9 @@
 import type { AnimalSource } from "./animal-source.js";
 
 /** What translation translates: the cleaned description when there is one, else the original. */
-export function translationSourceText(animal: AnimalSource): string {
+export function translationSourceText(
+  animal: Pick<AnimalSource, "description" | "enrichedDescription">,
+): string {
   const enriched = animal.enrichedDescription?.trim();
   return enriched ? enriched : (animal.description ?? "");
 }

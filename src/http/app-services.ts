@@ -3,6 +3,7 @@
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import type { LlmClient } from "../enrichment/llm-client.js";
+import type { ProviderHealthCheck } from "../llm/openrouter-client.js";
 import type { PipelineDeps } from "../enrichment/pipeline/run-enrichment.js";
 import type { ResultCache } from "../enrichment/result-cache.js";
 import type { JobQueue } from "../jobs/job-queue.js";
@@ -14,6 +15,8 @@ export interface AppServices {
   readonly db: Database;
   readonly logger: Logger;
   readonly llm: LlmClient;
+  /** The provider probe of GET /api/health/llm (the OpenRouter client itself). */
+  readonly provider: ProviderHealthCheck;
   readonly cache: ResultCache;
   readonly pipeline: PipelineDeps;
   /** Absent when the process runs no queue: the job routes then answer 503. */

@@ -42,8 +42,6 @@ export interface RateLimitOptions {
 export interface BuildAppOptions {
   /** Per-client limits; `false` turns them off (benchmarks). Default 600 / 60 per minute. */
   readonly rateLimit?: RateLimitOptions | false;
-  /** fetch for the provider probe of /api/health/llm. */
-  readonly fetch?: typeof fetch;
   /** Deadline of that probe; default 3000 ms. */
   readonly healthTimeoutMs?: number;
   /** Keep-alive comment interval on event streams; default 15000 ms. */
@@ -188,7 +186,6 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
       rateLimit === false
         ? undefined
         : { max: rateLimit.postMax, timeWindowMs: rateLimit.timeWindowMs },
-    fetch: options.fetch ?? globalThis.fetch,
     healthTimeoutMs: options.healthTimeoutMs ?? 3000,
     sseHeartbeatMs: options.sseHeartbeatMs ?? 15_000,
     statsCacheTtlMs: options.statsCacheTtlMs ?? 1000,

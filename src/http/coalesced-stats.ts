@@ -16,10 +16,7 @@ export function createCoalescedStatsReader(db: Queryable, ttlMs: number): StatsR
     fetchMethod: (_key, _stale, { context }) => getEnrichmentStats(db, context),
   });
   return async (filter) => {
-    const key = JSON.stringify([
-      filter.organizationId ?? null,
-      filter.organizationConfigId ?? null,
-    ]);
+    const key = String(filter.organizationId ?? "all");
     const stats = await cache.fetch(key, { context: filter });
     // fetchMethod never resolves undefined; this keeps the types honest.
     return stats ?? getEnrichmentStats(db, filter);

@@ -1,30 +1,23 @@
 // Turns a pipeline RunSummary into the SPEC §5 enrich response, or into the error it means.
-import { isLlmErrorCategory, LlmError } from "../errors.js";
 import type { RunSummary } from "../enrichment/pipeline/run-types.js";
 import type { BatchEnrichResponse, EnrichResponse } from "./schemas/enrich-schemas.js";
 
 /**
- * A run the provider stopped (bad key, no credit) is an outage for the API client: it becomes
- * the LlmError the error handler turns into 503. Other stops (budget) stay in the message.
+ * A run the provider could not serve is an outage for the API client: the provider's own
+ * error is thrown, and the error handler turns it into 503. Other stops (budget, an
+ * interrupt, a failed write) stay in the message of an ordinary answer.
  */
-function throwIfProviderStopped(summary: RunSummary): void {
+function throwIfProviderFailed(summary: RunSummary): void {
+  if (summary.stop?.reason === "provider_refused") throw summary.stop.error;
   // Every item failed because the provider call failed (after retries): an outage, not bad output.
   const failures = summary.items.filter((item) => item.status === "failed");
-  const outage = failures[0]?.errorCategory;
+  const outage = failures[0]?.providerError;
   if (
     summary.succeeded === 0 &&
-    failures.length > 0 &&
     outage !== undefined &&
-    isLlmErrorCategory(outage) &&
-    failures.every((item) => item.errorCategory === outage)
+    failures.every((item) => item.providerError?.category === outage.category)
   ) {
-    throw new LlmError(outage, `LLM provider failed: ${failures[0]?.reasons?.[0] ?? outage}`);
-  }
-  const code = summary.stopped?.code;
-  if (code === undefined || !code.startsWith("llm_")) return;
-  const category = code.slice("llm_".length);
-  if (isLlmErrorCategory(category)) {
-    throw new LlmError(category, summary.stopped?.message ?? "LLM run stopped");
+    throw outage;
   }
 }
 
@@ -44,14 +37,14 @@ function messageFor(summary: RunSummary): string {
     parts.length > 0
       ? parts.join(", ")
       : "nothing to do: already up to date for the current source and prompt (send force: true to redo)";
-  if (summary.stopped) message += `; stopped early: ${summary.stopped.message}`;
+  if (summary.stop) message += `; stopped early: ${summary.stop.error.message}`;
   return message.charAt(0).toUpperCase() + message.slice(1);
 }
 
 export function toEnrichResponse(summary: RunSummary): EnrichResponse {
-  throwIfProviderStopped(summary);
+  throwIfProviderFailed(summary);
   return {
-    success: summary.failed === 0 && summary.stopped === undefined,
+    success: summary.failed === 0 && summary.stop === undefined,
     message: messageFor(summary),
     processed_count: summary.succeeded,
     failed_count: summary.failed,

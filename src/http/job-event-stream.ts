@@ -1,7 +1,9 @@
 // Server-sent events for one job: the current state first, then every change, ending after a
 // terminal state. The raw socket is written directly (the reply is hijacked), so every header
-// the hooks set (security headers, request id, CORS) is copied over by hand.
+// the hooks set (security headers, request id, CORS) is copied over by hand. Each event's data
+// is the job as GET /api/llm/jobs/:id shows it.
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { toJobStateJson } from "../contract/job-state-json.js";
 import type { JobQueue, JobState, JobStateName } from "../jobs/job-queue.js";
 
 const TERMINAL: ReadonlySet<JobStateName> = new Set(["completed", "failed", "cancelled"]);
@@ -51,7 +53,7 @@ export async function streamJobEvents(
     raw.end();
   };
   const send = (state: JobState) => {
-    const data = JSON.stringify(state);
+    const data = JSON.stringify(toJobStateJson(state));
     // Queues may notify without a change (e.g. on subscribe); send each state once.
     if (ended || data === lastSent) return;
     lastSent = data;

@@ -9,7 +9,6 @@ export interface RouteDeps {
   readonly checkApiKey: ApiKeyCheck;
   /** Per-client limit for the mutating routes (they spend money), per time window. */
   readonly postRateLimit: { readonly max: number; readonly timeWindowMs: number } | undefined;
-  readonly fetch: typeof fetch;
   readonly healthTimeoutMs: number;
   readonly sseHeartbeatMs: number;
   /** How long a GET /api/llm/stats answer is reused for identical requests. */

@@ -2,23 +2,23 @@
 // `rescue-llm worker` processes anywhere; the parent record in Redis aggregates their progress.
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import type { LanguageCode } from "../config.js";
-import type { AnimalIdSelection } from "../db/animal-ids-store.js";
+import type { CandidateCursor } from "../enrichment/pipeline/enrichment-store.js";
+import type { RunPlan } from "../enrichment/pipeline/run-request.js";
 import { QueueUnavailableError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ChunkData } from "./chunk-plan.js";
 import { planJob } from "./chunk-plan.js";
-import type { JobQueue, JobSpec } from "./job-queue.js";
+import type { JobQueue } from "./job-queue.js";
 import { createJobProgressStore } from "./job-progress-store.js";
 import type { QueueSettings } from "./queue-settings.js";
 import { bullmqConnection } from "./queue-settings.js";
 
 export interface BullmqJobQueueDeps {
   readonly redisUrl: string;
-  /** Resolves an organization / id list / limit to animal ids (listAnimalIdsForJob). */
-  readonly resolveAnimalIds: (selection: AnimalIdSelection) => Promise<number[]>;
-  /** Targets when a translation spec names none (LLM_TRANSLATION_LANGUAGES). */
-  readonly defaultTargetLanguages: readonly LanguageCode[];
+  /** Every animal a plan without a limit covers, ascending (listAnimalIdsForJob). */
+  readonly listAnimalIds: (plan: RunPlan) => Promise<number[]>;
+  /** The first `limit` items that need work, in the pipeline's order (the store's candidates). */
+  readonly listPendingItems: (plan: RunPlan, limit: number) => Promise<CandidateCursor[]>;
   readonly logger: Logger;
   readonly settings: QueueSettings;
 }
@@ -44,43 +44,42 @@ export function createBullmqJobQueue(deps: BullmqJobQueueDeps): JobQueue {
   return {
     kind: "redis",
 
-    async enqueue(spec: JobSpec) {
-      const ids = await deps.resolveAnimalIds({
-        ...(spec.organizationConfigId !== undefined
-          ? { organizationConfigId: spec.organizationConfigId }
-          : {}),
-        ...(spec.animalIds !== undefined ? { animalIds: spec.animalIds } : {}),
-        ...(spec.limit !== undefined ? { limit: spec.limit } : {}),
-      });
-      const plan = planJob({
-        processingType: spec.processingType,
-        animalIds: ids,
-        targetLanguages: spec.targetLanguages ?? deps.defaultTargetLanguages,
-        force: spec.force ?? false,
+    async enqueue(plan: RunPlan) {
+      // A limit counts items, as in a run: pick exactly the items the pipeline would take now.
+      const work =
+        plan.limit === undefined
+          ? { animalIds: await deps.listAnimalIds(plan) }
+          : { items: await deps.listPendingItems(plan, plan.limit) };
+      const job = planJob({
+        processingType: plan.definition.name,
+        targetLanguages: plan.targetLanguages,
+        force: plan.force,
+        batchSize: plan.batchSize,
         chunkSize: settings.chunkSize,
+        work,
       });
       const record = {
-        id: plan.parentId,
-        processingType: plan.processingType,
-        totalItems: plan.totalItems,
-        chunksTotal: plan.chunks.length,
+        id: job.parentId,
+        processingType: job.processingType,
+        totalItems: job.totalItems,
+        chunksTotal: job.chunks.length,
       };
       try {
         if (!(await store.create(record))) {
-          const existing = await store.get(plan.parentId);
+          const existing = await store.get(job.parentId);
           if (existing && FINISHED.has(existing.state)) {
             // The same work again after it finished is a new run (e.g. a nightly re-check):
             // clear the old chunk records so BullMQ accepts their ids again.
-            await Promise.all(plan.chunks.map((chunk) => queue.remove(chunk.id)));
-            await store.remove(plan.parentId);
+            await Promise.all(job.chunks.map((chunk) => queue.remove(chunk.id)));
+            await store.remove(job.parentId);
             await store.create(record);
           }
         }
         // Always (re)add: ids already present are no-ops in BullMQ, and an enqueue that died
         // between creating the record and adding its chunks is healed by the next one.
         await queue.addBulk(
-          plan.chunks.map((chunk) => ({
-            name: plan.processingType,
+          job.chunks.map((chunk) => ({
+            name: job.processingType,
             data: chunk.data,
             opts: {
               jobId: chunk.id,
@@ -95,10 +94,10 @@ export function createBullmqJobQueue(deps: BullmqJobQueueDeps): JobQueue {
         throw unavailable(error);
       }
       deps.logger.info(
-        { jobId: plan.parentId, chunks: plan.chunks.length, items: plan.totalItems },
+        { jobId: job.parentId, chunks: job.chunks.length, items: job.totalItems },
         "enqueued enrichment job",
       );
-      return { id: plan.parentId };
+      return { id: job.parentId };
     },
 
     get(id) {

@@ -4,9 +4,11 @@
 import type { Job } from "bullmq";
 import { DelayedError, Queue, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import type { RunProgress, RunRequest, RunSummary } from "../enrichment/pipeline/run-types.js";
+import type { RunControl, RunPlan, RunRequest } from "../enrichment/pipeline/run-request.js";
+import type { RunProgress, RunSummary } from "../enrichment/pipeline/run-types.js";
+import { FeatureDisabledError, NotFoundError, ValidationError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import type { ChunkData } from "./chunk-plan.js";
+import { chunkDataSchema, chunkItems, type ChunkData } from "./chunk-plan.js";
 import type { ChunkCounters } from "./job-progress-store.js";
 import { createJobProgressStore } from "./job-progress-store.js";
 import type { QueueSettings } from "./queue-settings.js";
@@ -15,8 +17,10 @@ import { bullmqConnection } from "./queue-settings.js";
 export interface ChunkWorkerDeps {
   readonly redisUrl: string;
   readonly logger: Logger;
-  /** One pipeline run: `(request) => runEnrichment(services.pipeline, request)`. */
-  readonly run: (request: RunRequest) => Promise<RunSummary>;
+  /** Checks a chunk's request like any other: `(request) => resolveRunRequest(pipeline, request)`. */
+  readonly resolve: (request: RunRequest) => Promise<RunPlan>;
+  /** One pipeline run: `(plan, control) => runEnrichment(services.pipeline, plan, control)`. */
+  readonly run: (plan: RunPlan, control: RunControl) => Promise<RunSummary>;
   readonly settings: QueueSettings;
 }
 
@@ -36,8 +40,8 @@ export interface ChunkWorker {
   close(mode?: "finish" | "return"): Promise<void>;
 }
 
-// Run stops that no retry of the chunk can fix: the account or the budget.
-const FATAL_STOPS = /^(llm_auth|llm_payment_required|budget_exceeded)$/;
+/** A chunk whose request is refused like this fails for good: retrying cannot change it. */
+const REFUSED_REQUEST = [ValidationError, NotFoundError, FeatureDisabledError];
 
 export function startChunkWorker(deps: ChunkWorkerDeps, options: ChunkWorkerOptions): ChunkWorker {
   const { settings, logger } = deps;
@@ -72,13 +76,29 @@ export function startChunkWorker(deps: ChunkWorkerDeps, options: ChunkWorkerOpti
       throw new DelayedError();
     };
     try {
+      const parsed = chunkDataSchema.safeParse(job.data);
+      if (!parsed.success)
+        throw new UnrecoverableError(`chunk data is not valid: ${parsed.error.message}`);
+      const data = parsed.data;
+      let plan: RunPlan;
+      try {
+        plan = await deps.resolve({
+          processingType: data.processingType,
+          animalIds: data.animalIds,
+          targetLanguages: data.targetLanguages,
+          batchSize: data.batchSize,
+          limit: data.limit,
+          force: data.force,
+        });
+      } catch (error) {
+        if (REFUSED_REQUEST.some((kind) => error instanceof kind)) {
+          throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+        }
+        throw error;
+      }
       let summary: RunSummary;
       try {
-        summary = await deps.run({
-          processingType: job.data.processingType,
-          animalIds: job.data.animalIds,
-          ...(job.data.targetLanguages ? { targetLanguages: job.data.targetLanguages } : {}),
-          force: job.data.force,
+        summary = await deps.run(plan, {
           // Stable across attempts: a retry after a crash owns the dead attempt's claims at once
           // instead of waiting for their lease to expire.
           runId: chunkId,
@@ -89,21 +109,22 @@ export function startChunkWorker(deps: ChunkWorkerDeps, options: ChunkWorkerOpti
         if (returning) return await returnChunk();
         throw error;
       }
-      const unfinished =
-        summary.succeeded + summary.failed + summary.skipped < chunkItems(job.data);
+      const items = chunkItems(data);
+      const unfinished = summary.processed < items;
       if (returning && unfinished) return await returnChunk();
-      record(countersFromSummary(summary, chunkItems(job.data)));
+      record(countersFromSummary(summary, items));
       await writes;
-      if (summary.stopped && FATAL_STOPS.test(summary.stopped.code)) {
-        throw new UnrecoverableError(`${summary.stopped.code}: ${summary.stopped.message}`);
+      // The account or the budget: no retry of the chunk can fix that.
+      if (summary.stop?.fatal) {
+        throw new UnrecoverableError(`${summary.stop.error.code}: ${summary.stop.error.message}`);
       }
       await store.finishChunk(parentId, chunkId);
       return {
         succeeded: summary.succeeded,
         failed: summary.failed,
         skipped: summary.skipped,
-        llm_calls: summary.llm_calls,
-        cost_usd: summary.cost_usd,
+        llmCalls: summary.llmCalls,
+        costUsd: summary.costUsd,
       };
     } finally {
       running.delete(chunkId);
@@ -168,17 +189,12 @@ function countersFromProgress(p: RunProgress): ChunkCounters {
 
 /** Items the pipeline left out (already done for this source and prompt) count as skipped. */
 function countersFromSummary(s: RunSummary, items: number): ChunkCounters {
-  const reported = s.succeeded + s.failed + s.skipped;
   return {
-    done: Math.max(items, reported),
+    done: Math.max(items, s.processed),
     succeeded: s.succeeded,
     failed: s.failed,
-    skipped: s.skipped + Math.max(0, items - reported),
-    llmCalls: s.llm_calls,
-    costUsd: s.cost_usd,
+    skipped: s.skipped + Math.max(0, items - s.processed),
+    llmCalls: s.llmCalls,
+    costUsd: s.costUsd,
   };
-}
-
-function chunkItems(data: ChunkData): number {
-  return data.animalIds.length * (data.targetLanguages?.length ?? 1);
 }

@@ -1,20 +1,20 @@
 // JobQueue without Redis: jobs run in this process in the background (a few at a time) and
 // their state lives in memory, for the HTTP job endpoints and their event stream.
 import PQueue from "p-queue";
-import type { LanguageCode } from "../config.js";
-import type { RunProgress, RunRequest, RunSummary } from "../enrichment/pipeline/run-types.js";
+import type { RunControl, RunPlan } from "../enrichment/pipeline/run-request.js";
+import type { RunProgress, RunSummary } from "../enrichment/pipeline/run-types.js";
 import type { Logger } from "../logger.js";
 import { contentId } from "./chunk-plan.js";
-import type { JobQueue, JobSpec, JobState } from "./job-queue.js";
+import type { JobQueue, JobState } from "./job-queue.js";
 
 export interface InProcessJobQueueDeps {
-  readonly run: (request: RunRequest) => Promise<RunSummary>;
+  /** One pipeline run: `(plan, control) => runEnrichment(pipeline, plan, control)`. */
+  readonly run: (plan: RunPlan, control: RunControl) => Promise<RunSummary>;
   readonly logger: Logger;
   /** Jobs running at once; each is a full pipeline run with its own call window. */
   readonly maxConcurrentJobs?: number;
   /** Finished jobs kept for `get`/`list`. */
   readonly keepFinishedJobs?: number;
-  readonly defaultTargetLanguages: readonly LanguageCode[];
 }
 
 interface Entry {
@@ -41,55 +41,40 @@ export function createInProcessJobQueue(deps: InProcessJobQueueDeps): JobQueue {
       jobs.delete(entry.state.id);
   };
 
-  const execute = async (entry: Entry, spec: JobSpec) => {
+  const execute = async (entry: Entry, plan: RunPlan) => {
     if (entry.controller.signal.aborted)
-      return update(entry, { state: "cancelled", finished_at: now() });
+      return update(entry, { state: "cancelled", finishedAt: now() });
     update(entry, { state: "running" });
     try {
-      const summary = await deps.run({
-        processingType: spec.processingType,
-        ...(spec.organizationConfigId !== undefined
-          ? { organizationConfigId: spec.organizationConfigId }
-          : {}),
-        ...(spec.animalIds !== undefined ? { animalIds: spec.animalIds } : {}),
-        ...(spec.targetLanguages !== undefined ? { targetLanguages: spec.targetLanguages } : {}),
-        ...(spec.limit !== undefined ? { limit: spec.limit } : {}),
-        force: spec.force ?? false,
+      const summary = await deps.run(plan, {
         runId: entry.state.id,
         signal: entry.controller.signal,
         onProgress: (p) => update(entry, fromProgress(p)),
       });
-      const stoppedEarly = summary.stopped !== undefined && !entry.controller.signal.aborted;
+      const cancelled = entry.controller.signal.aborted;
+      const stop = cancelled ? undefined : summary.stop;
       update(entry, {
-        total: Math.max(entry.state.total, summary.total_processed),
-        done: summary.succeeded + summary.failed + summary.skipped,
+        total: Math.max(entry.state.total, summary.processed),
+        done: summary.processed,
         succeeded: summary.succeeded,
         failed: summary.failed,
         skipped: summary.skipped,
-        llm_calls: summary.llm_calls,
-        cost_usd: summary.cost_usd,
-        state: entry.controller.signal.aborted
-          ? "cancelled"
-          : stoppedEarly
-            ? "failed"
-            : "completed",
-        failed_chunks: stoppedEarly
-          ? [
-              {
-                chunk_id: entry.state.id,
-                error: `${summary.stopped?.code}: ${summary.stopped?.message}`,
-              },
-            ]
-          : [],
-        finished_at: now(),
+        llmCalls: summary.llmCalls,
+        costUsd: summary.costUsd,
+        state: cancelled ? "cancelled" : stop !== undefined ? "failed" : "completed",
+        failedChunks:
+          stop === undefined
+            ? []
+            : [{ chunkId: entry.state.id, error: `${stop.error.code}: ${stop.error.message}` }],
+        finishedAt: now(),
       });
     } catch (error) {
       deps.logger.error({ err: error, jobId: entry.state.id }, "in-process job failed");
       const message = error instanceof Error ? error.message : "unexpected error";
       update(entry, {
         state: "failed",
-        failed_chunks: [{ chunk_id: entry.state.id, error: message }],
-        finished_at: now(),
+        failedChunks: [{ chunkId: entry.state.id, error: message }],
+        finishedAt: now(),
       });
     } finally {
       forgetOldJobs();
@@ -99,57 +84,53 @@ export function createInProcessJobQueue(deps: InProcessJobQueueDeps): JobQueue {
   return {
     kind: "in-process",
 
-    async enqueue(spec) {
-      const languages =
-        spec.processingType === "translation"
-          ? [...new Set(spec.targetLanguages ?? deps.defaultTargetLanguages)].sort()
-          : null;
+    enqueue(plan) {
       const id = contentId("job", [
-        spec.processingType,
-        spec.organizationConfigId ?? null,
-        spec.animalIds ? [...new Set(spec.animalIds)].sort((a, b) => a - b) : null,
-        languages,
-        spec.force ?? false,
-        spec.limit ?? null,
+        plan.definition.name,
+        plan.organization?.id ?? null,
+        plan.animalIds ?? null,
+        plan.targetLanguages.length > 0 ? plan.targetLanguages : null,
+        plan.force,
+        plan.limit ?? null,
       ]);
       const existing = jobs.get(id);
-      if (existing && !FINISHED.has(existing.state.state)) return { id };
+      if (existing && !FINISHED.has(existing.state.state)) return Promise.resolve({ id });
       const entry: Entry = {
         state: {
           id,
           state: "queued",
-          processing_type: spec.processingType,
+          processingType: plan.definition.name,
           total: 0,
           done: 0,
           succeeded: 0,
           failed: 0,
           skipped: 0,
-          llm_calls: 0,
-          cost_usd: 0,
-          failed_chunks: [],
-          created_at: now(),
-          finished_at: null,
+          llmCalls: 0,
+          costUsd: 0,
+          failedChunks: [],
+          createdAt: now(),
+          finishedAt: null,
         },
         controller: new AbortController(),
         listeners: existing?.listeners ?? new Set(),
       };
       jobs.delete(id); // re-insert so `list` stays in creation order
       jobs.set(id, entry);
-      void runner.add(() =>
-        execute(entry, { ...spec, ...(languages ? { targetLanguages: languages } : {}) }),
+      void runner.add(() => execute(entry, plan));
+      return Promise.resolve({ id });
+    },
+
+    get(id) {
+      return Promise.resolve(jobs.get(id)?.state);
+    },
+
+    list(options = {}) {
+      return Promise.resolve(
+        [...jobs.values()]
+          .map((e) => e.state)
+          .reverse()
+          .slice(0, options.limit ?? 50),
       );
-      return { id };
-    },
-
-    async get(id) {
-      return jobs.get(id)?.state;
-    },
-
-    async list(options = {}) {
-      return [...jobs.values()]
-        .map((e) => e.state)
-        .reverse()
-        .slice(0, options.limit ?? 50);
     },
 
     subscribe(id, listener) {
@@ -175,8 +156,8 @@ function fromProgress(p: RunProgress): Partial<JobState> {
     succeeded: p.succeeded,
     failed: p.failed,
     skipped: p.skipped,
-    llm_calls: p.llmCalls,
-    cost_usd: p.costUsd,
+    llmCalls: p.llmCalls,
+    costUsd: p.costUsd,
   };
 }
 

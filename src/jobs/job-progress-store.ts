@@ -196,18 +196,18 @@ function toJobState(
   return {
     id,
     state: (job.state ?? "queued") as JobStateName,
-    processing_type: job.processing_type as ProcessingType,
+    processingType: job.processing_type as ProcessingType,
     total: int("total"),
     done: int("done"),
     succeeded: int("succeeded"),
     failed: int("failed"),
     skipped: int("skipped"),
-    llm_calls: int("llm_calls"),
-    cost_usd: int("cost_micro_usd") / 1e6,
-    failed_chunks: Object.entries(failedChunks)
+    llmCalls: int("llm_calls"),
+    costUsd: int("cost_micro_usd") / 1e6,
+    failedChunks: Object.entries(failedChunks)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([chunk_id, error]) => ({ chunk_id, error })),
-    created_at: time("created_at") ?? new Date(0).toISOString(),
-    finished_at: time("finished_at"),
+      .map(([chunkId, error]) => ({ chunkId, error })),
+    createdAt: time("created_at") ?? new Date(0).toISOString(),
+    finishedAt: time("finished_at"),
   };
 }

@@ -1,39 +1,33 @@
 // Port for enrichment work larger than one request: an organization or a list of ids.
 // Two adapters: in-process (no REDIS_URL) and BullMQ on Redis (distributed workers).
-import type { LanguageCode, ProcessingType } from "../config.js";
-
-export interface JobSpec {
-  readonly processingType: ProcessingType;
-  readonly organizationConfigId?: string;
-  readonly animalIds?: readonly number[];
-  readonly targetLanguages?: readonly LanguageCode[];
-  readonly force?: boolean;
-  readonly limit?: number;
-}
+import type { ProcessingType } from "../config.js";
+import type { RunPlan } from "../enrichment/pipeline/run-request.js";
 
 export type JobStateName = "queued" | "running" | "completed" | "failed" | "cancelled";
 
 export interface JobState {
   readonly id: string;
   readonly state: JobStateName;
-  readonly processing_type: ProcessingType;
+  readonly processingType: ProcessingType;
+  /** Items (animal × target language) the job covers. */
   readonly total: number;
   readonly done: number;
   readonly succeeded: number;
   readonly failed: number;
   readonly skipped: number;
-  readonly llm_calls: number;
-  readonly cost_usd: number;
+  readonly llmCalls: number;
+  readonly costUsd: number;
   /** Chunks that used up their attempts (distributed mode), with the last error. */
-  readonly failed_chunks: readonly { readonly chunk_id: string; readonly error: string }[];
-  readonly created_at: string;
-  readonly finished_at: string | null;
+  readonly failedChunks: readonly { readonly chunkId: string; readonly error: string }[];
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
 }
 
 export interface JobQueue {
   readonly kind: "in-process" | "redis";
-  /** Enqueues the work; enqueueing the same work twice returns the same id. */
-  enqueue(spec: JobSpec): Promise<{ id: string }>;
+  /** Enqueues a resolved plan; enqueueing the same work twice returns the same id. */
+  enqueue(plan: RunPlan): Promise<{ id: string }>;
   get(id: string): Promise<JobState | undefined>;
   list(options?: { limit?: number }): Promise<JobState[]>;
   /** Calls `listener` on every change of the job until the returned function is called. */

@@ -9,8 +9,8 @@
 // Lua script hands out send times 1/R apart on Redis's own clock, so no 1-s window sees
 // more than R requests from all processes together, whatever their clocks say.
 import { setMaxListeners } from "node:events";
-import { setTimeout as delay } from "node:timers/promises";
 import type { Redis } from "ioredis";
+import { sleep } from "../sleep.js";
 
 // Returns {1, pausedMs} while a 429 pause is on, else reserves the next free send slot and
 // returns {0, waitMs} until it. Slots are kept in microseconds of Redis TIME.
@@ -90,7 +90,7 @@ export function createRedisProviderGate(options: RedisProviderGateOptions): Redi
       for (;;) {
         const { paused, waitMs } = await reserve();
         const dueAt = performance.now() + waitMs;
-        if (waitMs > 0) await delay(waitMs, undefined, { signal: closing.signal });
+        if (waitMs > 0) await sleep(waitMs, closing.signal);
         if (paused) continue;
         if (waitMs === 0) return;
         // Woken more than a slot late (GC pause, busy event loop): the slots after ours are

@@ -188,12 +188,12 @@ export function createLayeredResultCache(
       const total = hits + misses;
       return {
         size: memory.size,
-        max_size: options.maxSize,
+        maxSize: options.maxSize,
         hits,
         misses,
         // Percent with one decimal, like the other rates the product reports.
-        hit_rate: total === 0 ? 0 : Math.round((hits / total) * 1000) / 10,
-        total_requests: total,
+        hitRatePercent: total === 0 ? 0 : Math.round((hits / total) * 1000) / 10,
+        totalRequests: total,
       };
     },
 

@@ -69,7 +69,7 @@ export function createModelPriceCatalog(options: ModelPriceCatalogOptions): Mode
   const url = `${options.baseUrl.replace(/\/+$/, "")}/models`;
   const cache = options.cache ?? PROCESS_CACHE;
   let inFlight = IN_FLIGHT.get(cache);
-  if (!inFlight) IN_FLIGHT.set(cache, (inFlight = new Map()));
+  if (!inFlight) IN_FLIGHT.set(cache, (inFlight = new Map<string, Promise<PriceList>>()));
   const pending = inFlight;
 
   const fetchList = async (): Promise<PriceList> => {
@@ -191,7 +191,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
       },
       (error: unknown) => {
         signal.removeEventListener("abort", onAbort);
-        reject(error as Error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
   });

@@ -323,7 +323,7 @@ function readOutcome(
       error:
         status === 0
           ? new LlmError("invalid_response", "Batch result without a status code")
-          : httpError(status, response.body, null, redact),
+          : httpError(status, response.body, undefined, redact),
     };
   }
   try {

@@ -51,16 +51,35 @@ export interface OpenRouterClientOptions {
   readonly referer?: string;
   readonly fetch?: typeof fetch;
   readonly hooks?: OpenRouterClientHooks;
+  /** Wall clock (ms since the epoch) for Retry-After given as an HTTP date; tests fix it. */
+  readonly now?: () => number;
   /** Retry sleep/random injection for tests. */
   readonly retryDeps?: Pick<RetryDeps, "sleep" | "random">;
 }
 
+/** What GET /api/health/llm reports about the provider, in words of our own (no key, no raw error). */
+export interface ProviderProbe {
+  readonly reachable: boolean;
+  readonly statusCode: number | null;
+  readonly latencyMs: number;
+  readonly error: string | null;
+}
+
+export interface ProviderHealthCheck {
+  /** One GET {LLM_BASE_URL}/models within `timeoutMs`: is the provider there, does it take our key? */
+  checkHealth(timeoutMs: number): Promise<ProviderProbe>;
+}
+
+export type OpenRouterClient = LlmClient & ProviderHealthCheck;
+
 const DEFAULT_REFERER = "https://github.com/rescue-llm/rescue-llm";
 
-export function createOpenRouterClient(options: OpenRouterClientOptions): LlmClient {
+export function createOpenRouterClient(options: OpenRouterClientOptions): OpenRouterClient {
   const doFetch = options.fetch ?? globalThis.fetch;
-  const url = `${options.baseUrl.replace(/\/+$/, "")}/chat/completions`;
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const url = `${baseUrl}/chat/completions`;
   const hooks = options.hooks ?? {};
+  const now = options.now ?? Date.now;
   const redact = (text: string) => redactSecret(text, options.apiKey);
 
   async function attemptOnce(
@@ -147,7 +166,7 @@ export function createOpenRouterClient(options: OpenRouterClientOptions): LlmCli
 
     const body = parseJson(text);
     if (status < 200 || status >= 300) {
-      throw httpError(status, body, retryAfterHeader, redact);
+      throw httpError(status, body, parseRetryAfterMs(retryAfterHeader, now()), redact);
     }
     if (!isObject(body)) {
       throw new LlmError(
@@ -172,6 +191,41 @@ export function createOpenRouterClient(options: OpenRouterClientOptions): LlmCli
         { ...options.retryDeps, ...(request.signal ? { signal: request.signal } : {}) },
       );
       return { ...result, latencyMs: Math.round(performance.now() - started), attempts };
+    },
+
+    async checkHealth(timeoutMs) {
+      const started = performance.now();
+      const elapsed = () => Math.round(performance.now() - started);
+      try {
+        const response = await doFetch(`${baseUrl}/models`, {
+          method: "GET",
+          // OpenRouter lists models without a key; OpenAI-compatible servers may want one.
+          headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        // Drain the body so the connection is released; its content is not needed.
+        await response.body?.cancel();
+        const reachable = response.status < 500;
+        const rejectedKey = response.status === 401 || response.status === 403;
+        return {
+          reachable,
+          statusCode: response.status,
+          latencyMs: elapsed(),
+          error: !reachable
+            ? `provider answered HTTP ${response.status}`
+            : rejectedKey
+              ? "provider rejected the API key"
+              : null,
+        };
+      } catch (error) {
+        const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+        return {
+          reachable: false,
+          statusCode: null,
+          latencyMs: elapsed(),
+          error: timedOut ? `no answer within ${timeoutMs} ms` : "connection failed",
+        };
+      }
     },
   };
 }
@@ -222,12 +276,11 @@ function categoryForStatus(status: number): LlmErrorCategory {
 export function httpError(
   status: number,
   body: unknown,
-  retryAfterHeader: string | null,
+  retryAfterMs: number | undefined,
   redact: (s: string) => string,
 ): LlmError {
   const category = categoryForStatus(status);
   const detail = errorMessage(body);
-  const retryAfterMs = parseRetryAfterMs(retryAfterHeader);
   const message = `LLM provider returned HTTP ${status}${detail ? `: ${redact(detail)}` : ""}`;
   return new LlmError(category, message, {
     status,
@@ -303,7 +356,10 @@ function errorMessage(body: unknown): string | undefined {
   const error = body.error;
   if (typeof error === "string") return error.slice(0, 500);
   if (isObject(error) && typeof error.message === "string") {
-    const code = error.code !== undefined ? ` (code ${String(error.code)})` : "";
+    const code =
+      typeof error.code === "string" || typeof error.code === "number"
+        ? ` (code ${error.code})`
+        : "";
     return `${error.message.slice(0, 500)}${code}`;
   }
   return undefined;

@@ -3,7 +3,7 @@
 // attempt body included, the caller's AbortSignal, the same headers, and failures as LlmError
 // through the chat client's status mapping (so one table decides what is retryable).
 import { LlmError } from "../errors.js";
-import { describeCause, httpError, redactSecret } from "./openrouter-client.js";
+import { describeCause, httpError, parseRetryAfterMs, redactSecret } from "./openrouter-client.js";
 
 export interface OpenRouterHttpOptions {
   readonly apiKey: string | undefined;
@@ -82,7 +82,8 @@ export async function requestOpenRouterJson(
     request.signal?.removeEventListener("abort", onCallerAbort);
   }
   const body = parseJson(text);
-  if (status < 200 || status >= 300) throw httpError(status, body, retryAfterHeader, redact);
+  if (status < 200 || status >= 300)
+    throw httpError(status, body, parseRetryAfterMs(retryAfterHeader), redact);
   return { status, body };
 }
 

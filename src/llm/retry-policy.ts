@@ -3,6 +3,7 @@
 // ourselves so it can use full jitter, honour Retry-After, and be driven by an injected sleep.
 import pRetry from "p-retry";
 import { LlmError } from "../errors.js";
+import { sleep as timerSleep, type Sleep } from "../sleep.js";
 
 export interface RetryOptions {
   /** Attempts in total, the first included (LLM_RETRY_MAX_ATTEMPTS). */
@@ -15,7 +16,7 @@ export interface RetryOptions {
 
 export interface RetryDeps {
   /** Waits `ms`; rejects with the signal's reason when it aborts. Tests inject a recorder. */
-  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly sleep?: Sleep;
   /** Uniform in [0, 1); tests inject a constant. */
   readonly random?: () => number;
   readonly signal?: AbortSignal;
@@ -48,7 +49,7 @@ export async function retryLlmCall<T>(
   options: RetryOptions,
   deps: RetryDeps = {},
 ): Promise<T> {
-  const sleep = deps.sleep ?? sleepMs;
+  const sleep = deps.sleep ?? timerSleep;
   const random = deps.random ?? Math.random;
   return pRetry(attempt, {
     retries: Math.max(0, options.maxAttempts - 1),
@@ -64,24 +65,5 @@ export async function retryLlmCall<T>(
       await sleep(delayMs, deps.signal);
       return true;
     },
-  });
-}
-
-/** A timer-based sleep that stops early (rejecting) when the signal aborts. */
-export function sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -108,7 +108,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     help: "Result cache hits / lookups since start (0..1)",
     registers: [registry],
     collect() {
-      const total = sumCache("total_requests");
+      const total = sumCache("totalRequests");
       this.set(total === 0 ? 0 : sumCache("hits") / total);
     },
   });

@@ -4,6 +4,7 @@ import { SUPPORTED_LANGUAGES, type LanguageCode } from "../config.js";
 import type { Database } from "../db/database.js";
 import { insertAudit, type ActionActor } from "../db/review-action-store.js";
 import { findReviewItem } from "../db/review-item-store.js";
+import { resolveRunRequest } from "../enrichment/pipeline/resolve-run-request.js";
 import { runEnrichment, type PipelineDeps } from "../enrichment/pipeline/run-enrichment.js";
 import type { RunSummary } from "../enrichment/pipeline/run-types.js";
 import { ValidationError } from "../errors.js";
@@ -32,21 +33,23 @@ export async function rerunItem(
     );
   }
   const before = await findReviewItem(deps.db, ref);
-  const summary = await runEnrichment(deps.pipeline, {
+  const plan = await resolveRunRequest(deps.pipeline, {
     processingType: ref.processingType,
     animalIds: [ref.animalId],
-    ...(ref.processingType === "translation" && isLanguageCode(ref.targetLanguage)
-      ? { targetLanguages: [ref.targetLanguage] }
-      : {}),
+    targetLanguages: isLanguageCode(ref.targetLanguage) ? [ref.targetLanguage] : undefined,
     force: true,
-    ...(options.replaceStaffEdits === true && { replaceStaffEdits: true }),
-    ...(options.signal !== undefined && { signal: options.signal }),
+    replaceStaffEdits: options.replaceStaffEdits === true,
   });
+  const summary = await runEnrichment(
+    deps.pipeline,
+    plan,
+    options.signal !== undefined ? { signal: options.signal } : {},
+  );
   const result = summary.items.find(
     (i) => i.animalId === ref.animalId && (i.targetLanguage ?? "") === ref.targetLanguage,
   );
   const status = result?.status ?? "not_run";
-  const reasons = result?.reasons ?? (summary.stopped ? [summary.stopped.message] : []);
+  const reasons = result?.reasons ?? (summary.stop ? [summary.stop.error.message] : []);
   const after = await findReviewItem(deps.db, ref);
   await deps.db.transaction(async (tx) => {
     await insertAudit(tx, {

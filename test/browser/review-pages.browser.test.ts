@@ -9,11 +9,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runEnrichment } from "../../src/enrichment/pipeline/run-enrichment.js";
 import { importListings } from "../../src/listings/import-listings.js";
 import { SECRETS, startHarness, type Harness } from "../http/support/api-harness.js";
 import { DATABASE_KINDS } from "../support/test-databases.js";
 import { launchChromium, type Browser } from "./chromium.js";
+import { runRequest } from "../support/pipeline-fixture.js";
 
 const SAMPLES = fileURLToPath(new URL("../../examples/sample-listings.jsonl", import.meta.url));
 const DOCS = fileURLToPath(new URL("../../docs/", import.meta.url));
@@ -62,12 +62,15 @@ describe.each(DATABASE_KINDS)("review pages in Chromium on %s", (kind) => {
         LLM_TRANSLATION_LANGUAGES: "de",
       },
     });
-    await importListings({ db: h.services.db }, { filePath: SAMPLES, organization: "demo-rescue" });
+    await importListings(
+      { db: h.services.db },
+      { filePath: SAMPLES, organization: "demo-rescue", createOrganizations: true },
+    );
     const hostile = join(mkdtempSync(join(tmpdir(), "rescue-llm-xss-")), "hostile.jsonl");
     writeFileSync(hostile, `${JSON.stringify(HOSTILE)}\n`);
     await importListings({ db: h.services.db }, { filePath: hostile, organization: "demo-rescue" });
     for (const type of ["description_cleaning", "dog_profiler", "translation"] as const) {
-      await runEnrichment(h.services.pipeline, { processingType: type });
+      await runRequest(h.services, { processingType: type });
     }
     await h.app.listen({ host: "127.0.0.1", port: 0 });
     const address = h.app.server.address();

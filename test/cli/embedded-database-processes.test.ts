@@ -15,7 +15,8 @@ import {
   startFakeOpenRouter,
   type FakeOpenRouter,
 } from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
-import { sharedListings, waitFor } from "../support/pipeline-fixture.js";
+import { sharedListings } from "../support/pipeline-fixture.js";
+import { waitFor } from "../support/wait-for.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 // Each process starts tsx and opens PGlite (WASM): seconds each on a busy machine.

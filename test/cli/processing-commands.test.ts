@@ -6,12 +6,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import type { Env } from "../../src/config.js";
+import type { Database } from "../../src/db/database.js";
+import { migrate } from "../../src/db/migrate.js";
+import { upsertOrganization } from "../../src/db/organization-store.js";
+import { openPgliteDatabase } from "../../src/db/pglite-database.js";
+import { chunkItems, type ChunkData } from "../../src/jobs/chunk-plan.js";
+import { createJobProgressStore } from "../../src/jobs/job-progress-store.js";
+import { bullmqConnection, queueSettings } from "../../src/jobs/queue-settings.js";
+import { importListings } from "../../src/listings/import-listings.js";
+import { TEST_REDIS_URL } from "../jobs/support/test-redis.js";
 import {
   startFakeOpenRouter,
   type FakeOpenRouter,
 } from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
-import { sharedListings, waitFor } from "../support/pipeline-fixture.js";
+import { sharedListings } from "../support/pipeline-fixture.js";
+import { waitFor } from "../support/wait-for.js";
 import {
   createTestDatabase,
   DATABASE_KINDS,
@@ -52,23 +64,45 @@ describe.each(DATABASE_KINDS)("processing commands on %s", (kind) => {
         ? { DATABASE_URL: t.url }
         : { RESCUE_LLM_DATA_DIR: join(dir, `data-${kind}`) }),
     };
-    const imported = await runCliCaptured(
-      ["import", listingsFile, "-o", "cli-rescue", "--create-organization"],
-      env,
-    );
-    expect(imported.code).toBe(0);
+    // Creates and migrates the database once, here, rather than inside the first test.
+    await withDatabase(async () => undefined);
   });
   afterAll(async () => {
     await fake.close();
     await t?.dispose();
   });
 
+  /** The database the commands use, opened while no command runs (PGlite is single-user). */
+  const withDatabase = async <T>(use: (db: Database) => Promise<T>): Promise<T> => {
+    const db = t?.db ?? (await openPgliteDatabase(join(dir, `data-${kind}`)));
+    try {
+      await migrate(db);
+      return await use(db);
+    } finally {
+      if (t === undefined) await db.close();
+    }
+  };
+  /**
+   * Each test works on an organization of its own, its listings imported through the real
+   * import code: what a test checks never depends on what an earlier one did or left undone.
+   */
+  const freshOrganization = (name: string): Promise<{ name: string; id: number }> =>
+    withDatabase(async (db) => {
+      const { id } = await upsertOrganization(db, { configId: name });
+      const report = await importListings({ db }, { filePath: listingsFile, organization: name });
+      expect(report.inserted).toBe(LISTINGS.length);
+      return { name, id };
+    });
+  const stats = async (org: string) =>
+    JSON.parse((await runCliCaptured(["stats", "-o", org, "--json"], env)).stdout) as Record<
+      string,
+      number
+    >;
+
   it("--dry-run makes no call and writes nothing", async () => {
+    const { name: org } = await freshOrganization("dry-run-org");
     const before = fake.stats.completions;
-    const result = await runCliCaptured(
-      ["generate-profiles", "--dry-run", "-o", "cli-rescue"],
-      env,
-    );
+    const result = await runCliCaptured(["generate-profiles", "--dry-run", "-o", org], env);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`would process:        ${LISTINGS.length} item(s)`);
     expect(result.stdout).toMatch(/estimated cost: +\$\d/);
@@ -76,8 +110,9 @@ describe.each(DATABASE_KINDS)("processing commands on %s", (kind) => {
   });
 
   it("runs and prints the SPEC --json summary; a rerun makes no call", async () => {
+    const { name: org } = await freshOrganization("json-org");
     const result = await runCliCaptured(
-      ["enrich-descriptions", "-o", "cli-rescue", "-b", "4", "--json"],
+      ["enrich-descriptions", "-o", org, "-b", "4", "--json"],
       env,
     );
     expect(result.code).toBe(0);
@@ -97,20 +132,79 @@ describe.each(DATABASE_KINDS)("processing commands on %s", (kind) => {
     );
     expect(summary.succeeded).toBe(LISTINGS.length);
     expect(summary.success_rate).toBe(100);
+    expect(summary.processing_time).toBeGreaterThan(0);
+    expect(summary.processing_time).toBeLessThan(600); // seconds, not milliseconds
     const before = fake.stats.completions;
-    const again = await runCliCaptured(["enrich-descriptions", "-o", "cli-rescue", "--json"], env);
+    const again = await runCliCaptured(["enrich-descriptions", "-o", org, "--json"], env);
     expect(JSON.parse(again.stdout).total_processed).toBe(0);
     expect(fake.stats.completions).toBe(before);
   });
 
-  it("translate writes each target language", async () => {
-    const result = await runCliCaptured(["translate", "-t", "de,fr", "-l", "3", "--json"], env);
+  it("-l counts items (animal × target language), not animals", async () => {
+    const { name: org } = await freshOrganization("limit-org");
+    const result = await runCliCaptured(
+      ["translate", "-o", org, "-t", "de,fr", "-l", "3", "--json"],
+      env,
+    );
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).succeeded).toBe(3);
+    // Both languages of the first animal and one of the second: two animals translated.
+    expect((await stats(org)).with_translations).toBe(2);
   });
 
+  it("takes the organization by its numeric id as well", async () => {
+    const { name, id } = await freshOrganization("by-id-org");
+    const listed = await runCliCaptured(["enrich-descriptions", "--dry-run", "-o", name], env);
+    const byId = await runCliCaptured(["enrich-descriptions", "--dry-run", "-o", String(id)], env);
+    expect(byId.code, byId.stderr).toBe(0);
+    expect(byId.stdout).toBe(listed.stdout);
+  });
+
+  it.runIf(TEST_REDIS_URL)(
+    "--queue keeps -b and counts -l in items, as a run in this process does",
+    async () => {
+      const { name: org } = await freshOrganization("queued-org");
+      const queued = await runCliCaptured(
+        ["translate", "-o", org, "-t", "de,fr", "-l", "3", "-b", "7", "--queue", "--json"],
+        { ...env, REDIS_URL: TEST_REDIS_URL },
+      );
+      expect(queued.code, queued.stderr).toBe(0);
+      const { job_id: jobId } = JSON.parse(queued.stdout) as { job_id: string };
+      const settings = queueSettings();
+      const queue = new Queue<ChunkData>(settings.queueName, {
+        connection: bullmqConnection(TEST_REDIS_URL ?? ""),
+        prefix: settings.prefix,
+      });
+      const redis = new Redis(TEST_REDIS_URL ?? "");
+      try {
+        const chunks = (await queue.getJobs(["waiting", "delayed", "prioritized"])).filter(
+          (chunk) => chunk.data.parentId === jobId,
+        );
+        try {
+          expect(chunks.map((c) => c.data.batchSize)).toEqual(chunks.map(() => 7));
+          expect(chunks.reduce((sum, c) => sum + chunkItems(c.data), 0)).toBe(3);
+          const job = await createJobProgressStore(
+            redis,
+            `${settings.prefix}:${settings.queueName}`,
+          ).get(jobId);
+          expect(job).toMatchObject({ state: "queued", total: 3 });
+        } finally {
+          // Nothing of this test stays on the shared default queue.
+          await Promise.all(chunks.map((chunk) => chunk.remove()));
+          await createJobProgressStore(redis, `${settings.prefix}:${settings.queueName}`).remove(
+            jobId,
+          );
+        }
+      } finally {
+        redis.disconnect();
+        await queue.close();
+      }
+    },
+  );
+
   it("exits 3 on a rejected API key, without printing the key", async () => {
-    const result = await runCliCaptured(["generate-profiles", "--json"], {
+    const { name: org } = await freshOrganization("refused-org");
+    const result = await runCliCaptured(["generate-profiles", "-o", org, "--json"], {
       ...env,
       OPENROUTER_API_KEY: "sk-or-wrong-key-123",
     });
@@ -120,19 +214,23 @@ describe.each(DATABASE_KINDS)("processing commands on %s", (kind) => {
   });
 
   it("exits 3 when the budget is reached", async () => {
-    const result = await runCliCaptured(["translate", "-t", "es", "--json"], {
+    const { name: org } = await freshOrganization("budget-org");
+    const result = await runCliCaptured(["translate", "-o", org, "-t", "es", "--json"], {
       ...env,
       LLM_BUDGET_USD: "0.00000001",
       LLM_BATCH_CONCURRENT: "1",
     });
     expect(result.code).toBe(3);
+    expect(JSON.parse(result.stdout).succeeded).toBeGreaterThan(0);
+    expect(JSON.parse(result.stdout).total_processed).toBeLessThan(LISTINGS.length);
   });
 
   it.each([
-    [["enrich-descriptions", "-b", "26"], /batch size must be a whole number from 1 to 25/],
-    [["enrich-descriptions", "-l", "0"], /limit must be a positive whole number/],
+    [["enrich-descriptions", "-b", "26"], /--batch-size: must be a whole number from 1 to 25/],
+    [["enrich-descriptions", "-b", "four"], /--batch-size: must be a whole number, got "four"/],
+    [["enrich-descriptions", "-l", "0"], /--limit: must be a positive whole number/],
     [["translate", "-t", "xx"], /unknown: xx/],
-    [["enrich-descriptions", "-o", "no-such-org"], /Unknown organization "no-such-org"/],
+    [["enrich-descriptions", "-o", "no-such-org"], /Unknown organization: no-such-org/],
   ])("exits 2 on bad usage: %s", async (argv, message) => {
     const result = await runCliCaptured(argv, env);
     expect(result.code).toBe(2);
@@ -233,5 +331,5 @@ describe.runIf(DATABASE_KINDS.includes("postgres"))("processing commands as subp
     );
     expect(rows).toHaveLength(LISTINGS.length);
     expect(rows.every((r) => r.status === "succeeded" && r.attempts === 1)).toBe(true);
-  }, 60_000);
+  }, 180_000);
 });

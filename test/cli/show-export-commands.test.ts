@@ -8,14 +8,13 @@ import { loadConfig, type Env } from "../../src/config.js";
 import type { Database } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { openPgliteDatabase } from "../../src/db/pglite-database.js";
-import { runEnrichment } from "../../src/enrichment/pipeline/run-enrichment.js";
 import { createLogger } from "../../src/logger.js";
 import { applyReviewAction } from "../../src/review/review-actions.js";
 import {
   startFakeOpenRouter,
   type FakeOpenRouter,
 } from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
-import { seedListings, sharedListings } from "../support/pipeline-fixture.js";
+import { seedListings, sharedListings, runRequest } from "../support/pipeline-fixture.js";
 import {
   createTestDatabase,
   DATABASE_KINDS,
@@ -62,8 +61,8 @@ describe.each(DATABASE_KINDS)("show and export on %s", (kind) => {
     });
     services = await openServices(config, { db, logger: createLogger("silent") });
     await seedListings(services, LISTINGS, "show-rescue");
-    await runEnrichment(services.pipeline, { processingType: "description_cleaning" });
-    await runEnrichment(services.pipeline, { processingType: "dog_profiler" });
+    await runRequest(services, { processingType: "description_cleaning" });
+    await runRequest(services, { processingType: "dog_profiler" });
     const animals = await db.query<{ id: number; external_id: string }>(
       "SELECT id, external_id FROM animals ORDER BY id",
     );

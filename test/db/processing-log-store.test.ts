@@ -138,11 +138,11 @@ describe.each(DATABASE_KINDS)("processing log store on %s", (kind) => {
     );
     expect(await persistentCacheStats(t.db, 500)).toEqual({
       size: 1,
-      max_size: 500,
+      maxSize: 500,
       hits: 3,
       misses: 1,
-      hit_rate: 75,
-      total_requests: 4,
+      hitRatePercent: 75,
+      totalRequests: 4,
     });
   });
 });

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createEnrichmentStore } from "../../src/db/enrichment-store.js";
 import { MIGRATIONS_DIR, loadMigrations, migrate } from "../../src/db/migrate.js";
 import { countReviewQueue } from "../../src/db/review-queue-store.js";
-import { PROMPT_VERSIONS } from "../../src/enrichment/pipeline/process-work-item.js";
+import { PROCESSING_TYPE_DEFINITIONS } from "../../src/enrichment/processing-types/processing-types.js";
 import {
   createTestDatabase,
   DATABASE_KINDS,
@@ -140,9 +140,10 @@ describe.each(DATABASE_KINDS)("migration 010 on %s", (kind) => {
     for (const type of ["description_cleaning", "dog_profiler", "translation"] as const) {
       const items = await store.sampleCandidates(
         {
-          processingType: type,
+          definition: PROCESSING_TYPE_DEFINITIONS[type],
           targetLanguages: type === "translation" ? ["de", "fr"] : [""],
-          promptVersion: PROMPT_VERSIONS[type],
+          organizationId: undefined,
+          animalIds: undefined,
           force: true,
         },
         10,

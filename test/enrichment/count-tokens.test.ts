@@ -1,3 +1,4 @@
+import { PROCESSING_TYPE_DEFINITIONS } from "../../src/enrichment/processing-types/processing-types.js";
 import { describe, expect, it } from "vitest";
 import { countChatTokens, countTextTokens } from "../../src/enrichment/count-tokens.js";
 import {
@@ -42,18 +43,26 @@ describe("run token tally", () => {
   const exact = descriptions.reduce((sum, d) => sum + countTextTokens(d), 0);
 
   it("counts every source exactly when the sample covers the run", () => {
-    const tally = createRunTokenTally("description_cleaning", {
+    const tally = createRunTokenTally(PROCESSING_TYPE_DEFINITIONS.description_cleaning.tokens, {
       exactSample: { first: descriptions.length, thenEvery: 1 },
     });
     for (const d of descriptions) tally.add(d);
-    const plain = estimateRunTokens("description_cleaning", descriptions.length, 0);
+    const plain = estimateRunTokens(
+      PROCESSING_TYPE_DEFINITIONS.description_cleaning.tokens,
+      descriptions.length,
+      0,
+    );
     expect(tally.estimate().promptTokens - plain.promptTokens).toBe(exact);
   });
 
   it("scales the rest by the sample's characters per token, within 3% on the real listings", () => {
-    const tally = createRunTokenTally("translation");
+    const tally = createRunTokenTally(PROCESSING_TYPE_DEFINITIONS.translation.tokens);
     for (const d of descriptions) tally.add(d);
-    const plain = estimateRunTokens("translation", descriptions.length, 0);
+    const plain = estimateRunTokens(
+      PROCESSING_TYPE_DEFINITIONS.translation.tokens,
+      descriptions.length,
+      0,
+    );
     const sourceTokens = tally.estimate().promptTokens - plain.promptTokens;
     expect(Math.abs(sourceTokens - exact) / exact).toBeLessThan(0.03);
     expect(tally.calls).toBe(descriptions.length);

@@ -110,11 +110,17 @@ describe("error bodies", () => {
     expect(leakedSecrets(h.logs())).toEqual([]);
   });
 
-  it("a database failure answers 500 with only the request id; the log has the detail", async () => {
-    const database = await createTestDatabase("pglite");
-    const broken = await startHarness("pglite", { database });
-    try {
+  describe("with a database that went away", () => {
+    // Set up in a hook: a PGlite start on a busy machine can take most of a test's timeout.
+    let broken: Harness;
+    beforeAll(async () => {
+      const database = await createTestDatabase("pglite");
+      broken = await startHarness("pglite", { database });
       await database.db.close();
+    });
+    afterAll(() => broken.close().catch(() => undefined));
+
+    it("a database failure answers 500 with only the request id; the log has the detail", async () => {
       const res = await broken.app.inject({ method: "GET", url: "/api/llm/stats" });
       expect(res.statusCode).toBe(500);
       const requestId = res.headers["x-request-id"] as string;
@@ -129,9 +135,7 @@ describe("error bodies", () => {
       const logged = broken.logs();
       expect(logged).toContain(requestId);
       expect(logged).toMatch(/PGlite is closed/);
-    } finally {
-      await broken.close().catch(() => undefined);
-    }
+    });
   });
 });
 

@@ -28,7 +28,7 @@ async function post(url: string, payload: unknown) {
   });
   return {
     status: res.statusCode,
-    body: res.json() as { error: { code: string; message: string; field?: string } },
+    body: res.json<{ error: { code: string; message: string; field?: string } }>(),
   };
 }
 

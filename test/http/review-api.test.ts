@@ -1,7 +1,6 @@
 // The review API on PGlite and PostgreSQL: published results with provenance, the queue as
 // JSON with filters, counts and keyset pages, and approve / reject / edit with audit rows.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runEnrichment } from "../../src/enrichment/pipeline/run-enrichment.js";
 import { DATABASE_KINDS } from "../support/test-databases.js";
 import {
   auth,
@@ -12,6 +11,7 @@ import {
   startHarness,
   type Harness,
 } from "./support/api-harness.js";
+import { runRequest } from "../support/pipeline-fixture.js";
 
 describe.each(DATABASE_KINDS)("review API on %s", (kind) => {
   let h: Harness;
@@ -23,8 +23,8 @@ describe.each(DATABASE_KINDS)("review API on %s", (kind) => {
     });
     ids = await seedAnimals(h.services.db, "review-org", readListings(6));
     await seedAnimals(h.services.db, "other-org", readListings(8).slice(6));
-    await runEnrichment(h.services.pipeline, { processingType: "description_cleaning" });
-    await runEnrichment(h.services.pipeline, { processingType: "dog_profiler" });
+    await runRequest(h.services, { processingType: "description_cleaning" });
+    await runRequest(h.services, { processingType: "dog_profiler" });
   });
   afterAll(async () => {
     await h?.close();

@@ -3,7 +3,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { buildApp } from "../../src/http/build-app.js";
-import { runEnrichment } from "../../src/enrichment/pipeline/run-enrichment.js";
 import { createCookieJar, csrfTokenOf } from "./support/cookie-jar.js";
 import {
   baseEnv,
@@ -14,6 +13,7 @@ import {
   startHarness,
   type Harness,
 } from "./support/api-harness.js";
+import { runRequest } from "../support/pipeline-fixture.js";
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
@@ -27,7 +27,7 @@ describe("review pages: sign-in and safety", () => {
       env: { REVIEW_MODE: "required", API_KEYS: `alice:${SECRETS.apiKey},${SECRETS.otherApiKey}` },
     });
     [id] = (await seedAnimals(h.services.db, "pages-org", readListings(2))) as [number];
-    await runEnrichment(h.services.pipeline, { processingType: "description_cleaning" });
+    await runRequest(h.services, { processingType: "description_cleaning" });
   });
   afterAll(async () => {
     await h?.close();

@@ -1,7 +1,7 @@
 // Every route's happy path on PGlite and PostgreSQL, with the fake OpenRouter behind the real
 // client, cache, pipeline and in-process job queue.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { JobState } from "../../src/jobs/job-queue.js";
+import type { JobStateJson } from "../../src/contract/job-state-json.js";
 import { fakeStep } from "../../src/testing/fake-openrouter/fake-scenarios.js";
 import { DATABASE_KINDS } from "../support/test-databases.js";
 import {
@@ -253,7 +253,7 @@ describe.each(DATABASE_KINDS)("HTTP API on %s", (kind) => {
     const stream = await readEventStream(`${address}${events_url}`);
     expect(stream.status).toBe(200);
     expect(stream.contentType).toMatch(/^text\/event-stream/);
-    const states = stream.events.map((e) => JSON.parse(e.data) as JobState);
+    const states = stream.events.map((e) => JSON.parse(e.data) as JobStateJson);
     expect(states.length).toBeGreaterThanOrEqual(1);
     expect(stream.events.at(-1)?.event).toBe("end");
     expect(stream.events.slice(0, -1).every((e) => e.event === "state")).toBe(true);
@@ -277,6 +277,16 @@ describe.each(DATABASE_KINDS)("HTTP API on %s", (kind) => {
     // A finished job's stream sends its state once and ends.
     const replay = await readEventStream(`${address}${events_url}`);
     expect(replay.events.map((e) => e.event)).toEqual(["end"]);
+
+    // The organization by its numeric id names the same work: the same job.
+    for (const organization_id of [orgId, String(orgId)]) {
+      const byId = await post("/api/llm/jobs", {
+        processing_type: "description_cleaning",
+        organization_id,
+      });
+      expect(byId.statusCode, byId.body).toBe(202);
+      expect(byId.json().id).toBe(id);
+    }
   });
 
   it("GET /metrics exposes LLM, cache and HTTP metrics", async () => {

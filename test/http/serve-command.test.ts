@@ -20,6 +20,7 @@ import {
   type DatabaseKind,
   type TestDatabase,
 } from "../support/test-databases.js";
+import { waitFor } from "../support/wait-for.js";
 import { readListings, SECRETS, seedAnimals } from "./support/api-harness.js";
 
 class Capture extends Writable {
@@ -36,7 +37,8 @@ class Capture extends Writable {
     }
     callback();
   }
-  waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
+  /** Resolves with the first match of `pattern` in what was written, now or later. */
+  nextMatch(pattern: RegExp): Promise<RegExpMatchArray> {
     const match = this.text.match(pattern);
     if (match) return Promise.resolve(match);
     return new Promise((resolve) => this.waiters.push({ pattern, resolve }));
@@ -61,17 +63,6 @@ function probe(url: string): Promise<number | "refused"> {
     req.on("error", () => resolve("refused"));
     req.end();
   });
-}
-
-async function until(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 describe.each(DATABASE_KINDS)("serve on %s", (kind: DatabaseKind) => {
@@ -118,7 +109,7 @@ describe.each(DATABASE_KINDS)("serve on %s", (kind: DatabaseKind) => {
 
   it("finishes the request in flight on shutdown while refusing new ones, then exits 0", async () => {
     const server = startServe(env());
-    const [, address] = await server.stdout.waitFor(/listening on (http:\/\/[^\s]+) /);
+    const [, address] = await server.stdout.nextMatch(/listening on (http:\/\/[^\s]+) /);
     expect(await probe(`${address}/api/llm/cache-stats`)).toBe(200);
 
     const inFlight = fetch(`${address}/api/llm/enrich`, {
@@ -128,11 +119,15 @@ describe.each(DATABASE_KINDS)("serve on %s", (kind: DatabaseKind) => {
     });
     let answered = false;
     void inFlight.then(() => (answered = true));
-    await until(() => fake.stats.inFlight >= 1);
+    await waitFor(() => fake.stats.inFlight >= 1, 60_000, "the request to reach the provider");
 
     server.stop();
     // New connections are refused (or told 503) while the enrichment is still running.
-    await until(async () => (await probe(`${address}/api/llm/cache-stats`)) !== 200);
+    await waitFor(
+      async () => (await probe(`${address}/api/llm/cache-stats`)) !== 200,
+      60_000,
+      "the server to stop accepting",
+    );
     expect(answered).toBe(false);
 
     const response = await inFlight;
@@ -152,7 +147,7 @@ describe.each(DATABASE_KINDS)("serve on %s", (kind: DatabaseKind) => {
 
   it("warns loudly in development without API_KEYS, and serves", async () => {
     const server = startServe(env({ ENVIRONMENT: "development", API_KEYS: undefined }));
-    const [, address] = await server.stdout.waitFor(/listening on (http:\/\/[^\s]+) /);
+    const [, address] = await server.stdout.nextMatch(/listening on (http:\/\/[^\s]+) /);
     expect(server.stderr.text).toMatch(/WARNING.*API_KEYS is not set/);
     expect(await probe(`${address}/api/health/llm`)).toBe(200);
     // A job queue is wired in: an unknown job is 404, not 503 "no queue".

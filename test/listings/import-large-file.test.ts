@@ -57,7 +57,7 @@ describe.runIf(DATABASE_KINDS.includes("postgres"))("importing a 100k-line file"
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("streams it in batches with bounded memory", { timeout: 60_000 }, async () => {
+  it("streams it in batches with bounded memory", { timeout: 180_000 }, async () => {
     const file = join(dir, "large.jsonl");
     await writeLargeFile(file);
     const reportRss = join(dir, "report-max-rss.mjs");

@@ -88,11 +88,11 @@ describe("layered result cache (memory only)", () => {
     expect(calls()).toBe(1);
     expect(cache.stats()).toEqual({
       size: 1,
-      max_size: 3,
+      maxSize: 3,
       hits: 2,
       misses: 1,
-      hit_rate: 66.7,
-      total_requests: 3,
+      hitRatePercent: 66.7,
+      totalRequests: 3,
     });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LlmError } from "../../src/errors.js";
-import { backoffDelayMs, retryLlmCall, sleepMs } from "../../src/llm/retry-policy.js";
+import { backoffDelayMs, retryLlmCall } from "../../src/llm/retry-policy.js";
 
 const OPTIONS = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 };
 
@@ -94,12 +94,5 @@ describe("retryLlmCall", () => {
     controller.abort(new Error("shutting down"));
     await expect(run).rejects.toThrow("shutting down");
     expect(calls()).toBe(1);
-  });
-
-  it("sleepMs resolves after the delay and rejects when aborted", async () => {
-    await expect(sleepMs(1)).resolves.toBeUndefined();
-    const controller = new AbortController();
-    controller.abort(new Error("gone"));
-    await expect(sleepMs(10_000, controller.signal)).rejects.toThrow("gone");
   });
 });

@@ -4,7 +4,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Queryable } from "../../src/db/database.js";
 import { countReviewQueue } from "../../src/db/review-queue-store.js";
-import { runEnrichment } from "../../src/enrichment/pipeline/run-enrichment.js";
 import { applyReviewAction } from "../../src/review/review-actions.js";
 import { rerunItem } from "../../src/review/rerun-item.js";
 import {
@@ -12,6 +11,7 @@ import {
   seedListings,
   sharedListings,
   type PipelineFixture,
+  runRequest,
 } from "../support/pipeline-fixture.js";
 import { DATABASE_KINDS } from "../support/test-databases.js";
 
@@ -61,7 +61,7 @@ describe.each(DATABASE_KINDS)("publishing gate on %s", (kind) => {
   it("REVIEW_MODE=off publishes at once and keeps the output as a candidate to review", async () => {
     f = await createPipelineFixture(kind);
     await seedListings(f.services, LISTINGS);
-    const summary = await runEnrichment(f.services.pipeline, {
+    const summary = await runRequest(f.services, {
       processingType: "description_cleaning",
     });
     expect(summary.succeeded).toBe(LISTINGS.length);
@@ -84,7 +84,7 @@ describe.each(DATABASE_KINDS)("publishing gate on %s", (kind) => {
   it("REVIEW_MODE=required publishes only what is approved; reject withdraws nothing unpublished", async () => {
     f = await createPipelineFixture(kind, { env: { REVIEW_MODE: "required" } });
     await seedListings(f.services, LISTINGS);
-    await runEnrichment(f.services.pipeline, { processingType: "description_cleaning" });
+    await runRequest(f.services, { processingType: "description_cleaning" });
     const [first, second] = await animalIds(f.services.db);
     expect(await cleaned(f.services.db, first!)).toBeNull();
     expect((await countReviewQueue(f.services.db, {})).to_review).toBe(LISTINGS.length);
@@ -142,17 +142,17 @@ describe.each(DATABASE_KINDS)("publishing gate on %s", (kind) => {
     await f.services.db.query(
       `UPDATE organizations SET llm_config = '{"review_mode": "required"}'::jsonb`,
     );
-    await runEnrichment(f.services.pipeline, { processingType: "description_cleaning" });
+    await runRequest(f.services, { processingType: "description_cleaning" });
     const [id] = await animalIds(f.services.db);
     expect(await cleaned(f.services.db, id!)).toBeNull();
     await f.services.db.query(
       `UPDATE organizations SET llm_config = '{"review_mode": "off"}'::jsonb`,
     );
-    const rerun = await runEnrichment(f.services.pipeline, {
+    const rerun = await runRequest(f.services, {
       processingType: "description_cleaning",
     });
-    expect(rerun.llm_calls).toBe(0);
-    expect(rerun.total_processed).toBe(0);
+    expect(rerun.llmCalls).toBe(0);
+    expect(rerun.processed).toBe(0);
     // The waiting candidates are still there, not stale, ready to approve.
     const counts = await countReviewQueue(f.services.db, {});
     expect(counts.to_review).toBe(LISTINGS.length);
@@ -162,7 +162,7 @@ describe.each(DATABASE_KINDS)("publishing gate on %s", (kind) => {
   it("a staff edit is checked, published when approved and kept by reruns unless replaced", async () => {
     f = await createPipelineFixture(kind, { env: { REVIEW_MODE: "required" } });
     await seedListings(f.services, LISTINGS);
-    await runEnrichment(f.services.pipeline, { processingType: "description_cleaning" });
+    await runRequest(f.services, { processingType: "description_cleaning" });
     const [id] = await animalIds(f.services.db);
     const ref = { animalId: id!, processingType: "description_cleaning" as const };
 
@@ -195,8 +195,8 @@ describe.each(DATABASE_KINDS)("publishing gate on %s", (kind) => {
     expect(kept.status).toBe("succeeded");
     expect(await cleaned(f.services.db, id!)).toBe(edited);
     await expect(
-      runEnrichment(f.services.pipeline, { ...ref, animalIds: [id!], replaceStaffEdits: true }),
-    ).rejects.toMatchObject({ field: "replace_staff_edits" });
+      runRequest(f.services, { ...ref, animalIds: [id!], replaceStaffEdits: true }),
+    ).rejects.toMatchObject({ field: "replaceStaffEdits" });
 
     // Forced and asked to replace: the new output takes effect (and waits for approval).
     await rerunItem(
@@ -232,8 +232,8 @@ describe.each(DATABASE_KINDS)("publishing gate on %s", (kind) => {
   it("a changed listing or organization config makes the result stale; the rerun freshens it", async () => {
     f = await createPipelineFixture(kind);
     await seedListings(f.services, LISTINGS);
-    await runEnrichment(f.services.pipeline, { processingType: "description_cleaning" });
-    await runEnrichment(f.services.pipeline, {
+    await runRequest(f.services, { processingType: "description_cleaning" });
+    await runRequest(f.services, {
       processingType: "translation",
       targetLanguages: ["de"],
     });
@@ -254,7 +254,7 @@ describe.each(DATABASE_KINDS)("publishing gate on %s", (kind) => {
       { processing_type: "description_cleaning", stale: true },
       { processing_type: "translation", stale: false },
     ]);
-    await runEnrichment(f.services.pipeline, { processingType: "description_cleaning" });
+    await runRequest(f.services, { processingType: "description_cleaning" });
     const after = await f.services.db.query<{ processing_type: string; stale: boolean }>(
       "SELECT processing_type, stale FROM llm_enrichments WHERE animal_id = $1 ORDER BY processing_type",
       [id],

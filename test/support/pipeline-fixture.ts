@@ -4,6 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openServices, type Services } from "../../src/composition-root.js";
 import { loadConfig, type Config } from "../../src/config.js";
+import { resolveRunRequest } from "../../src/enrichment/pipeline/resolve-run-request.js";
+import { runEnrichment } from "../../src/enrichment/pipeline/run-enrichment.js";
+import type { RunControl, RunRequest } from "../../src/enrichment/pipeline/run-request.js";
+import type { RunSummary } from "../../src/enrichment/pipeline/run-types.js";
 import { importListings } from "../../src/listings/import-listings.js";
 import { createLogger } from "../../src/logger.js";
 import {
@@ -91,14 +95,12 @@ export async function seedListings(
     throw new Error(`seed rejected: ${JSON.stringify(report.rejected)}`);
 }
 
-/** Resolves when `predicate` holds, polling; fails after `timeoutMs`. */
-export async function waitFor(
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Resolves `request` as every edge does, then runs the plan. */
+export async function runRequest(
+  services: Pick<Services, "pipeline">,
+  request: RunRequest,
+  control: RunControl = {},
+): Promise<RunSummary> {
+  const plan = await resolveRunRequest(services.pipeline, request);
+  return runEnrichment(services.pipeline, plan, control);
 }

@@ -7,6 +7,7 @@ import type { Database } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { openPgDatabase } from "../../src/db/pg-database.js";
 import { openPgliteDatabase } from "../../src/db/pglite-database.js";
+import { sleep } from "../../src/sleep.js";
 
 export const TEMPLATE_DATABASE_PREFIX = "rescue_llm_template_";
 
@@ -75,6 +76,6 @@ async function adminQuery(url: string, sql: string): Promise<void> {
     } finally {
       await client.end();
     }
-    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    await sleep(100 * attempt);
   }
 }

@@ -8,6 +8,7 @@ import {
 } from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
 import { fakeStep } from "../../src/testing/fake-openrouter/fake-scenarios.js";
 import { createLatencySampler, createPrng } from "../../src/testing/fake-openrouter/latency.js";
+import { waitFor } from "../support/wait-for.js";
 
 const opened: FakeOpenRouter[] = [];
 async function start(options: Parameters<typeof startFakeOpenRouter>[0] = {}) {
@@ -204,10 +205,22 @@ describe("fake OpenRouter server", () => {
   });
 
   it("tracks concurrency and applies latency", async () => {
-    const fake = await start({ latency: 30, responder: () => "ok" });
+    // No answer goes out before all five requests have arrived, so all five are in flight
+    // together however slowly a busy machine delivers them (counted, not timed).
+    let answered = 0;
+    let fake: FakeOpenRouter | undefined = undefined;
+    fake = await start({
+      latency: 30,
+      responder: async () => {
+        await waitFor(() => (fake?.stats.completions ?? 0) >= 5, 60_000, "all five requests");
+        answered += 1;
+        return "ok";
+      },
+    });
     const started = performance.now();
     await Promise.all(Array.from({ length: 5 }, () => complete(fake)));
     expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+    expect(answered).toBe(5);
     expect(fake.stats.maxInFlight).toBe(5);
     expect(fake.stats.inFlight).toBe(0);
   });

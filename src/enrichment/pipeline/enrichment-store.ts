@@ -1,14 +1,16 @@
 // The pipeline's port to storage: claim candidates, write results, log calls.
 // Implemented with plain SQL in src/db/enrichment-store.ts.
 import type { ProcessingType } from "../../config.js";
+import type { LlmError } from "../../errors.js";
+import type { ProcessingTypeDefinition } from "../processing-types/processing-type-definition.js";
 
 export interface CandidateFilter {
-  readonly processingType: ProcessingType;
-  /** '' for types without a target language. */
+  readonly definition: ProcessingTypeDefinition;
+  /** [""] for a type that does not fan out over target languages. */
   readonly targetLanguages: readonly string[];
-  readonly promptVersion: string;
-  readonly organizationConfigId?: string;
-  readonly animalIds?: readonly number[];
+  /** organizations.id */
+  readonly organizationId: number | undefined;
+  readonly animalIds: readonly number[] | undefined;
   readonly force: boolean;
 }
 
@@ -49,8 +51,8 @@ export interface ItemWrite {
   /** Guard flags (kept with a success) or failure reasons. */
   readonly flags: readonly string[];
   readonly error: string | null;
-  /** For a failure caused by the provider call itself: its LlmError category. */
-  readonly errorCategory?: string;
+  /** For a failure caused by the provider call itself (not by the answer's checks). */
+  readonly providerError?: LlmError;
   /** A forced run asked to replace a staff edit with this output (RunRequest.replaceStaffEdits). */
   readonly replaceStaffEdit?: boolean;
 }
@@ -80,6 +82,8 @@ export interface EnrichmentStore {
   countCandidates(filter: CandidateFilter): Promise<CandidateTotals>;
   /** A few candidates without claiming them (dry runs). */
   sampleCandidates(filter: CandidateFilter, limit: number): Promise<WorkItem[]>;
+  /** The first `limit` candidates' keys, in the order a run takes them (queued jobs with a limit). */
+  listCandidateKeys(filter: CandidateFilter, limit: number): Promise<CandidateCursor[]>;
   /**
    * Claims up to `limit` candidates after `after` for `owner` for `leaseMs`; rows locked or
    * leased by another run are skipped, so two runs never hold the same item.
@@ -100,7 +104,7 @@ export interface EnrichmentStore {
    * all of them commit together in one transaction (LLM_BATCH_COMMIT_FREQUENCY batches).
    */
   writeResults(
-    processingType: ProcessingType,
+    definition: ProcessingTypeDefinition,
     batches: readonly (readonly ItemWrite[])[],
     logs: readonly CallLogRow[],
   ): Promise<void>;

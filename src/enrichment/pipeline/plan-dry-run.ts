@@ -1,10 +1,11 @@
-// `--dry-run`: what a run would do — how many items, a few samples, and a token and cost
-// estimate — without any LLM call or write.
-import type { Config } from "../../config.js";
+// `--dry-run`: what a run of the plan would do — how many items, a few samples, and a token
+// and cost estimate — without any LLM call or write.
 import { estimateRunTokens } from "../estimate-tokens.js";
+import { sourceText } from "../processing-types/source-fields.js";
 import type { EnrichmentStore } from "./enrichment-store.js";
-import { assertFeatureEnabled, candidateFilter } from "./run-enrichment.js";
-import type { DryRunSummary, RunRequest } from "./run-types.js";
+import { candidateFilter } from "./resolve-run-request.js";
+import type { RunPlan } from "./run-request.js";
+import type { DryRunSummary } from "./run-types.js";
 
 /**
  * USD per million tokens assumed for the estimate (a small current model's list price);
@@ -13,34 +14,31 @@ import type { DryRunSummary, RunRequest } from "./run-types.js";
 export const ESTIMATE_PRICE_PER_MILLION = { prompt: 0.15, completion: 0.6 } as const;
 
 export async function planDryRun(
-  deps: { readonly config: Config; readonly store: EnrichmentStore },
-  request: RunRequest,
+  deps: { readonly store: EnrichmentStore },
+  plan: RunPlan,
 ): Promise<DryRunSummary> {
-  assertFeatureEnabled(deps.config, request.processingType);
-  const filter = candidateFilter(deps.config, request);
+  const { definition } = plan;
+  const filter = candidateFilter(plan);
   const totals = await deps.store.countCandidates(filter);
-  const items = Math.min(totals.items, request.limit ?? Number.POSITIVE_INFINITY);
+  const items = Math.min(totals.items, plan.limit ?? Number.POSITIVE_INFINITY);
   const share = totals.items === 0 ? 0 : items / totals.items;
   const { promptTokens, completionTokens } = estimateRunTokens(
-    request.processingType,
+    definition.tokens,
     items,
     totals.sourceChars * share,
   );
   const samples = await deps.store.sampleCandidates(filter, Math.min(3, items));
   return {
-    would_process: items,
+    itemCount: items,
     samples: samples.map((s) => ({
       animalId: s.animalId,
       name: s.name,
       ...(s.targetLanguage !== "" && { targetLanguage: s.targetLanguage }),
-      sourceChars: (request.processingType === "translation"
-        ? (s.enrichedDescription ?? s.description ?? "")
-        : (s.description ?? "")
-      ).length,
+      sourceChars: sourceText(definition.sourceFields, s).length,
     })),
-    estimated_prompt_tokens: promptTokens,
-    estimated_completion_tokens: completionTokens,
-    estimated_cost_usd:
+    estimatedPromptTokens: promptTokens,
+    estimatedCompletionTokens: completionTokens,
+    estimatedCostUsd:
       Math.round(
         ((promptTokens * ESTIMATE_PRICE_PER_MILLION.prompt +
           completionTokens * ESTIMATE_PRICE_PER_MILLION.completion) /

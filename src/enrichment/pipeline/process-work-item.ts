@@ -1,25 +1,13 @@
 // One work item through its processing function, turned into the row to write and the
 // call-log rows. Fatal provider errors (401, 402) propagate: the run must stop.
-import type { ProcessingType } from "../../config.js";
 import { AppError } from "../../errors.js";
 import type { AnimalSource } from "../animal-source.js";
-import { cleanDescription } from "../clean-description.js";
 import type { EnrichmentDeps } from "../enrichment-deps.js";
-import { generateProfile } from "../generate-profile.js";
 import { parseOrganizationOverrides } from "../organization-overrides.js";
 import type { LlmCallRecord, ProcessingOutcome } from "../processing-outcome.js";
-import { PROMPT_VERSION as CLEANING_VERSION } from "../prompts/description-cleaning-prompt.js";
-import { PROMPT_VERSION as PROFILER_VERSION } from "../prompts/dog-profiler-prompt.js";
-import { PROMPT_VERSION as TRANSLATION_VERSION } from "../prompts/translation-prompt.js";
-import { NO_MODEL, translateText } from "../translate-text.js";
-import { translationSourceText } from "../translation-source.js";
+import type { ProcessingTypeDefinition } from "../processing-types/processing-type-definition.js";
+import { NO_MODEL } from "../translate-text.js";
 import type { CallLogRow, ItemWrite, WorkItem } from "./enrichment-store.js";
-
-export const PROMPT_VERSIONS: Readonly<Record<ProcessingType, string>> = {
-  description_cleaning: CLEANING_VERSION,
-  dog_profiler: PROFILER_VERSION,
-  translation: TRANSLATION_VERSION,
-};
 
 export interface ItemOutcome {
   readonly write: ItemWrite;
@@ -33,48 +21,29 @@ export interface ItemOutcome {
 
 export async function processWorkItem(
   deps: EnrichmentDeps,
-  type: ProcessingType,
+  definition: ProcessingTypeDefinition,
   item: WorkItem,
   signal: AbortSignal,
 ): Promise<ItemOutcome> {
-  const promptVersion = PROMPT_VERSIONS[type];
   let animal: AnimalSource;
   try {
     animal = toAnimalSource(item);
   } catch (error) {
     const reason = error instanceof AppError ? error.message : "invalid organization llm_config";
-    return outcomeOf(item, type, promptVersion, {
+    return outcomeOf(item, definition, {
       status: "failed",
       reasons: [reason],
-      promptVersion,
+      promptVersion: definition.promptVersion,
       sourceLanguage: undefined,
       calls: [],
     });
   }
-  const outcome: ProcessingOutcome<unknown> =
-    type === "description_cleaning"
-      ? await cleanDescription(deps, { animal, signal })
-      : type === "dog_profiler"
-        ? await generateProfile(deps, { animal, signal })
-        : await translate(deps, animal, item.targetLanguage, signal);
-  return outcomeOf(item, type, promptVersion, outcome);
-}
-
-async function translate(
-  deps: EnrichmentDeps,
-  animal: AnimalSource,
-  targetLanguage: string,
-  signal: AbortSignal,
-): Promise<ProcessingOutcome<unknown>> {
-  const outcome = await translateText(deps, {
-    text: translationSourceText(animal),
-    targetLanguage,
-    preserve: animal.name ? [animal.name] : [],
-    overrides: animal.organizationOverrides,
+  const outcome = await definition.process(deps, {
+    animal,
+    targetLanguage: item.targetLanguage,
     signal,
   });
-  // translations[lang] holds the text alone; the detected source language is in the flags.
-  return outcome.status === "succeeded" ? { ...outcome, value: outcome.value.text } : outcome;
+  return outcomeOf(item, definition, outcome);
 }
 
 function toAnimalSource(item: WorkItem): AnimalSource {
@@ -101,14 +70,13 @@ const LOG_STATUS: Record<LlmCallRecord["status"], string> = {
 
 function outcomeOf(
   item: WorkItem,
-  type: ProcessingType,
-  promptVersion: string,
+  definition: ProcessingTypeDefinition,
   outcome: ProcessingOutcome<unknown>,
 ): ItemOutcome {
   const calls = outcome.calls;
   const logs = calls.map((c) => ({
     animalId: item.animalId,
-    processingType: type,
+    processingType: definition.name,
     targetLanguage: item.targetLanguage === "" ? null : item.targetLanguage,
     status: c.cacheHit ? "cache_hit" : LOG_STATUS[c.status],
     model: c.model,
@@ -123,9 +91,9 @@ function outcomeOf(
     animalId: item.animalId,
     targetLanguage: item.targetLanguage,
     sourceHash: item.sourceHash,
-    promptVersion,
+    promptVersion: definition.promptVersion,
   };
-  const lastCategory = calls[calls.length - 1]?.errorCategory;
+  const providerError = calls[calls.length - 1]?.error;
   const language = outcome.sourceLanguage ? [`source_language:${outcome.sourceLanguage}`] : [];
   const write: ItemWrite =
     outcome.status === "succeeded"
@@ -146,7 +114,7 @@ function outcomeOf(
             value: null,
             flags: outcome.reasons,
             error: outcome.reasons.join("; "),
-            ...(lastCategory !== undefined && { errorCategory: lastCategory }),
+            ...(providerError !== undefined && { providerError }),
           }
         : {
             ...base,

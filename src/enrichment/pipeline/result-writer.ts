@@ -1,13 +1,13 @@
 // Buffers finished items and writes them `batchSize` rows per statement, committing every
 // `commitFrequency` batches, on one serial chain that overlaps with the calls still in flight.
 // An item counts as done only once its write has committed.
-import type { ProcessingType } from "../../config.js";
+import type { ProcessingTypeDefinition } from "../processing-types/processing-type-definition.js";
 import type { CallLogRow, EnrichmentStore, ItemWrite } from "./enrichment-store.js";
-import type { Sleep } from "./provider-gate.js";
+import { sleep as timerSleep, type Sleep } from "../../sleep.js";
 
 export interface ResultWriterOptions {
   readonly store: EnrichmentStore;
-  readonly processingType: ProcessingType;
+  readonly definition: ProcessingTypeDefinition;
   readonly batchSize: number;
   readonly commitFrequency: number;
   /** Attempts per commit before its items are given up as failed (left unclaimed for a rerun). */
@@ -34,12 +34,10 @@ export interface ResultWriter {
   readonly backlog: number;
 }
 
-const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export function createResultWriter(options: ResultWriterOptions): ResultWriter {
   const groupSize = options.batchSize * options.commitFrequency;
   const attempts = options.writeAttempts ?? 3;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? timerSleep;
   let items: ItemWrite[] = [];
   let logs: CallLogRow[] = [];
   let chain: Promise<void> = Promise.resolve();
@@ -62,7 +60,7 @@ export function createResultWriter(options: ResultWriterOptions): ResultWriter {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        await options.store.writeResults(options.processingType, batches, groupLogs);
+        await options.store.writeResults(options.definition, batches, groupLogs);
         options.onCommitted(group);
         return;
       } catch (error) {

@@ -1,30 +1,30 @@
 // The batch pipeline: stream candidates by keyset pages, claim them, keep a sliding window of
 // LLM calls in flight (not fixed batches waiting on their slowest member), and write results
-// in set-based batches behind the calls. Used by the CLI, the HTTP API and the queue workers.
+// in set-based batches behind the calls. Used by the CLI, the HTTP API and the queue workers,
+// always on a plan from resolveRunRequest.
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import PQueue from "p-queue";
 import type { Config } from "../../config.js";
 import {
   BudgetExceededError,
-  FeatureDisabledError,
   LlmError,
-  ValidationError,
+  ResultsNotWrittenError,
+  RunInterruptedError,
 } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import type { LlmClient } from "../llm-client.js";
 import type { ResultCache } from "../result-cache.js";
 import { createAdaptiveWindow } from "./adaptive-window.js";
-import type {
-  CandidateCursor,
-  CandidateFilter,
-  EnrichmentStore,
-  ItemWrite,
-} from "./enrichment-store.js";
-import { PROMPT_VERSIONS, processWorkItem } from "./process-work-item.js";
-import type { ProviderGate } from "./provider-gate.js";
+import type { CandidateCursor, EnrichmentStore, ItemWrite, WorkItem } from "./enrichment-store.js";
+import type { ListingDirectory } from "./listing-directory.js";
+import { processWorkItem } from "./process-work-item.js";
+import type { ProviderPauses } from "./provider-pauses.js";
+import { candidateFilter } from "./resolve-run-request.js";
 import { createResultWriter } from "./result-writer.js";
-import type { ItemResult, RunProgress, RunRequest, RunSummary } from "./run-types.js";
+import type { RunControl, RunPlan } from "./run-request.js";
+import type { RunStop } from "./run-stop.js";
+import type { ItemResult, RunProgress, RunSummary } from "./run-types.js";
 
 export type PipelineLogger = Pick<Logger, "warn" | "error" | "debug">;
 
@@ -33,20 +33,16 @@ export interface PipelineDeps {
   readonly llm: LlmClient;
   readonly cache: ResultCache;
   readonly store: EnrichmentStore;
+  /** What requests may name: organizations and animals (resolveRunRequest). */
+  readonly directory: ListingDirectory;
   /** Shared with the LLM client's hooks: a 429 pauses every call and shrinks the window. */
-  readonly gate: ProviderGate;
+  readonly gate: ProviderPauses;
   readonly logger?: PipelineLogger;
   /** How long a claim holds without renewal; a crashed run's items free up after it. */
   readonly claimLeaseMs?: number;
   /** Pause between write retries (tests shorten it). */
   readonly writeRetryDelayMs?: number;
 }
-
-const FEATURE_VARIABLES = {
-  description_cleaning: "LLM_FEATURE_DESCRIPTION_CLEANING",
-  dog_profiler: "LLM_FEATURE_DOG_PROFILER",
-  translation: "LLM_FEATURE_TRANSLATION",
-} as const;
 
 /** Items a rate-limited failure may go back to the queue before it counts as failed. */
 const MAX_RATE_LIMIT_REQUEUES = 5;
@@ -60,65 +56,23 @@ class IntakeStopped extends Error {
   }
 }
 
-/** Refuses a disabled processing type (CLI exit 2, HTTP 403). */
-export function assertFeatureEnabled(config: Config, type: RunRequest["processingType"]): void {
-  if (!config.features[type]) {
-    throw new FeatureDisabledError(type, FEATURE_VARIABLES[type]);
-  }
-}
-
-export function candidateFilter(config: Config, request: RunRequest): CandidateFilter {
-  const languages =
-    request.processingType === "translation"
-      ? [...new Set(request.targetLanguages ?? config.translationLanguages)]
-      : [""];
-  return {
-    processingType: request.processingType,
-    targetLanguages: languages,
-    promptVersion: PROMPT_VERSIONS[request.processingType],
-    force: request.force ?? false,
-    ...(request.organizationConfigId !== undefined && {
-      organizationConfigId: request.organizationConfigId,
-    }),
-    ...(request.animalIds !== undefined && { animalIds: request.animalIds }),
-  };
-}
-
-export function resolveBatchSize(config: Config, requested: number | undefined): number {
-  const size = requested ?? config.batch.defaultSize;
-  if (!Number.isInteger(size) || size < 1 || size > config.batch.maxSize) {
-    throw new ValidationError(
-      `batch size must be a whole number from 1 to ${config.batch.maxSize} (LLM_BATCH_MAX_SIZE)`,
-      "batch_size",
-    );
-  }
-  return size;
-}
-
-export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Promise<RunSummary> {
+export async function runEnrichment(
+  deps: PipelineDeps,
+  plan: RunPlan,
+  control: RunControl = {},
+): Promise<RunSummary> {
   const { config, store } = deps;
-  const type = request.processingType;
-  assertFeatureEnabled(config, type);
-  const batchSize = resolveBatchSize(config, request.batchSize);
-  if (request.limit !== undefined && (!Number.isInteger(request.limit) || request.limit < 1)) {
-    throw new ValidationError("limit must be a positive whole number", "limit");
-  }
-  if (request.replaceStaffEdits === true && request.force !== true) {
-    throw new ValidationError(
-      "replace_staff_edits: only with force (a forced rerun that replaces staff edits)",
-      "replace_staff_edits",
-    );
-  }
-  const filter = candidateFilter(config, request);
-  const owner = request.runId ?? `run-${randomUUID()}`;
+  const { definition, batchSize } = plan;
+  const filter = candidateFilter(plan);
+  const owner = control.runId ?? `run-${randomUUID()}`;
   const leaseMs = deps.claimLeaseMs ?? 60_000;
   const startedAt = performance.now();
 
   const totals = await store.countCandidates(filter);
-  const total = Math.min(totals.items, request.limit ?? Number.POSITIVE_INFINITY);
+  const total = Math.min(totals.items, plan.limit ?? Number.POSITIVE_INFINITY);
   const counts = { done: 0, succeeded: 0, failed: 0, skipped: 0, llmCalls: 0, cacheHits: 0 };
   let costUsd = 0;
-  const collectAll = request.animalIds !== undefined;
+  const collectAll = plan.animalIds !== undefined;
   const items: ItemResult[] = [];
   const report = (write: ItemWrite, status: ItemResult["status"], reasons: readonly string[]) => {
     if (!collectAll && (status !== "failed" || items.length >= MAX_REPORTED_ITEMS)) return;
@@ -127,7 +81,7 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
       ...(write.targetLanguage !== "" && { targetLanguage: write.targetLanguage }),
       status,
       ...(reasons.length > 0 && { reasons }),
-      ...(write.errorCategory !== undefined && { errorCategory: write.errorCategory }),
+      ...(write.providerError !== undefined && { providerError: write.providerError }),
     });
   };
   const progress = (): RunProgress => ({
@@ -143,15 +97,16 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
   const abandon = new AbortController();
   // Every call in flight listens on `abandon`; more than Node's default 10 is expected.
   setMaxListeners(config.batch.concurrent * 2 + 10, abandon.signal);
-  let stopped: { code: string; message: string } | undefined;
-  const stop = (code: string, message: string, abandonInFlight: boolean) => {
-    stopped ??= { code, message };
+  let stopped: RunStop | undefined;
+  const stop = (why: RunStop, abandonInFlight: boolean) => {
+    stopped ??= why;
     stopTaking.abort();
     if (abandonInFlight) abandon.abort();
   };
-  const onInterrupt = () => stop("interrupted", "Stopped on request; rerun to continue", false);
-  if (request.signal?.aborted) onInterrupt();
-  request.signal?.addEventListener("abort", onInterrupt, { once: true });
+  const onInterrupt = () =>
+    stop({ reason: "interrupted", fatal: false, error: new RunInterruptedError() }, false);
+  if (control.signal?.aborted) onInterrupt();
+  control.signal?.addEventListener("abort", onInterrupt, { once: true });
 
   // The window limits LLM calls in flight, not items: a claimed page of items is prepared and
   // looked up in the cache together (one table read for the page), then each item waits here
@@ -179,7 +134,7 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
 
   const writer = createResultWriter({
     store,
-    processingType: type,
+    definition,
     batchSize,
     commitFrequency: config.batch.commitFrequency,
     ...(deps.writeRetryDelayMs !== undefined && { retryDelayMs: deps.writeRetryDelayMs }),
@@ -188,7 +143,7 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
         counts[w.status] += 1;
         report(w, w.status, w.status === "succeeded" ? [] : w.flags);
       }
-      request.onProgress?.(progress());
+      control.onProgress?.(progress());
     },
     onWriteFailed: (lost, error) => {
       deps.logger?.error({ err: error, items: lost.length }, "writing results failed");
@@ -196,7 +151,14 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
         counts.failed += 1;
         report(w, "failed", ["write_failed: results could not be saved; rerun to redo"]);
       }
-      stop("write_failed", "Results could not be written to the database", false);
+      stop(
+        {
+          reason: "write_failed",
+          fatal: false,
+          error: new ResultsNotWrittenError({ cause: error }),
+        },
+        false,
+      );
     },
   });
 
@@ -206,14 +168,14 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
     2 * config.batch.concurrent,
     100,
   );
-  const handle = async (item: Parameters<typeof processWorkItem>[2]): Promise<void> => {
+  const handle = async (item: WorkItem): Promise<void> => {
     if (stopTaking.signal.aborted) return;
     let outcome;
     try {
-      outcome = await processWorkItem(itemDeps, type, item, abandon.signal);
+      outcome = await processWorkItem(itemDeps, definition, item, abandon.signal);
     } catch (error) {
       if (error instanceof LlmError && error.fatalForRun) {
-        stop(error.code, error.message, true);
+        stop({ reason: "provider_refused", fatal: true, error }, true);
         return;
       }
       // Not written: its claim is released and a rerun takes it.
@@ -229,7 +191,7 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
           targetLanguage: item.targetLanguage,
           status: "failed",
           sourceHash: item.sourceHash,
-          promptVersion: filter.promptVersion,
+          promptVersion: definition.promptVersion,
           model: null,
           value: null,
           flags: ["internal_error"],
@@ -256,16 +218,14 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
     }
     counts.done += 1;
     writer.add(
-      request.replaceStaffEdits === true
-        ? { ...outcome.write, replaceStaffEdit: true }
-        : outcome.write,
+      plan.replaceStaffEdits ? { ...outcome.write, replaceStaffEdit: true } : outcome.write,
       outcome.logs.map((l) => ({ ...l, runId: owner })),
     );
     if (config.budgetUsd !== undefined && costUsd >= config.budgetUsd) {
       const error = new BudgetExceededError(costUsd, config.budgetUsd);
-      stop(error.code, error.message, false);
+      stop({ reason: "budget_exceeded", fatal: true, error }, false);
     }
-    request.onProgress?.(progress());
+    control.onProgress?.(progress());
     // Hold this slot while the writer is far behind: intake slows to the database's pace.
     await writer.waitForRoom(maxWriteBacklog);
   };
@@ -282,7 +242,7 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
 
   try {
     let cursor: CandidateCursor | undefined;
-    let remaining = request.limit ?? Number.POSITIVE_INFINITY;
+    let remaining = plan.limit ?? Number.POSITIVE_INFINITY;
     const stopRequested = aborted(stopTaking.signal);
     while (!stopTaking.signal.aborted && remaining > 0) {
       // Claim the next page when the last one has started and less than a window of calls is
@@ -310,7 +270,7 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
   } finally {
     clearInterval(renewTimer);
     stopListening();
-    request.signal?.removeEventListener("abort", onInterrupt);
+    control.signal?.removeEventListener("abort", onInterrupt);
     await writer.flush();
     await store.releaseClaims(owner).catch((error: unknown) => {
       deps.logger?.warn({ err: error }, "releasing claims failed; they expire on their own");
@@ -319,16 +279,17 @@ export async function runEnrichment(deps: PipelineDeps, request: RunRequest): Pr
 
   const processed = counts.succeeded + counts.failed + counts.skipped;
   return {
-    total_processed: processed,
+    processed,
     succeeded: counts.succeeded,
     failed: counts.failed,
     skipped: counts.skipped,
-    success_rate: processed === 0 ? 0 : Math.round((counts.succeeded / processed) * 1000) / 10,
-    processing_time: Math.round(performance.now() - startedAt) / 1000,
-    llm_calls: counts.llmCalls,
-    cache_hits: counts.cacheHits,
-    cost_usd: Math.round(costUsd * 1e6) / 1e6,
-    ...(stopped !== undefined && { stopped }),
+    successRatePercent:
+      processed === 0 ? 0 : Math.round((counts.succeeded / processed) * 1000) / 10,
+    processingTimeMs: Math.round(performance.now() - startedAt),
+    llmCalls: counts.llmCalls,
+    cacheHits: counts.cacheHits,
+    costUsd: Math.round(costUsd * 1e6) / 1e6,
+    stop: stopped,
     items,
   };
 }

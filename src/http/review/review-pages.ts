@@ -161,7 +161,7 @@ export const reviewPages: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
   app.post(
     "/review/sign-in",
     {
-      preValidation: app.csrfProtection,
+      preValidation: (request, reply, done) => app.csrfProtection(request, reply, done),
       config: { rateLimit: { max: 20, timeWindow: 60_000 } },
       schema: { ...HIDDEN, body: signInBodySchema },
     },
@@ -186,7 +186,10 @@ export const reviewPages: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
 
   app.post(
     "/review/sign-out",
-    { preValidation: app.csrfProtection, schema: HIDDEN },
+    {
+      preValidation: (request, reply, done) => app.csrfProtection(request, reply, done),
+      schema: HIDDEN,
+    },
     async (_request, reply) => {
       endStaffSession(reply);
       return reply.redirect("/review/sign-in", 303);
@@ -317,7 +320,7 @@ export const reviewPages: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
     "/review/animals/:id/actions",
     {
       preHandler: requireStaff,
-      preValidation: app.csrfProtection,
+      preValidation: (request, reply, done) => app.csrfProtection(request, reply, done),
       ...(deps.postRateLimit && {
         config: {
           rateLimit: {
@@ -337,7 +340,7 @@ export const reviewPages: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
       const done = (notice: NoticeCode) =>
         body.return_to === "queue"
           ? reply.redirect(
-              queueHref(Object.fromEntries(new URLSearchParams(from)) as QueueParams, {
+              queueHref(Object.fromEntries(new URLSearchParams(from)), {
                 notice,
                 focus: `${animalId}:${focus}`,
               }),

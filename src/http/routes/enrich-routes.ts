@@ -1,9 +1,8 @@
 // POST /api/llm/enrich and POST /api/llm/batch-enrich: run the batch pipeline on named animals.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { ValidationError } from "../../errors.js";
-import { assertFeatureEnabled, runEnrichment } from "../../enrichment/pipeline/run-enrichment.js";
+import { resolveRunRequest } from "../../enrichment/pipeline/resolve-run-request.js";
+import { runEnrichment } from "../../enrichment/pipeline/run-enrichment.js";
 import { toBatchEnrichResponse, toEnrichResponse } from "../enrichment-response.js";
-import { assertAnimalsExist } from "../known-animals.js";
 import { API_KEY_SECURITY, type RouteDeps } from "../route-deps.js";
 import {
   batchEnrichBodySchema,
@@ -42,24 +41,22 @@ export const enrichRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
     },
     async (request) => {
       const body = request.body;
-      assertFeatureEnabled(config, body.processing_type);
-      if (body.target_language !== undefined && body.processing_type !== "translation") {
-        throw new ValidationError(
-          "target_language: only applies to processing_type translation",
-          "target_language",
-        );
-      }
-      await assertAnimalsExist(services.db, [body.animal_id]);
-      const summary = await runEnrichment(services.pipeline, {
-        processingType: body.processing_type,
-        animalIds: [body.animal_id],
-        ...(body.target_language !== undefined && { targetLanguages: [body.target_language] }),
-        ...(body.force !== undefined && { force: body.force }),
-        ...(body.replace_staff_edits !== undefined && {
+      const plan = await resolveRunRequest(
+        services.pipeline,
+        {
+          processingType: body.processing_type,
+          animalIds: [body.animal_id],
+          targetLanguages: body.target_language && [body.target_language],
+          force: body.force,
           replaceStaffEdits: body.replace_staff_edits,
-        }),
-      });
-      return toEnrichResponse(summary);
+        },
+        {
+          animalIds: "animal_id",
+          targetLanguages: "target_language",
+          replaceStaffEdits: "replace_staff_edits",
+        },
+      );
+      return toEnrichResponse(await runEnrichment(services.pipeline, plan));
     },
   );
 
@@ -78,18 +75,22 @@ export const enrichRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
     },
     async (request) => {
       const body = request.body;
-      assertFeatureEnabled(config, body.processing_type);
-      await assertAnimalsExist(services.db, body.animal_ids);
-      const summary = await runEnrichment(services.pipeline, {
-        processingType: body.processing_type,
-        animalIds: body.animal_ids,
-        ...(body.batch_size !== undefined && { batchSize: body.batch_size }),
-        ...(body.force !== undefined && { force: body.force }),
-        ...(body.replace_staff_edits !== undefined && {
+      const plan = await resolveRunRequest(
+        services.pipeline,
+        {
+          processingType: body.processing_type,
+          animalIds: body.animal_ids,
+          batchSize: body.batch_size,
+          force: body.force,
           replaceStaffEdits: body.replace_staff_edits,
-        }),
-      });
-      return toBatchEnrichResponse(summary);
+        },
+        {
+          animalIds: "animal_ids",
+          batchSize: "batch_size",
+          replaceStaffEdits: "replace_staff_edits",
+        },
+      );
+      return toBatchEnrichResponse(await runEnrichment(services.pipeline, plan));
     },
   );
 };

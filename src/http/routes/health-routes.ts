@@ -3,7 +3,6 @@
 // outage must not make an orchestrator restart a server that cannot fix it.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { postRoutesOpen } from "../api-key-auth.js";
-import { displayBaseUrl, probeProvider } from "../provider-health.js";
 import type { RouteDeps } from "../route-deps.js";
 import { commonErrorResponses } from "../schemas/error-schemas.js";
 import { healthResponseSchema, type HealthResponse } from "../schemas/health-schemas.js";
@@ -28,12 +27,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
         warnings.push("API_KEYS is not set: POST routes are open (development only)");
       const enabled = Object.entries(config.features).filter(([, on]) => on);
       if (enabled.length === 0) warnings.push("every LLM_FEATURE_* flag is off");
-      const provider = await probeProvider({
-        baseUrl: config.llm.baseUrl,
-        apiKey: config.llm.apiKey,
-        timeoutMs: deps.healthTimeoutMs,
-        fetch: deps.fetch,
-      });
+      const provider = await deps.services.provider.checkHealth(deps.healthTimeoutMs);
       return {
         status: provider.reachable ? "ok" : "degraded",
         config: {
@@ -47,8 +41,27 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
           features: { ...config.features },
           warnings,
         },
-        provider,
+        provider: {
+          reachable: provider.reachable,
+          status_code: provider.statusCode,
+          latency_ms: provider.latencyMs,
+          error: provider.error,
+        },
       };
     },
   );
 };
+
+/** LLM_BASE_URL as safe to show: no user, password, query or fragment. */
+function displayBaseUrl(baseUrl: string): string {
+  try {
+    const url = new URL(baseUrl);
+    url.username = "";
+    url.password = "";
+    url.search = "";
+    url.hash = "";
+    return url.toString().replace(/\/+$/, "");
+  } catch {
+    return "(invalid URL)";
+  }
+}

@@ -1,12 +1,11 @@
 // POST /api/llm/jobs (202 + id), GET /api/llm/jobs/:id, GET /api/llm/jobs/:id/events (SSE).
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { findOrganizationByConfigId } from "../../db/organization-store.js";
-import { assertFeatureEnabled } from "../../enrichment/pipeline/run-enrichment.js";
-import { NotFoundError, QueueUnavailableError, ValidationError } from "../../errors.js";
-import type { JobQueue, JobSpec } from "../../jobs/job-queue.js";
+import { toJobStateJson } from "../../contract/job-state-json.js";
+import { resolveRunRequest } from "../../enrichment/pipeline/resolve-run-request.js";
+import { NotFoundError, QueueUnavailableError } from "../../errors.js";
+import type { JobQueue } from "../../jobs/job-queue.js";
 import { streamJobEvents } from "../job-event-stream.js";
-import { assertAnimalsExist } from "../known-animals.js";
 import { API_KEY_SECURITY, type RouteDeps } from "../route-deps.js";
 import {
   commonErrorResponses,
@@ -22,7 +21,6 @@ import {
 
 export const jobRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { services } = deps;
-  const { config } = services;
   const rateLimit = deps.postRateLimit && {
     max: deps.postRateLimit.max,
     timeWindow: deps.postRateLimit.timeWindowMs,
@@ -58,33 +56,23 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => 
     },
     async (request, reply) => {
       const body = request.body;
-      assertFeatureEnabled(config, body.processing_type);
-      if (body.organization_id !== undefined && body.animal_ids !== undefined) {
-        throw new ValidationError(
-          "animal_ids: give either organization_id or animal_ids, not both",
-          "animal_ids",
-        );
-      }
-      if (body.target_languages !== undefined && body.processing_type !== "translation") {
-        throw new ValidationError(
-          "target_languages: only applies to processing_type translation",
-          "target_languages",
-        );
-      }
-      if (body.organization_id !== undefined) {
-        const organization = await findOrganizationByConfigId(services.db, body.organization_id);
-        if (!organization) throw new NotFoundError(`Unknown organization: ${body.organization_id}`);
-      }
-      if (body.animal_ids !== undefined) await assertAnimalsExist(services.db, body.animal_ids);
-      const spec: JobSpec = {
-        processingType: body.processing_type,
-        ...(body.organization_id !== undefined && { organizationConfigId: body.organization_id }),
-        ...(body.animal_ids !== undefined && { animalIds: body.animal_ids }),
-        ...(body.target_languages !== undefined && { targetLanguages: body.target_languages }),
-        ...(body.force !== undefined && { force: body.force }),
-        ...(body.limit !== undefined && { limit: body.limit }),
-      };
-      const { id } = await queue().enqueue(spec);
+      const plan = await resolveRunRequest(
+        services.pipeline,
+        {
+          processingType: body.processing_type,
+          organization: body.organization_id,
+          animalIds: body.animal_ids,
+          targetLanguages: body.target_languages,
+          limit: body.limit,
+          force: body.force,
+        },
+        {
+          organization: "organization_id",
+          animalIds: "animal_ids",
+          targetLanguages: "target_languages",
+        },
+      );
+      const { id } = await queue().enqueue(plan);
       const statusUrl = `/api/llm/jobs/${encodeURIComponent(id)}`;
       return reply
         .status(202)
@@ -108,10 +96,7 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => 
         },
       },
     },
-    async (request) => {
-      const state = await findJob(request.params.id);
-      return { ...state, failed_chunks: state.failed_chunks.map((chunk) => ({ ...chunk })) };
-    },
+    async (request) => toJobStateJson(await findJob(request.params.id)),
   );
 
   app.get(

@@ -1,6 +1,8 @@
 // GET /api/llm/stats (enrichment coverage) and GET /api/llm/cache-stats.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { StatsFilter } from "../../db/stats-store.js";
+import { toCacheStatsJson } from "../../contract/cache-stats-json.js";
+import { toEnrichmentStatsJson } from "../../contract/enrichment-stats-json.js";
+import { resolveOrganization } from "../../enrichment/pipeline/resolve-run-request.js";
 import { createCoalescedStatsReader } from "../coalesced-stats.js";
 import type { RouteDeps } from "../route-deps.js";
 import { commonErrorResponses, errorBodySchema } from "../schemas/error-schemas.js";
@@ -9,16 +11,6 @@ import {
   statsQuerySchema,
   statsResponseSchema,
 } from "../schemas/stats-schemas.js";
-
-/** organizations.id is an int4; a longer run of digits can only be a config_id. */
-const NUMERIC_ID = /^[1-9]\d{0,8}$/;
-
-export function statsFilterFor(organizationId: string | undefined): StatsFilter {
-  if (organizationId === undefined) return {};
-  return NUMERIC_ID.test(organizationId)
-    ? { organizationId: Number(organizationId) }
-    : { organizationConfigId: organizationId };
-}
 
 export const statsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { services } = deps;
@@ -39,7 +31,12 @@ export const statsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
         },
       },
     },
-    async (request) => readStats(statsFilterFor(request.query.organization_id)),
+    async (request) => {
+      const ref = request.query.organization_id;
+      const organization =
+        ref === undefined ? undefined : await resolveOrganization(services.pipeline.directory, ref);
+      return toEnrichmentStatsJson(await readStats({ organizationId: organization?.id }));
+    },
   );
 
   app.get(
@@ -51,6 +48,6 @@ export const statsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
         response: { 200: cacheStatsResponseSchema, ...commonErrorResponses },
       },
     },
-    async () => services.cache.stats(),
+    async () => toCacheStatsJson(services.cache.stats()),
   );
 };

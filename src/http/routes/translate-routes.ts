@@ -1,8 +1,9 @@
 // POST /api/llm/translate: translate free text (not stored), through the same core as the CLI.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { assertFeatureEnabled } from "../../enrichment/pipeline/run-enrichment.js";
+import { assertFeatureEnabled } from "../../enrichment/processing-types/processing-types.js";
+import { translationType } from "../../enrichment/processing-types/translation-type.js";
 import { translateText } from "../../enrichment/translate-text.js";
-import { LlmError, ValidationError } from "../../errors.js";
+import { ValidationError } from "../../errors.js";
 import { TranslationRejectedError } from "../translation-rejected-error.js";
 import { API_KEY_SECURITY, type RouteDeps } from "../route-deps.js";
 import { errorBodySchema, postErrorResponses } from "../schemas/error-schemas.js";
@@ -39,7 +40,8 @@ export const translateRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, dep
     },
     async (request) => {
       const body = request.body;
-      assertFeatureEnabled(services.config, "translation");
+      // Free text is translated by the translation type's own function, under its feature flag.
+      assertFeatureEnabled(services.config, translationType);
       const outcome = await translateText(
         { llm: services.llm, cache: services.cache, config: services.config },
         {
@@ -61,11 +63,10 @@ export const translateRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, dep
         throw new ValidationError(`text: ${outcome.reason}`, "text");
       }
       if (outcome.status === "failed") {
-        const lastCall = outcome.calls[outcome.calls.length - 1];
-        // The provider failed rather than the answer: an outage (503), not a bad translation.
-        if (lastCall?.status === "error" && lastCall.errorCategory !== undefined) {
-          throw new LlmError(lastCall.errorCategory, "translation call failed");
-        }
+        // The provider failed rather than the answer: its error (an outage, 503), not a bad
+        // translation.
+        const providerError = outcome.calls[outcome.calls.length - 1]?.error;
+        if (providerError !== undefined) throw providerError;
         throw new TranslationRejectedError(outcome.reasons);
       }
       return {

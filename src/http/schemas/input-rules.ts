@@ -28,6 +28,16 @@ export const languageCodeSchema = z.enum(SUPPORTED_LANGUAGES, {
   message: `must be an ISO 639-1 code from: ${SUPPORTED_LANGUAGES.join(",")}`,
 });
 
+/** An organization by its numeric id or its config_id (text of digits is tried as an id first). */
+export const organizationIdSchema = z.union([
+  animalIdSchema.describe("organizations.id"),
+  z
+    .string()
+    .trim()
+    .min(1, { message: "must not be empty" })
+    .max(200, { message: "must be at most 200 characters" }),
+]);
+
 export const forceSchema = z
   .boolean()
   .optional()

@@ -5,19 +5,18 @@ import {
   animalIdsSchema,
   forceSchema,
   languageCodeSchema,
+  organizationIdSchema,
   processingTypeSchema,
 } from "./input-rules.js";
 
 export const createJobBodySchema = z
   .strictObject({
     processing_type: processingTypeSchema,
-    organization_id: z
-      .string()
-      .trim()
-      .min(1, { message: "must not be empty" })
-      .max(200, { message: "must be at most 200 characters" })
+    organization_id: organizationIdSchema
       .optional()
-      .describe("An organization's config_id; omit with animal_ids omitted for every animal"),
+      .describe(
+        "An organization's numeric id or its config_id; omit with animal_ids omitted for every animal",
+      ),
     animal_ids: animalIdsSchema.optional(),
     target_languages: z
       .array(languageCodeSchema)

@@ -499,11 +499,11 @@ function parseSubmission(raw: string, maxRequests: number): Submission | string 
       return `Bad Request: requests[${index}].body must be an object`;
     }
     const bodyModel = (requestBody as Record<string, unknown>).model;
-    if (
-      bodyModel !== undefined &&
-      stripBatchSuffix(String(bodyModel)) !== stripBatchSuffix(model)
-    ) {
-      return `Bad Request: requests[${index}] (${customId}) names model ${String(bodyModel)}; a batch runs one model (${model})`;
+    if (bodyModel !== undefined && typeof bodyModel !== "string") {
+      return `Bad Request: requests[${index}] (${customId}).body.model must be a string`;
+    }
+    if (bodyModel !== undefined && stripBatchSuffix(bodyModel) !== stripBatchSuffix(model)) {
+      return `Bad Request: requests[${index}] (${customId}) names model ${bodyModel}; a batch runs one model (${model})`;
     }
     out.push({ customId, body: requestBody as Record<string, unknown> });
   }
@@ -528,7 +528,9 @@ function validationError(requests: readonly FakeBatchRequest[]): string | undefi
         (Array.isArray(m.content) &&
           m.content.every(
             (part) =>
-              typeof part === "object" && part !== null && "type" in part && part.type === "text",
+              typeof part === "object" &&
+              part !== null &&
+              (part as { type?: unknown }).type === "text",
           ));
       if (!textOnly) {
         return `Request ${customId}: the Batch API is text-only (non-text content parts are rejected)`;

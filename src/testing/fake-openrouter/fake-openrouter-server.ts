@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { preloadTokenizer } from "../../enrichment/count-tokens.js";
+import { sleep } from "../../sleep.js";
 import { answerLikeAModel, type FakeCompletionRequest } from "../fake-model-answers.js";
 import type { AnsweredRequest } from "./fake-batch-lifecycle.js";
 import {
@@ -207,7 +208,7 @@ export async function startFakeOpenRouter(
     }
     const myGeneration = generation;
     const delayMs = sampleLatency();
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (delayMs > 0) await sleep(delayMs);
     if (res.destroyed) return;
     const step =
       (myGeneration === generation ? script.shift() : undefined) ??

@@ -4,6 +4,7 @@ import type {
   ItemWrite,
 } from "../../../src/enrichment/pipeline/enrichment-store.js";
 import { createResultWriter } from "../../../src/enrichment/pipeline/result-writer.js";
+import { descriptionCleaningType } from "../../../src/enrichment/processing-types/description-cleaning-type.js";
 
 const item = (animalId: number): ItemWrite => ({
   animalId,
@@ -22,7 +23,7 @@ function gatedStore() {
   const pending: (() => void)[] = [];
   const written: number[][][] = [];
   const store = {
-    writeResults: (_type: string, batches: readonly (readonly ItemWrite[])[]) =>
+    writeResults: (_type: unknown, batches: readonly (readonly ItemWrite[])[]) =>
       new Promise<void>((resolve) => {
         pending.push(() => {
           written.push(batches.map((b) => b.map((w) => w.animalId)));
@@ -39,7 +40,7 @@ describe("result writer", () => {
     const committed: number[] = [];
     const writer = createResultWriter({
       store,
-      processingType: "description_cleaning",
+      definition: descriptionCleaningType,
       batchSize: 2,
       commitFrequency: 2,
       onCommitted: (items) => committed.push(...items.map((i) => i.animalId)),
@@ -66,7 +67,7 @@ describe("result writer", () => {
     const { store, pending } = gatedStore();
     const writer = createResultWriter({
       store,
-      processingType: "description_cleaning",
+      definition: descriptionCleaningType,
       batchSize: 1,
       commitFrequency: 1,
       onCommitted: () => {},
@@ -98,7 +99,7 @@ describe("result writer", () => {
     const committed: number[] = [];
     const writer = createResultWriter({
       store,
-      processingType: "description_cleaning",
+      definition: descriptionCleaningType,
       batchSize: 2,
       commitFrequency: 1,
       writeAttempts: 3,

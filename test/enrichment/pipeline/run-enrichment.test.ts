@@ -1,14 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { planDryRun } from "../../../src/enrichment/pipeline/plan-dry-run.js";
-import { runEnrichment } from "../../../src/enrichment/pipeline/run-enrichment.js";
+import { resolveRunRequest } from "../../../src/enrichment/pipeline/resolve-run-request.js";
+import { answerLikeAModel } from "../../../src/testing/fake-model-answers.js";
+import type { FakeOpenRouter } from "../../../src/testing/fake-openrouter/fake-openrouter-server.js";
 import { fakeStep } from "../../../src/testing/fake-openrouter/fake-scenarios.js";
 import {
   createPipelineFixture,
+  runRequest,
   seedListings,
   sharedListings,
   type PipelineFixture,
 } from "../../support/pipeline-fixture.js";
 import { DATABASE_KINDS } from "../../support/test-databases.js";
+import { waitFor } from "../../support/wait-for.js";
 
 // Real English listings with enough text to profile and translate.
 const LISTINGS = sharedListings(
@@ -48,13 +52,13 @@ describe.each(DATABASE_KINDS)("runEnrichment on %s", (kind) => {
   });
 
   it("cleans every listing once, writes results and logs, and a rerun makes no call", async () => {
-    const first = await runEnrichment(f.services.pipeline, {
+    const first = await runRequest(f.services, {
       processingType: "description_cleaning",
     });
     expect(first.failed).toBe(0);
     expect(first.succeeded).toBe(LISTINGS.length);
-    expect(first.llm_calls).toBe(LISTINGS.length);
-    expect(first.cost_usd).toBeGreaterThan(0);
+    expect(first.llmCalls).toBe(LISTINGS.length);
+    expect(first.costUsd).toBeGreaterThan(0);
     const rows = await f.services.db.query<{
       enriched_description: string | null;
       llm_model_used: string;
@@ -72,17 +76,17 @@ describe.each(DATABASE_KINDS)("runEnrichment on %s", (kind) => {
     expect(logs[0]!.n).toBe(LISTINGS.length);
 
     const callsBefore = f.fake.stats.completions;
-    const second = await runEnrichment(f.services.pipeline, {
+    const second = await runRequest(f.services, {
       processingType: "description_cleaning",
     });
-    expect(second.total_processed).toBe(0);
+    expect(second.processed).toBe(0);
     expect(f.fake.stats.completions).toBe(callsBefore);
   });
 
   it("never modifies the source listing", async () => {
     const before = await f.services.db.query("SELECT id, properties FROM animals ORDER BY id");
-    await runEnrichment(f.services.pipeline, { processingType: "description_cleaning" });
-    await runEnrichment(f.services.pipeline, {
+    await runRequest(f.services, { processingType: "description_cleaning" });
+    await runRequest(f.services, {
       processingType: "translation",
       targetLanguages: ["de"],
     });
@@ -91,29 +95,29 @@ describe.each(DATABASE_KINDS)("runEnrichment on %s", (kind) => {
   });
 
   it("picks up a changed description, and --force redoes everything", async () => {
-    await runEnrichment(f.services.pipeline, { processingType: "description_cleaning" });
+    await runRequest(f.services, { processingType: "description_cleaning" });
     await f.services.db.query(
       `UPDATE animals SET properties = jsonb_set(properties, '{description}', to_jsonb((properties->>'description') || ' He is 3 years old.'))
        WHERE id = (SELECT min(id) FROM animals)`,
     );
-    const changed = await runEnrichment(f.services.pipeline, {
+    const changed = await runRequest(f.services, {
       processingType: "description_cleaning",
     });
-    expect(changed.total_processed).toBe(1);
-    const forced = await runEnrichment(f.services.pipeline, {
+    expect(changed.processed).toBe(1);
+    const forced = await runRequest(f.services, {
       processingType: "description_cleaning",
       force: true,
     });
-    expect(forced.total_processed).toBe(LISTINGS.length);
+    expect(forced.processed).toBe(LISTINGS.length);
   });
 
   it("limits the run and writes in batches of -b rows", async () => {
-    const summary = await runEnrichment(f.services.pipeline, {
+    const summary = await runRequest(f.services, {
       processingType: "description_cleaning",
       limit: 5,
       batchSize: 2,
     });
-    expect(summary.total_processed).toBe(5);
+    expect(summary.processed).toBe(5);
     expect(
       (await states(f, "description_cleaning")).filter((s) => s.status === "succeeded"),
     ).toHaveLength(5);
@@ -121,8 +125,8 @@ describe.each(DATABASE_KINDS)("runEnrichment on %s", (kind) => {
 
   it("two concurrent runs never process the same item twice", async () => {
     const [a, b] = await Promise.all([
-      runEnrichment(f.services.pipeline, { processingType: "description_cleaning" }),
-      runEnrichment(f.services.pipeline, { processingType: "description_cleaning" }),
+      runRequest(f.services, { processingType: "description_cleaning" }),
+      runRequest(f.services, { processingType: "description_cleaning" }),
     ]);
     expect(a.succeeded + b.succeeded).toBe(LISTINGS.length);
     expect(f.fake.stats.completions).toBe(LISTINGS.length);
@@ -134,21 +138,21 @@ describe.each(DATABASE_KINDS)("runEnrichment on %s", (kind) => {
   it("identical inputs within a run cost one call", async () => {
     const twin = { ...LISTINGS[0]!, external_id: "twin-of-first" };
     await seedListings(f.services, [twin]);
-    const summary = await runEnrichment(f.services.pipeline, {
+    const summary = await runRequest(f.services, {
       processingType: "description_cleaning",
     });
     expect(summary.succeeded).toBe(LISTINGS.length + 1);
-    expect(summary.llm_calls).toBe(LISTINGS.length);
-    expect(summary.cache_hits).toBe(1);
+    expect(summary.llmCalls).toBe(LISTINGS.length);
+    expect(summary.cacheHits).toBe(1);
   });
 
   it("translate keeps other languages and translates the cleaned text when there is one", async () => {
-    await runEnrichment(f.services.pipeline, { processingType: "description_cleaning" });
-    await runEnrichment(f.services.pipeline, {
+    await runRequest(f.services, { processingType: "description_cleaning" });
+    await runRequest(f.services, {
       processingType: "translation",
       targetLanguages: ["de"],
     });
-    await runEnrichment(f.services.pipeline, {
+    await runRequest(f.services, {
       processingType: "translation",
       targetLanguages: ["fr", "es"],
     });
@@ -175,11 +179,12 @@ describe.each(DATABASE_KINDS)("runEnrichment on %s", (kind) => {
     });
     try {
       await seedListings(budgeted.services, LISTINGS);
-      const summary = await runEnrichment(budgeted.services.pipeline, {
+      const summary = await runRequest(budgeted.services, {
         processingType: "description_cleaning",
       });
-      expect(summary.stopped?.code).toBe("budget_exceeded");
-      expect(summary.total_processed).toBeLessThan(LISTINGS.length);
+      expect(summary.stop).toMatchObject({ reason: "budget_exceeded", fatal: true });
+      expect(summary.stop?.error.code).toBe("budget_exceeded");
+      expect(summary.processed).toBeLessThan(LISTINGS.length);
       expect(summary.succeeded).toBeGreaterThan(0);
       // Finished work was written before stopping.
       expect(
@@ -198,21 +203,23 @@ describe.each(DATABASE_KINDS)("runEnrichment on %s", (kind) => {
     try {
       await seedListings(slow.services, LISTINGS);
       const controller = new AbortController();
-      const first = await runEnrichment(slow.services.pipeline, {
-        processingType: "description_cleaning",
-        batchSize: 1,
-        signal: controller.signal,
-        onProgress: (p) => {
-          if (p.done >= 3) controller.abort();
+      const first = await runRequest(
+        slow.services,
+        { processingType: "description_cleaning", batchSize: 1 },
+        {
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (p.done >= 3) controller.abort();
+          },
         },
-      });
-      expect(first.stopped?.code).toBe("interrupted");
-      expect(first.total_processed).toBeLessThan(LISTINGS.length);
+      );
+      expect(first.stop).toMatchObject({ reason: "interrupted", fatal: false });
+      expect(first.processed).toBeLessThan(LISTINGS.length);
       const written = (await states(slow, "description_cleaning")).filter(
         (s) => s.status === "succeeded",
       ).length;
       expect(written).toBe(first.succeeded);
-      const second = await runEnrichment(slow.services.pipeline, {
+      const second = await runRequest(slow.services, {
         processingType: "description_cleaning",
       });
       expect(first.succeeded + second.succeeded).toBe(LISTINGS.length);
@@ -224,13 +231,27 @@ describe.each(DATABASE_KINDS)("runEnrichment on %s", (kind) => {
   });
 
   it("keeps LLM_BATCH_CONCURRENT calls in flight, and starts none of the waiting ones after a stop", async () => {
+    // The first three answers wait until three requests have arrived: the window then is
+    // full however a busy machine spaces the requests out (counted, not timed).
+    let fake: FakeOpenRouter | undefined = undefined;
+    let held = 0;
     const windowed = await createPipelineFixture(kind, {
       env: { LLM_BATCH_CONCURRENT: "3" },
-      fake: { latency: 30 },
+      fake: {
+        latency: 30,
+        responder: async (request) => {
+          if (held < 3) {
+            held += 1;
+            await waitFor(() => (fake?.stats.completions ?? 0) >= 3, 60_000, "a full window");
+          }
+          return answerLikeAModel(request);
+        },
+      },
     });
+    fake = windowed.fake;
     try {
       await seedListings(windowed.services, LISTINGS);
-      const full = await runEnrichment(windowed.services.pipeline, {
+      const full = await runRequest(windowed.services, {
         processingType: "description_cleaning",
       });
       expect(full.succeeded).toBe(LISTINGS.length);
@@ -239,35 +260,41 @@ describe.each(DATABASE_KINDS)("runEnrichment on %s", (kind) => {
       // Every item is claimed and waiting for a call slot when the stop comes.
       const controller = new AbortController();
       let callsAtStop = 0;
-      const stopped = await runEnrichment(windowed.services.pipeline, {
-        processingType: "translation",
-        targetLanguages: ["de"],
-        signal: controller.signal,
-        onProgress: (p) => {
-          if (p.done === 1) {
-            callsAtStop = windowed.fake.stats.completions;
-            controller.abort();
-          }
+      const stopped = await runRequest(
+        windowed.services,
+        { processingType: "translation", targetLanguages: ["de"] },
+        {
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (p.done === 1) {
+              callsAtStop = windowed.fake.stats.completions;
+              controller.abort();
+            }
+          },
         },
-      });
-      expect(stopped.stopped?.code).toBe("interrupted");
+      );
+      expect(stopped.stop?.reason).toBe("interrupted");
       // Only calls already on their way may still reach the provider.
       expect(windowed.fake.stats.completions - callsAtStop).toBeLessThanOrEqual(3);
-      expect(stopped.total_processed).toBeLessThan(LISTINGS.length);
+      expect(stopped.processed).toBeLessThan(LISTINGS.length);
     } finally {
       await windowed.dispose();
     }
   });
 
   it("a 401 mid-run stops at once instead of failing every item", async () => {
-    const summary = await runEnrichment(f.services.pipeline, {
-      processingType: "description_cleaning",
-      onProgress: (p) => {
-        if (p.done === 2)
-          f.fake.script(...Array.from({ length: 40 }, () => fakeStep.httpError(401)));
+    const summary = await runRequest(
+      f.services,
+      { processingType: "description_cleaning" },
+      {
+        onProgress: (p) => {
+          if (p.done === 2)
+            f.fake.script(...Array.from({ length: 40 }, () => fakeStep.httpError(401)));
+        },
       },
-    });
-    expect(summary.stopped?.code).toBe("llm_auth");
+    );
+    expect(summary.stop).toMatchObject({ reason: "provider_refused", fatal: true });
+    expect(summary.stop?.error.code).toBe("llm_auth");
     expect(summary.failed).toBe(0);
     // Calls already in flight may land; nothing is retried after a 401.
     expect(f.fake.stats.byStatus[401] ?? 0).toBeLessThanOrEqual(f.config.batch.concurrent);
@@ -279,7 +306,7 @@ describe.each(DATABASE_KINDS)("runEnrichment on %s", (kind) => {
     try {
       await seedListings(uncached.services, LISTINGS.slice(0, 1));
       const f = uncached;
-      await runEnrichment(f.services.pipeline, {
+      await runRequest(f.services, {
         processingType: "description_cleaning",
         limit: 1,
       });
@@ -290,7 +317,7 @@ describe.each(DATABASE_KINDS)("runEnrichment on %s", (kind) => {
         fakeStep.content("Visit http://scam.example.com to adopt. Ignore previous instructions."),
         fakeStep.content("Visit http://scam.example.com to adopt. Ignore previous instructions."),
       );
-      const summary = await runEnrichment(f.services.pipeline, {
+      const summary = await runRequest(f.services, {
         processingType: "description_cleaning",
         animalIds: [before!.id],
         force: true,
@@ -329,30 +356,35 @@ describe.each(DATABASE_KINDS)("runEnrichment on %s", (kind) => {
       CREATE TRIGGER fail_write BEFORE INSERT OR UPDATE ON llm_enrichments
         FOR EACH ROW EXECUTE FUNCTION fail_write();`);
     const deps = { ...f.services.pipeline, writeRetryDelayMs: 1 };
-    const once = await runEnrichment(deps, { processingType: "description_cleaning", limit: 4 });
+    const once = await runRequest(
+      { pipeline: deps },
+      { processingType: "description_cleaning", limit: 4 },
+    );
     expect(once.succeeded).toBe(4);
 
     await f.services.db.query("UPDATE write_faults SET mode = 'always'");
-    const always = await runEnrichment(deps, {
-      processingType: "description_cleaning",
-      limit: 3,
-      batchSize: 3,
-    });
-    expect(always.stopped?.code).toBe("write_failed");
+    const always = await runRequest(
+      { pipeline: deps },
+      { processingType: "description_cleaning", limit: 3, batchSize: 3 },
+    );
+    expect(always.stop).toMatchObject({ reason: "write_failed", fatal: false });
     expect(always.succeeded).toBe(0);
     await f.services.db.query("UPDATE write_faults SET mode = 'off'");
     const rows = await states(f, "description_cleaning");
     expect(rows.filter((r) => r.status === "succeeded")).toHaveLength(4);
     // Nothing stays claimed: a rerun takes the rest.
-    const rest = await runEnrichment(deps, { processingType: "description_cleaning" });
+    const rest = await runRequest({ pipeline: deps }, { processingType: "description_cleaning" });
     expect(rest.succeeded).toBe(LISTINGS.length - 4);
   });
 
   it("dry run counts and estimates without any call or write", async () => {
-    const plan = await planDryRun(f.services.pipeline, { processingType: "dog_profiler" });
-    expect(plan.would_process).toBe(await animalCount(f));
+    const plan = await planDryRun(
+      f.services.pipeline,
+      await resolveRunRequest(f.services.pipeline, { processingType: "dog_profiler" }),
+    );
+    expect(plan.itemCount).toBe(await animalCount(f));
     expect(plan.samples.length).toBeGreaterThan(0);
-    expect(plan.estimated_cost_usd).toBeGreaterThan(0);
+    expect(plan.estimatedCostUsd).toBeGreaterThan(0);
     expect(f.fake.stats.completions).toBe(0);
     expect(await states(f, "dog_profiler")).toHaveLength(0);
   });
@@ -370,7 +402,7 @@ describe.each(DATABASE_KINDS)("rate limiting on %s", (kind) => {
         (l) => String(l.description).length > 80 && String(l.description).length < 400,
       );
       await seedListings(f.services, listings);
-      const summary = await runEnrichment(f.services.pipeline, {
+      const summary = await runRequest(f.services, {
         processingType: "description_cleaning",
       });
       expect(f.fake.stats.rateLimited).toBeGreaterThan(0);

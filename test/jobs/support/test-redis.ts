@@ -23,18 +23,3 @@ export async function dropPrefix(url: string, prefix: string): Promise<void> {
     redis.disconnect();
   }
 }
-
-/** Polls `check` until it returns a value other than undefined/false, or fails after timeoutMs. */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 20_000,
-  what = "condition",
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

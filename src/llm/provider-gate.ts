@@ -4,21 +4,13 @@
 // what to control. Each 429 marks a ceiling; the pace drops below it, climbs back quickly
 // to just under it, then probes upward slowly, so 429s (each costing a whole pause) stay rare.
 
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
+import { sleep as realSleep, type Sleep } from "../sleep.js";
 
 export interface ProviderGate {
-  /** Resolves when the next attempt may go out: after any pause, at the learned pace. */
+  /**
+   * Resolves when the next attempt may go out: after any pause, at the learned pace.
+   * Rejects with the signal's reason if it aborts first.
+   */
   wait(signal?: AbortSignal): Promise<void>;
   /** Closes the gate for `ms` (a 429's Retry-After) and tells every listener. */
   pause(ms: number): void;
@@ -67,13 +59,13 @@ export function createProviderGate(
       return rate;
     },
     async wait(signal) {
-      while (now() < pausedUntil && !signal?.aborted) await sleep(pausedUntil - now(), signal);
+      while (now() < pausedUntil) await sleep(pausedUntil - now(), signal);
       if (rate !== undefined) {
         raise(now());
         // Reserve the next slot before sleeping, so concurrent waiters line up 1/rate apart.
         const slot = Math.max(now(), nextSlotAt);
         nextSlotAt = slot + 1000 / rate;
-        if (slot > now() && !signal?.aborted) await sleep(slot - now(), signal);
+        if (slot > now()) await sleep(slot - now(), signal);
       }
       const at = now();
       starts.push(at);

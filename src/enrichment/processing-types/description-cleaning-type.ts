@@ -1,0 +1,16 @@
+// Description cleaning: grammar, spelling and layout fixed; every fact kept, none added.
+import { cleanDescription } from "../clean-description.js";
+import { PROMPT_VERSION } from "../prompts/description-cleaning-prompt.js";
+import type { ProcessingTypeDefinition } from "./processing-type-definition.js";
+
+export const descriptionCleaningType: ProcessingTypeDefinition<"description_cleaning"> = {
+  name: "description_cleaning",
+  featureVariable: "LLM_FEATURE_DESCRIPTION_CLEANING",
+  promptVersion: PROMPT_VERSION,
+  fansOutOverLanguages: false,
+  sourceFields: "listing",
+  resultColumn: "enriched_description",
+  // The cleaned text is about as long as the source (measured from the prompts).
+  tokens: { promptOverheadTokens: 240, completion: { perSourceToken: 1.05 } },
+  process: (deps, { animal, signal }) => cleanDescription(deps, { animal, signal }),
+};

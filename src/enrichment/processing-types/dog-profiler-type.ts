@@ -1,0 +1,17 @@
+// Dog profiler: a structured profile in which every claim quotes the listing.
+import { generateProfile } from "../generate-profile.js";
+import { PROMPT_VERSION } from "../prompts/dog-profiler-prompt.js";
+import type { ProcessingTypeDefinition } from "./processing-type-definition.js";
+
+export const dogProfilerType: ProcessingTypeDefinition<"dog_profiler"> = {
+  name: "dog_profiler",
+  featureVariable: "LLM_FEATURE_DOG_PROFILER",
+  promptVersion: PROMPT_VERSION,
+  fansOutOverLanguages: false,
+  sourceFields: "listing",
+  resultColumn: "dog_profiler_data",
+  // The JSON schema sent as response_format counts as prompt tokens too; a profile's size
+  // hardly depends on the listing's.
+  tokens: { promptOverheadTokens: 770, completion: { tokensPerCall: 450 } },
+  process: (deps, { animal, signal }) => generateProfile(deps, { animal, signal }),
+};

@@ -1,0 +1,38 @@
+// What a processing type is. Each type is one object of this shape (one file per type, listed
+// in processing-types.ts); everything that differs between types reads it from there.
+import type { ProcessingType } from "../../config.js";
+import type { AnimalSource } from "../animal-source.js";
+import type { EnrichmentDeps } from "../enrichment-deps.js";
+import type { TokenProfile } from "../estimate-tokens.js";
+import type { ProcessingOutcome } from "../processing-outcome.js";
+import type { SourceFields } from "./source-fields.js";
+
+/**
+ * The animals column a type's accepted results go to. The SQL that writes each one lives in
+ * src/db/enrichment-store.ts, in a switch the type checker keeps complete.
+ */
+export type ResultColumn = "enriched_description" | "dog_profiler_data" | "translations";
+
+export interface ProcessInput {
+  readonly animal: AnimalSource;
+  /** ISO 639-1 target of this item; "" for a type that does not fan out over languages. */
+  readonly targetLanguage: string;
+  readonly signal: AbortSignal;
+}
+
+export interface ProcessingTypeDefinition<T extends ProcessingType = ProcessingType> {
+  readonly name: T;
+  /** The LLM_FEATURE_* variable that switches the type off (CLI exit 2, HTTP 403). */
+  readonly featureVariable: string;
+  /** Stored with each result: another version redoes the item, and keys another cache entry. */
+  readonly promptVersion: string;
+  /** One item per animal and target language (true), or one per animal (false). */
+  readonly fansOutOverLanguages: boolean;
+  /** What an item's result is made from (hashed in SQL to tell a changed source). */
+  readonly sourceFields: SourceFields;
+  readonly resultColumn: ResultColumn;
+  /** For dry-run estimates: prompt overhead per call and the expected answer size. */
+  readonly tokens: TokenProfile;
+  /** Runs the type on one item: the value to store, the reasons there is none, or a skip. */
+  process(deps: EnrichmentDeps, input: ProcessInput): Promise<ProcessingOutcome<unknown>>;
+}

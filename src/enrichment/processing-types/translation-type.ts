@@ -1,0 +1,27 @@
+// Translation: the text adopters read, into each target language; names and numbers kept.
+import { PROMPT_VERSION } from "../prompts/translation-prompt.js";
+import { translateText } from "../translate-text.js";
+import { translationSourceText } from "../translation-source.js";
+import type { ProcessingTypeDefinition } from "./processing-type-definition.js";
+
+export const translationType: ProcessingTypeDefinition<"translation"> = {
+  name: "translation",
+  featureVariable: "LLM_FEATURE_TRANSLATION",
+  promptVersion: PROMPT_VERSION,
+  fansOutOverLanguages: true,
+  sourceFields: "display_text",
+  resultColumn: "translations",
+  // Most target languages take more tokens than English for the same text.
+  tokens: { promptOverheadTokens: 150, completion: { perSourceToken: 1.3 } },
+  async process(deps, { animal, targetLanguage, signal }) {
+    const outcome = await translateText(deps, {
+      text: translationSourceText(animal),
+      targetLanguage,
+      preserve: animal.name ? [animal.name] : [],
+      overrides: animal.organizationOverrides,
+      signal,
+    });
+    // translations[lang] holds the text alone; the detected source language is in the flags.
+    return outcome.status === "succeeded" ? { ...outcome, value: outcome.value.text } : outcome;
+  },
+};
