@@ -157,7 +157,9 @@ const fmt = (n: number, digits = 2) => n.toFixed(digits);
 const report: string[] = [];
 const started = new Date();
 report.push("# Benchmark results", "");
-report.push(`- date: ${started.toISOString()}`);
+report.push(
+  `- date of the last run: ${started.toISOString()} (each section says when it was measured)`,
+);
 report.push(
   `- machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
     `Node ${process.version}, PostgreSQL ${/\(PostgreSQL\) (\S+)/.exec(execFileSync("psql", ["--version"]).toString())?.[1] ?? "?"}`,
@@ -341,5 +343,45 @@ if (sections.has("review")) {
 }
 
 const resultsFile = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
-writeFileSync(resultsFile, report.join("\n") + "\n");
+const previous = (() => {
+  try {
+    return readFileSync(resultsFile, "utf8");
+  } catch {
+    return "";
+  }
+})();
+writeFileSync(resultsFile, mergeSections(previous, report.join("\n"), started) + "\n");
 process.stdout.write(report.join("\n") + "\n");
+
+/**
+ * RESULTS.md keeps the sections this run did not measure (`--only`), each under its own
+ * "measured" line, so one section can be re-measured without re-running the others.
+ */
+function mergeSections(previousText: string, currentText: string, at: Date): string {
+  const split = (text: string) => {
+    const parts = text.split(/^(?=## )/m);
+    const head = parts[0] ?? "";
+    const sections = new Map<string, string>();
+    for (const part of parts.slice(1)) {
+      sections.set(part.slice(0, part.indexOf("\n")), part.trimEnd());
+    }
+    return { head, sections };
+  };
+  const current = split(currentText);
+  const old = split(previousText);
+  const command = /^- command: (.*)$/m.exec(current.head)?.[1] ?? "";
+  const stamp = (section: string) => {
+    const nl = section.indexOf("\n");
+    const body = section.slice(nl + 1).replace(/^\n?- measured: .*\n/, "");
+    return `${section.slice(0, nl)}\n\n- measured: ${at.toISOString()} with ${command}\n${body.startsWith("\n") ? body : `\n${body}`}`;
+  };
+  const out = [current.head.trimEnd(), ""];
+  for (const [title, section] of old.sections) {
+    const fresh = current.sections.get(title);
+    out.push(fresh !== undefined ? stamp(fresh) : section, "");
+  }
+  for (const [title, section] of current.sections) {
+    if (!old.sections.has(title)) out.push(stamp(section), "");
+  }
+  return out.join("\n").trimEnd();
+}
