@@ -9,7 +9,6 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { migrate } from "../src/db/migrate.js";
 import { openPgDatabase } from "../src/db/pg-database.js";
 import { importListings } from "../src/listings/import-listings.js";
@@ -17,6 +16,7 @@ import {
   startFakeOpenRouter,
   type FakeOpenRouterOptions,
 } from "../src/testing/fake-openrouter/fake-openrouter-server.js";
+import { adminQuery, benchAdminUrl, databaseUrlFor } from "./bench-support.js";
 import type { Strategy, StrategyResult } from "./strategy-runner.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -43,10 +43,7 @@ const { values: args } = parseArgs({
 const sections = new Set(
   (args.only ?? "strategies,rate-limited,memory,api,workers,review").split(","),
 );
-const adminUrl =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  "postgres://postgres@127.0.0.1:5432/test";
+const adminUrl = benchAdminUrl();
 const work = mkdtempSync(join(tmpdir(), "rescue-llm-bench-"));
 /** Extra node flags for the strategy processes, e.g. --heap-mb 128 → --max-old-space-size=128. */
 const NODE_FLAGS = args["heap-mb"] ? [`--max-old-space-size=${args["heap-mb"]}`] : [];
@@ -55,21 +52,8 @@ execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconf
   stdio: "inherit",
 });
 
-function databaseUrl(name: string): string {
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const databaseUrl = (name: string): string => databaseUrlFor(adminUrl, name);
+const admin = (sql: string): Promise<void> => adminQuery(adminUrl, sql);
 
 /** A migrated database holding `count` listings (real ones, cycled with new ids past the file). */
 async function prepareTemplate(name: string, count: number): Promise<void> {
