@@ -93,7 +93,7 @@ export async function sweepDeadRuns(db: Database): Promise<number> {
     const rows = await db.query<{ n: number }>(
       `WITH dead AS (
          DELETE FROM llm_runs r
-         WHERE r.lock_key IS NOT NULL AND NOT EXISTS (
+         WHERE r.lock_key IS NULL OR NOT EXISTS (
            SELECT 1 FROM pg_locks l
            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
              AND l.classid = $1::int::oid AND l.objid = r.lock_key::oid)
