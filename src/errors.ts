@@ -90,6 +90,20 @@ export class ResultsNotWrittenError extends AppError {
   }
 }
 
+/**
+ * A run lost the connection that vouched for it being alive (e.g. pg_terminate_backend): its
+ * claims may already be another run's, so it stopped taking work; a rerun continues.
+ */
+export class RunLostError extends AppError {
+  constructor(options?: { cause?: unknown }) {
+    super(
+      "run_lost",
+      "Lost the database connection that held this run's claims; stopped so that no item is done twice. Rerun to continue",
+      options,
+    );
+  }
+}
+
 /** Redis/queue needed but not configured or reachable. */
 export class QueueUnavailableError extends AppError {
   constructor(message: string, options?: { cause?: unknown }) {

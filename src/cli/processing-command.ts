@@ -214,11 +214,17 @@ function printSummary(io: CommandIo, summary: RunSummary, json: boolean): void {
     ["LLM calls", String(summary.llmCalls)],
     ["cache hits", String(summary.cacheHits)],
     ["cost", `$${summary.costUsd.toFixed(4)}`],
+    ["held by others", String(summary.heldByOtherRuns)],
   ];
   writeLine(io.stdout, "");
   for (const [k, v] of rows) writeLine(io.stdout, `  ${k.padEnd(14)} ${v}`);
   if (summary.stop !== undefined)
     writeLine(io.stdout, `  stopped        ${summary.stop.error.message}`);
+  if (summary.heldByOtherRuns > 0)
+    writeLine(
+      io.stdout,
+      `  ${summary.heldByOtherRuns} item(s) are being done by another live run and were skipped here`,
+    );
   const failures = summary.items.filter((i) => i.status === "failed").slice(0, 5);
   for (const f of failures) {
     writeLine(

@@ -29,6 +29,7 @@ function payload(p: RunProgress) {
     rate: rate(p).toFixed(1),
     eta_text: eta(p),
     cost: p.costUsd.toFixed(4),
+    held: p.heldByOtherRuns > 0 ? ` | held by other runs ${p.heldByOtherRuns}` : "",
   };
 }
 
@@ -42,7 +43,7 @@ export function createProgressReporter(
         stream,
         format:
           `${label} [{bar}] {value}/{total} | {rate}/s | ETA {eta_text} | ok {ok} failed {failed} skipped {skipped} | $` +
-          "{cost}",
+          "{cost}{held}",
         hideCursor: true,
         clearOnComplete: false,
         fps: 5,
@@ -70,7 +71,7 @@ export function createProgressReporter(
   const print = (p: RunProgress) => {
     const v = payload(p);
     stream.write(
-      `${label}: ${p.done}/${p.total} done, ${v.rate}/s, ETA ${v.eta_text}, ok ${v.ok}, failed ${v.failed}, skipped ${v.skipped}, $${v.cost}\n`,
+      `${label}: ${p.done}/${p.total} done, ${v.rate}/s, ETA ${v.eta_text}, ok ${v.ok}, failed ${v.failed}, skipped ${v.skipped}, $${v.cost}${p.heldByOtherRuns > 0 ? `, held by other runs ${p.heldByOtherRuns}` : ""}\n`,
     );
   };
   return {

@@ -13,6 +13,8 @@ export interface RunSummaryJson {
   readonly llm_calls: number;
   readonly cache_hits: number;
   readonly cost_usd: number;
+  /** Items other live runs held, skipped by this run (additive, issue 15). */
+  readonly held_by_other_runs: number;
 }
 
 export function toRunSummaryJson(summary: RunSummary): RunSummaryJson {
@@ -26,5 +28,6 @@ export function toRunSummaryJson(summary: RunSummary): RunSummaryJson {
     llm_calls: summary.llmCalls,
     cache_hits: summary.cacheHits,
     cost_usd: summary.costUsd,
+    held_by_other_runs: summary.heldByOtherRuns,
   };
 }

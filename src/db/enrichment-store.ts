@@ -17,6 +17,7 @@ import type { SourceFields } from "../enrichment/processing-types/source-fields.
 import type { Database, Queryable } from "./database.js";
 import { insertProcessingLogs } from "./processing-log-store.js";
 import { itemKey, recordCandidates } from "./review-publishing.js";
+import { registerRun, sweepDeadRuns } from "./run-registry.js";
 
 // The source an item's result is made from, hashed in SQL so that selection can compare it
 // with the stored hash without loading rows. Organization overrides are part of the source:
@@ -77,10 +78,19 @@ function toWorkItem(row: CandidateRow): WorkItem {
 }
 
 /**
+ * A claim is free when nobody holds it, when it is the owner's own, when its run is not
+ * registered as live (run-registry.ts sweeps the dead ones), or — the backstop — when its
+ * lease ran out without renewal.
+ */
+const CLAIM_FREE = `(e.claimed_by IS NULL OR e.claimed_by = $7 OR e.claim_expires_at < now()
+  OR NOT EXISTS (SELECT 1 FROM llm_runs r WHERE r.run_id = e.claimed_by))`;
+
+/**
  * Parameters: $1 type, $2 languages, $3 prompt version, $4 organization id, $5 ids, $6 force,
  * $7 owner (whose own claims count as free); further ones are appended by callers.
+ * `held`: select instead the candidates another live run holds.
  */
-function candidateSql(definition: ProcessingTypeDefinition, tail: string): string {
+function candidateSql(definition: ProcessingTypeDefinition, tail: string, held = false): string {
   const hash = `encode(sha256(convert_to(${SOURCE_SQL[definition.sourceFields]}, 'UTF8')), 'hex')`;
   return `
     SELECT a.id, t.lang, ${hash} AS source_hash, a.name, a.breed, a.age_text, a.sex, a.size,
@@ -94,7 +104,7 @@ function candidateSql(definition: ProcessingTypeDefinition, tail: string): strin
     WHERE ($4::int IS NULL OR a.organization_id = $4::int)
       AND ($5::int[] IS NULL OR a.id = ANY($5::int[]))
       AND ${SOURCE_TEXT_SQL[definition.sourceFields]} <> ''
-      AND (e.claimed_by IS NULL OR e.claim_expires_at < now() OR e.claimed_by = $7)
+      AND ${held ? `NOT ${CLAIM_FREE}` : CLAIM_FREE}
       AND ($6::boolean
            OR e.status IS NULL
            OR e.status NOT IN ('succeeded', 'skipped')
@@ -126,7 +136,19 @@ export function createEnrichmentStore(
 ): EnrichmentStore {
   const reviewMode = options.reviewMode ?? "off";
   return {
+    startRun: (runId) => registerRun(db, runId),
+
+    async countHeld(filter, owner) {
+      await sweepDeadRuns(db);
+      const rows = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM (${candidateSql(filter.definition, "", true)}) c`,
+        baseParams(filter, owner),
+      );
+      return rows[0]?.n ?? 0;
+    },
+
     async countCandidates(filter): Promise<CandidateTotals> {
+      await sweepDeadRuns(db);
       const sql = `SELECT count(*)::int AS items, coalesce(sum(c.source_chars), 0)::float8 AS chars
         FROM (${candidateSql(filter.definition, "")}) c`;
       const rows = await db.query<{ items: number; chars: number }>(sql, baseParams(filter, ""));
@@ -151,6 +173,7 @@ export function createEnrichmentStore(
     },
 
     async claimCandidates(filter, after, limit, owner, leaseMs) {
+      await sweepDeadRuns(db);
       return db.transaction(async (tx) => {
         // Row locks keep two runs from selecting the same animals at the same moment; the
         // lease recorded below keeps them apart after this transaction ends.
@@ -173,6 +196,7 @@ export function createEnrichmentStore(
              WHERE llm_enrichments.claimed_by IS NULL
                 OR llm_enrichments.claim_expires_at < now()
                 OR llm_enrichments.claimed_by = EXCLUDED.claimed_by
+                OR NOT EXISTS (SELECT 1 FROM llm_runs r WHERE r.run_id = llm_enrichments.claimed_by)
            RETURNING animal_id, target_language`,
           [rows.map((r) => r.id), rows.map((r) => r.lang), filter.definition.name, owner, leaseMs],
         );
@@ -182,6 +206,7 @@ export function createEnrichmentStore(
     },
 
     async renewClaims(owner, leaseMs) {
+      await db.query("UPDATE llm_runs SET heartbeat_at = now() WHERE run_id = $1", [owner]);
       await db.query(
         `UPDATE llm_enrichments SET claim_expires_at = now() + make_interval(secs => $2::float8 / 1000)
          WHERE claimed_by = $1`,

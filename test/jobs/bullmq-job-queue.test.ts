@@ -62,6 +62,7 @@ function recordingRun(options: { itemDelayMs?: number; failIds?: ReadonlySet<num
         cacheHits: 0,
         costUsd: done * 0.001,
         elapsedMs: 1,
+        heldByOtherRuns: 0,
       });
     }
     return {
@@ -74,6 +75,7 @@ function recordingRun(options: { itemDelayMs?: number; failIds?: ReadonlySet<num
       llmCalls: done,
       cacheHits: 0,
       costUsd: done * 0.001,
+      heldByOtherRuns: 0,
       stop: control.signal?.aborted
         ? { reason: "interrupted", fatal: false, error: new RunInterruptedError() }
         : undefined,

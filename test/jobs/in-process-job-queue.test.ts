@@ -26,6 +26,7 @@ const summary = (n: number, extra: Partial<RunSummary> = {}): RunSummary => ({
   llmCalls: n,
   cacheHits: 0,
   costUsd: n / 1000,
+  heldByOtherRuns: 0,
   stop: undefined,
   items: [],
   ...extra,
@@ -49,6 +50,7 @@ function gatedRun() {
       cacheHits: 0,
       costUsd: 0.001,
       elapsedMs: 1,
+      heldByOtherRuns: 0,
     });
     await Promise.race([
       released,

@@ -77,7 +77,26 @@ export interface CandidateTotals {
   readonly sourceChars: number;
 }
 
+/** A run registered as live: its claims stay its own until end(), or until it is gone. */
+export interface RunRegistration {
+  readonly runId: string;
+  /**
+   * Called once if the store can no longer vouch for the run (its lock connection dropped):
+   * its claims may be taken by others from then on.
+   */
+  onLost(listener: (error: Error) => void): void;
+  /** Unregisters the run (after releaseClaims). */
+  end(): Promise<void>;
+}
+
 export interface EnrichmentStore {
+  /**
+   * Registers `runId` as a live run. A claim names its run and is free as soon as that run
+   * is gone (crashed, killed, disconnected), never while it lives; the lease is the backstop.
+   */
+  startRun(runId: string): Promise<RunRegistration>;
+  /** Candidates of the filter claimed by live runs other than `owner`: this run skips them. */
+  countHeld(filter: CandidateFilter, owner: string): Promise<number>;
   /** How many items the filter selects now (claims by other runs excluded). */
   countCandidates(filter: CandidateFilter): Promise<CandidateTotals>;
   /** A few candidates without claiming them (dry runs). */

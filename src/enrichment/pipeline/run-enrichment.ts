@@ -11,6 +11,7 @@ import {
   LlmError,
   ResultsNotWrittenError,
   RunInterruptedError,
+  RunLostError,
 } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import type { LlmClient } from "../llm-client.js";
@@ -68,7 +69,18 @@ export async function runEnrichment(
   const leaseMs = deps.claimLeaseMs ?? 60_000;
   const startedAt = performance.now();
 
-  const totals = await store.countCandidates(filter);
+  // Registered before anything is claimed: every claim names a run that is live until it
+  // ends, and is free for others the moment it is gone (src/db/run-registry.ts).
+  const registration = await store.startRun(owner);
+  let totals;
+  let heldAtStart;
+  try {
+    totals = await store.countCandidates(filter);
+    heldAtStart = await store.countHeld(filter, owner);
+  } catch (error) {
+    await registration.end().catch(() => {});
+    throw error;
+  }
   const total = Math.min(totals.items, plan.limit ?? Number.POSITIVE_INFINITY);
   const counts = { done: 0, succeeded: 0, failed: 0, skipped: 0, llmCalls: 0, cacheHits: 0 };
   let costUsd = 0;
@@ -89,6 +101,7 @@ export async function runEnrichment(
     ...counts,
     costUsd,
     elapsedMs: performance.now() - startedAt,
+    heldByOtherRuns: heldAtStart,
   });
 
   // `stopTaking` ends the intake (Ctrl-C, budget, fatal error); `abandon` also cancels calls
@@ -105,6 +118,11 @@ export async function runEnrichment(
   };
   const onInterrupt = () =>
     stop({ reason: "interrupted", fatal: false, error: new RunInterruptedError() }, false);
+  // Once the run cannot vouch for itself, others may take its claims: stop, and cancel the
+  // calls in flight rather than finish items another run may be doing too.
+  registration.onLost((error) =>
+    stop({ reason: "run_lost", fatal: false, error: new RunLostError({ cause: error }) }, true),
+  );
   if (control.signal?.aborted) onInterrupt();
   control.signal?.addEventListener("abort", onInterrupt, { once: true });
 
@@ -275,7 +293,11 @@ export async function runEnrichment(
     await store.releaseClaims(owner).catch((error: unknown) => {
       deps.logger?.warn({ err: error }, "releasing claims failed; they expire on their own");
     });
+    await registration.end().catch((error: unknown) => {
+      deps.logger?.warn({ err: error }, "unregistering the run failed; the next run sweeps it");
+    });
   }
+  const heldByOtherRuns = await store.countHeld(filter, owner).catch(() => 0);
 
   const processed = counts.succeeded + counts.failed + counts.skipped;
   return {
@@ -289,6 +311,7 @@ export async function runEnrichment(
     llmCalls: counts.llmCalls,
     cacheHits: counts.cacheHits,
     costUsd: Math.round(costUsd * 1e6) / 1e6,
+    heldByOtherRuns,
     stop: stopped,
     items,
   };

@@ -14,6 +14,8 @@ export interface RunProgress {
   readonly cacheHits: number;
   readonly costUsd: number;
   readonly elapsedMs: number;
+  /** Items of the request that other live runs held when this run started: it skips them. */
+  readonly heldByOtherRuns: number;
 }
 
 export interface ItemResult {
@@ -38,6 +40,11 @@ export interface RunSummary {
   readonly llmCalls: number;
   readonly cacheHits: number;
   readonly costUsd: number;
+  /**
+   * Items of the request still held by other live runs when this run ended: skipped here,
+   * not done (those runs do them). 0 after a crash: a dead run's claims are free at once.
+   */
+  readonly heldByOtherRuns: number;
   /** Why the run ended early; undefined when it ran out of items. */
   readonly stop: RunStop | undefined;
   /** Every item when the caller named its animals; else up to 100 failures. */
