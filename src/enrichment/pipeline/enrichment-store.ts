@@ -77,9 +77,19 @@ export interface CandidateTotals {
   readonly sourceChars: number;
 }
 
+/** Items of a filter that are not candidates now, by why. */
+export interface SettledTotals {
+  /** The stored result is for the same source hash and prompt version (none with force). */
+  readonly upToDate: number;
+  /** Another run's claim on the item has not expired. */
+  readonly heldByOtherRuns: number;
+}
+
 export interface EnrichmentStore {
   /** How many items the filter selects now (claims by other runs excluded). */
   countCandidates(filter: CandidateFilter): Promise<CandidateTotals>;
+  /** How many items the filter's scope has that are not candidates, by why. */
+  countSettled(filter: CandidateFilter): Promise<SettledTotals>;
   /** A few candidates without claiming them (dry runs). */
   sampleCandidates(filter: CandidateFilter, limit: number): Promise<WorkItem[]>;
   /** The first `limit` candidates' keys, in the order a run takes them (queued jobs with a limit). */

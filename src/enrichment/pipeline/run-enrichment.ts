@@ -15,6 +15,7 @@ import {
 import type { Logger } from "../../logger.js";
 import type { LlmClient } from "../llm-client.js";
 import type { ResultCache } from "../result-cache.js";
+import { isSkipReason, type SkipReason } from "../skip-reason.js";
 import { createAdaptiveWindow } from "./adaptive-window.js";
 import type { CandidateCursor, EnrichmentStore, ItemWrite, WorkItem } from "./enrichment-store.js";
 import type { ListingDirectory } from "./listing-directory.js";
@@ -69,8 +70,10 @@ export async function runEnrichment(
   const startedAt = performance.now();
 
   const totals = await store.countCandidates(filter);
+  const settled = await store.countSettled(filter);
   const total = Math.min(totals.items, plan.limit ?? Number.POSITIVE_INFINITY);
   const counts = { done: 0, succeeded: 0, failed: 0, skipped: 0, llmCalls: 0, cacheHits: 0 };
+  const skippedByReason: Partial<Record<SkipReason, number>> = {};
   let costUsd = 0;
   const collectAll = plan.animalIds !== undefined;
   const items: ItemResult[] = [];
@@ -141,6 +144,8 @@ export async function runEnrichment(
     onCommitted: (written) => {
       for (const w of written) {
         counts[w.status] += 1;
+        const code = w.status === "skipped" ? w.flags[0] : undefined;
+        if (isSkipReason(code)) skippedByReason[code] = (skippedByReason[code] ?? 0) + 1;
         report(w, w.status, w.status === "succeeded" ? [] : w.flags);
       }
       control.onProgress?.(progress());
@@ -277,14 +282,23 @@ export async function runEnrichment(
     });
   }
 
+  // Calls in flight at a budget stop finish and are paid for: the stop says so, with the total.
+  if (stopped?.reason === "budget_exceeded") {
+    stopped = { ...stopped, error: stopped.error.withTotal(Math.round(costUsd * 1e6) / 1e6) };
+  }
   const processed = counts.succeeded + counts.failed + counts.skipped;
+  // Skips are not attempts: a run whose only work was skipping has no success rate.
+  const attempted = counts.succeeded + counts.failed;
   return {
     processed,
     succeeded: counts.succeeded,
     failed: counts.failed,
     skipped: counts.skipped,
+    skippedByReason,
     successRatePercent:
-      processed === 0 ? 0 : Math.round((counts.succeeded / processed) * 1000) / 10,
+      attempted === 0 ? undefined : Math.round((counts.succeeded / attempted) * 1000) / 10,
+    upToDate: settled.upToDate,
+    heldByOtherRuns: settled.heldByOtherRuns,
     processingTimeMs: Math.round(performance.now() - startedAt),
     llmCalls: counts.llmCalls,
     cacheHits: counts.cacheHits,

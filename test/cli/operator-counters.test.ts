@@ -1,0 +1,129 @@
+// What an operator reads after a run, through the real CLI on both databases: success rates
+// over attempted items only, skips by reason, "nothing to do", --force, the budget stop and
+// failure lists that say how many more there are.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Env } from "../../src/config.js";
+import type { Database } from "../../src/db/database.js";
+import { migrate } from "../../src/db/migrate.js";
+import { upsertOrganization } from "../../src/db/organization-store.js";
+import { openPgliteDatabase } from "../../src/db/pglite-database.js";
+import { importListings } from "../../src/listings/import-listings.js";
+import {
+  startFakeOpenRouter,
+  type FakeOpenRouter,
+} from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
+import { sharedListings } from "../support/pipeline-fixture.js";
+import {
+  createTestDatabase,
+  DATABASE_KINDS,
+  type TestDatabase,
+} from "../support/test-databases.js";
+import { runCliCaptured } from "./run-cli-captured.js";
+
+const isPfmy = (l: Record<string, unknown>) => l.organization === "petfinder-my";
+/** Long enough to profile, and too thin to (LLM_PROFILER_MIN_SOURCE_CHARS 150). */
+const RICH = sharedListings(6, (l) => isPfmy(l) && String(l.description).length > 250);
+const THIN = sharedListings(4, (l) => isPfmy(l) && String(l.description).length < 90);
+const LISTINGS = [...RICH, ...THIN];
+
+let dir: string;
+let listingsFile: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "rescue-llm-counters-"));
+  listingsFile = join(dir, "listings.jsonl");
+  writeFileSync(listingsFile, LISTINGS.map((l) => JSON.stringify(l)).join("\n") + "\n");
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type Json = Record<string, unknown>;
+
+describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
+  let t: TestDatabase | undefined;
+  let fake: FakeOpenRouter;
+  let env: Env;
+  beforeAll(async () => {
+    fake = await startFakeOpenRouter({ apiKey: "sk-or-counters" });
+    if (kind === "postgres") t = await createTestDatabase("postgres", { migrated: false });
+    env = {
+      ENVIRONMENT: "test",
+      LOG_LEVEL: "silent",
+      LLM_BASE_URL: fake.baseUrl,
+      OPENROUTER_API_KEY: "sk-or-counters",
+      LLM_RETRY_BASE_DELAY: "0.01",
+      LLM_RETRY_MAX_DELAY: "0.05",
+      ...(t?.url !== undefined
+        ? { DATABASE_URL: t.url }
+        : { RESCUE_LLM_DATA_DIR: join(dir, `data-${kind}`) }),
+    };
+    await withDatabase(async () => undefined);
+  });
+  afterAll(async () => {
+    await fake.close();
+    await t?.dispose();
+  });
+
+  const withDatabase = async <T>(use: (db: Database) => Promise<T>): Promise<T> => {
+    const db = t?.db ?? (await openPgliteDatabase(join(dir, `data-${kind}`)));
+    try {
+      await migrate(db);
+      return await use(db);
+    } finally {
+      if (t === undefined) await db.close();
+    }
+  };
+  const freshOrganization = (name: string): Promise<string> =>
+    withDatabase(async (db) => {
+      await upsertOrganization(db, { configId: name });
+      const report = await importListings({ db }, { filePath: listingsFile, organization: name });
+      expect(report.inserted).toBe(LISTINGS.length);
+      return name;
+    });
+  const runJson = async (argv: string[], extra: Env = {}) => {
+    const result = await runCliCaptured([...argv, "--json"], { ...env, ...extra });
+    return { code: result.code, summary: JSON.parse(result.stdout) as Json, stderr: result.stderr };
+  };
+
+  it("skips too thin are not failures; a rerun with nothing to do says so and exits 0", async () => {
+    const org = await freshOrganization("thin-org");
+    const first = await runJson(["generate-profiles", "-o", org]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.summary).toMatchObject({
+      total_processed: LISTINGS.length,
+      succeeded: RICH.length,
+      failed: 0,
+      skipped: THIN.length,
+      skipped_by_reason: { too_thin: THIN.length },
+      success_rate: 100,
+      nothing_to_do: false,
+    });
+
+    const again = await runJson(["generate-profiles", "-o", org]);
+    expect(again.code).toBe(0);
+    expect(again.summary).toMatchObject({
+      total_processed: 0,
+      success_rate: null,
+      up_to_date: LISTINGS.length,
+      held_by_other_runs: 0,
+      nothing_to_do: true,
+    });
+    const text = await runCliCaptured(["generate-profiles", "-o", org], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(
+      `Nothing to do: ${LISTINGS.length} item(s) up to date for the current source and prompt (--force redoes them).`,
+    );
+    expect(text.stdout).not.toContain("success rate");
+  });
+
+  it("the text summary gives the rate of attempted items and the skips by reason", async () => {
+    const org = await freshOrganization("thin-text-org");
+    const result = await runCliCaptured(["generate-profiles", "-o", org], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`skipped        ${THIN.length} (too thin ${THIN.length})`);
+    expect(result.stdout).toContain(
+      `success rate   100% of ${RICH.length} attempted (skips not counted)`,
+    );
+  });
+});
