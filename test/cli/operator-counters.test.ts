@@ -126,4 +126,15 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
       `success rate   100% of ${RICH.length} attempted (skips not counted)`,
     );
   });
+
+  it("--force asks the model afresh instead of answering from the cache", async () => {
+    const org = await freshOrganization("force-org");
+    const first = await runJson(["enrich-descriptions", "-o", org, "-l", "5"]);
+    expect(first.summary).toMatchObject({ succeeded: 5, llm_calls: 5, cache_hits: 0 });
+    const before = fake.stats.completions;
+    const forced = await runJson(["enrich-descriptions", "-o", org, "-l", "5", "--force"]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.summary).toMatchObject({ succeeded: 5, llm_calls: 5, cache_hits: 0 });
+    expect(fake.stats.completions - before).toBe(5);
+  });
 });

@@ -14,7 +14,7 @@ import {
 } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import type { LlmClient } from "../llm-client.js";
-import type { ResultCache } from "../result-cache.js";
+import { refreshingCache, type ResultCache } from "../result-cache.js";
 import { isSkipReason, type SkipReason } from "../skip-reason.js";
 import { createAdaptiveWindow } from "./adaptive-window.js";
 import type { CandidateCursor, EnrichmentStore, ItemWrite, WorkItem } from "./enrichment-store.js";
@@ -128,7 +128,8 @@ export async function runEnrichment(
         return deps.llm.complete(llmRequest);
       }),
   };
-  const itemDeps = { ...deps, llm };
+  // A forced run asks afresh: the cache is written, never read (refreshingCache).
+  const itemDeps = { ...deps, llm, ...(plan.force && { cache: refreshingCache(deps.cache) }) };
   const pageSize = Math.max(config.batch.concurrent * 4, batchSize, 50);
   // Items in progress (preparing, waiting for a call slot, or held by a slow writer) stay bounded.
   const maxInProgress = 2 * pageSize;
