@@ -137,4 +137,42 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
     expect(forced.summary).toMatchObject({ succeeded: 5, llm_calls: 5, cache_hits: 0 });
     expect(fake.stats.completions - before).toBe(5);
   });
+
+  it("the budget stop and the summary name the same total", async () => {
+    const org = await freshOrganization("budget-org");
+    const budget = { LLM_BUDGET_USD: "0.00000001", LLM_CACHE_ENABLED: "false" };
+    const text = await runCliCaptured(["translate", "-o", org, "-t", "es"], { ...env, ...budget });
+    expect(text.code).toBe(3);
+    const cost = /^ {2}cost +\$(\d+\.\d{4})$/m.exec(text.stdout)?.[1];
+    const stopped = /^ {2}stopped +(.*)$/m.exec(text.stdout)?.[1] ?? "";
+    expect(stopped).toMatch(/^Budget reached: spent \$\d+\.\d{4} of LLM_BUDGET_USD=/);
+    const amounts = [...stopped.matchAll(/\$(\d+\.\d{4})/g)].map((m) => m[1]);
+    // The stop's last amount is the run's whole cost: in-flight calls included when there were any.
+    expect(amounts[amounts.length - 1]).toBe(cost);
+
+    const json = await runJson(["translate", "-o", org, "-t", "fr"], budget);
+    expect(json.code).toBe(3);
+    const stop = json.summary.stopped as { reason: string; message: string };
+    expect(stop.reason).toBe("budget_exceeded");
+    const total = [...stop.message.matchAll(/\$(\d+\.\d{4})/g)].map((m) => m[1]).pop();
+    expect(total).toBe((json.summary.cost_usd as number).toFixed(4));
+  });
+
+  it("a failure list shows the first five and says how many more failed", async () => {
+    const org = await freshOrganization("failing-org");
+    const junk = await startFakeOpenRouter({ responder: () => "Call 555-0100 now!" });
+    try {
+      const result = await runCliCaptured(["enrich-descriptions", "-o", org], {
+        ...env,
+        LLM_BASE_URL: junk.baseUrl,
+      });
+      expect(result.code).toBe(1);
+      const listed = result.stdout.split("\n").filter((l) => l.startsWith("  failed #"));
+      expect(listed).toHaveLength(5);
+      expect(result.stdout).toContain(`… and ${LISTINGS.length - 5} more failed`);
+      expect(result.stdout).toContain("success rate   0% of 10 attempted");
+    } finally {
+      await junk.close();
+    }
+  });
 });
