@@ -175,4 +175,31 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
       await junk.close();
     }
   });
+
+  it("cache-stats names the shared table and this process's memory apart, rates as fractions", async () => {
+    const first = await freshOrganization("cache-a-org");
+    const second = await freshOrganization("cache-b-org");
+    await runJson(["translate", "-o", first, "-t", "es", "-l", "3"]);
+    // The same listings elsewhere: the same prompts, answered from the shared table.
+    const repeat = await runJson(["translate", "-o", second, "-t", "es", "-l", "3"]);
+    expect(repeat.summary).toMatchObject({ cache_hits: 3, llm_calls: 0 });
+
+    const { stdout } = await runCliCaptured(["cache-stats", "--json"], env);
+    const stats = JSON.parse(stdout) as Record<string, number>;
+    expect(stats.table_size).toBeGreaterThanOrEqual(3);
+    expect(stats.size).toBe(stats.table_size);
+    expect(stats.memory_size).toBe(0); // a fresh CLI process has looked nothing up
+    expect(stats.hits).toBeGreaterThanOrEqual(3);
+    expect(stats.hit_rate).toBe(Math.round((stats.hits / stats.total_requests) * 10_000) / 10_000);
+    expect(stats.hit_rate).toBeLessThanOrEqual(1);
+    expect(stats.hit_rate_percent).toBe(
+      Math.round((stats.hits / stats.total_requests) * 1000) / 10,
+    );
+
+    const text = await runCliCaptured(["cache-stats"], env);
+    expect(text.stdout).toMatch(/table entries \(shared, not expired\) +\d+/);
+    expect(text.stdout).toMatch(/memory entries \(this process\) +0 of at most \d+/);
+    expect(text.stdout).toContain(`hit rate`);
+    expect(text.stdout).toContain(`${stats.hit_rate_percent}% (${stats.hit_rate} of`);
+  });
 });
