@@ -169,6 +169,8 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
       expect(result.code).toBe(1);
       const listed = result.stdout.split("\n").filter((l) => l.startsWith("  failed #"));
       expect(listed).toHaveLength(5);
+      // Failed on the answer's checks, and recorded as such (not lost in a failed write).
+      expect(result.stdout).not.toContain("write_failed");
       expect(result.stdout).toContain(`… and ${LISTINGS.length - 5} more failed`);
       expect(result.stdout).toContain("success rate   0% of 10 attempted");
     } finally {
@@ -185,7 +187,7 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
     expect(repeat.summary).toMatchObject({ cache_hits: 3, llm_calls: 0 });
 
     const { stdout } = await runCliCaptured(["cache-stats", "--json"], env);
-    const stats = JSON.parse(stdout) as Record<string, number>;
+    const stats = JSON.parse(stdout);
     expect(stats.table_size).toBeGreaterThanOrEqual(3);
     expect(stats.size).toBe(stats.table_size);
     expect(stats.memory_size).toBe(0); // a fresh CLI process has looked nothing up
