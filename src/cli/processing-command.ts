@@ -18,6 +18,7 @@ import { createLogger } from "../logger.js";
 import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { EXIT, exitCodeForRun } from "./exit-codes.js";
+import { noteProgress } from "./interrupt-summary.js";
 import { createProgressReporter } from "./progress-reporter.js";
 
 interface ProcessingOptions {
@@ -162,7 +163,10 @@ async function runProcessingCommand(
     try {
       summary = await runEnrichment(services.pipeline, plan, {
         signal: io.signal,
-        onProgress: (p) => reporter.update(p),
+        onProgress: (p) => {
+          reporter.update(p);
+          noteProgress(spec.name, p);
+        },
       });
     } finally {
       reporter.stop();
