@@ -5,18 +5,20 @@ import type { Command } from "commander";
 import { loadConfig, SUPPORTED_LANGUAGES, type Config, type LanguageCode } from "../config.js";
 import { openServices } from "../composition-root.js";
 import { toDryRunJson } from "../contract/dry-run-json.js";
-import { toRunSummaryJson } from "../contract/run-summary-json.js";
+import { isNothingToDo, toRunSummaryJson } from "../contract/run-summary-json.js";
 import { planDryRun } from "../enrichment/pipeline/plan-dry-run.js";
 import { resolveRunRequest } from "../enrichment/pipeline/resolve-run-request.js";
 import { runEnrichment } from "../enrichment/pipeline/run-enrichment.js";
 import type { RequestFieldNames } from "../enrichment/pipeline/run-request.js";
 import type { DryRunSummary, RunSummary } from "../enrichment/pipeline/run-types.js";
+import { SKIP_REASONS, type SkipReason } from "../enrichment/skip-reason.js";
 import type { ProcessingTypeDefinition } from "../enrichment/processing-types/processing-type-definition.js";
 import { QueueUnavailableError, ValidationError } from "../errors.js";
 import { createLogger } from "../logger.js";
 import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { EXIT, exitCodeForRun } from "./exit-codes.js";
+import { noteProgress } from "./interrupt-summary.js";
 import { createProgressReporter } from "./progress-reporter.js";
 
 interface ProcessingOptions {
@@ -161,7 +163,10 @@ async function runProcessingCommand(
     try {
       summary = await runEnrichment(services.pipeline, plan, {
         signal: io.signal,
-        onProgress: (p) => reporter.update(p),
+        onProgress: (p) => {
+          reporter.update(p);
+          noteProgress(spec.name, p);
+        },
       });
     } finally {
       reporter.stop();
@@ -199,37 +204,73 @@ function printDryRun(
   );
 }
 
+/** Failures listed one by one after a summary; the rest are counted. */
+export const FAILURES_SHOWN = 5;
+
 function printSummary(io: CommandIo, summary: RunSummary, json: boolean): void {
   if (json) {
     writeLine(io.stdout, JSON.stringify(toRunSummaryJson(summary)));
     return;
   }
+  writeLine(io.stdout, "");
+  if (isNothingToDo(summary)) {
+    writeLine(io.stdout, `  ${nothingToDoLine(summary)}`);
+    return;
+  }
+  const attempted = summary.succeeded + summary.failed;
   const rows: [string, string][] = [
     ["processed", String(summary.processed)],
     ["succeeded", String(summary.succeeded)],
     ["failed", String(summary.failed)],
-    ["skipped", String(summary.skipped)],
-    ["success rate", `${summary.successRatePercent}%`],
+    ["skipped", `${summary.skipped}${skipBreakdown(summary)}`],
+    [
+      "success rate",
+      summary.successRatePercent === undefined
+        ? "- (nothing attempted: every item was skipped)"
+        : `${summary.successRatePercent}% of ${attempted} attempted (skips not counted)`,
+    ],
     ["time", `${(summary.processingTimeMs / 1000).toFixed(1)}s`],
     ["LLM calls", String(summary.llmCalls)],
     ["cache hits", String(summary.cacheHits)],
     ["cost", `$${summary.costUsd.toFixed(4)}`],
-    ["held by others", String(summary.heldByOtherRuns)],
   ];
-  writeLine(io.stdout, "");
+  if (summary.upToDate > 0) rows.push(["up to date", `${summary.upToDate} (not taken)`]);
+  if (summary.heldByOtherRuns > 0)
+    rows.push(["held elsewhere", `${summary.heldByOtherRuns} (another run has them)`]);
   for (const [k, v] of rows) writeLine(io.stdout, `  ${k.padEnd(14)} ${v}`);
   if (summary.stop !== undefined)
     writeLine(io.stdout, `  stopped        ${summary.stop.error.message}`);
+  for (const line of failureLines(summary)) writeLine(io.stdout, `  ${line}`);
+}
+
+function skipBreakdown(summary: RunSummary): string {
+  const parts = Object.entries(summary.skippedByReason).map(
+    ([code, n]) => `${SKIP_REASONS[code as SkipReason]} ${n}`,
+  );
+  return parts.length === 0 ? "" : ` (${parts.join(", ")})`;
+}
+
+function nothingToDoLine(summary: RunSummary): string {
+  const why: string[] = [];
+  if (summary.upToDate > 0)
+    why.push(`${summary.upToDate} item(s) up to date for the current source and prompt`);
   if (summary.heldByOtherRuns > 0)
-    writeLine(
-      io.stdout,
-      `  ${summary.heldByOtherRuns} item(s) are being done by another live run and were skipped here`,
+    why.push(`${summary.heldByOtherRuns} item(s) held by another run`);
+  if (why.length === 0) why.push("no item matches");
+  const hint = summary.upToDate > 0 ? " (--force redoes them)" : "";
+  return `Nothing to do: ${why.join(", ")}${hint}.`;
+}
+
+/** The first failures with their reasons, then how many more there are. */
+export function failureLines(summary: Pick<RunSummary, "failed" | "items">): string[] {
+  const failures = summary.items.filter((i) => i.status === "failed");
+  const lines = failures
+    .slice(0, FAILURES_SHOWN)
+    .map(
+      (f) =>
+        `failed #${f.animalId}${f.targetLanguage ? ` (${f.targetLanguage})` : ""}: ${(f.reasons ?? []).join("; ")}`,
     );
-  const failures = summary.items.filter((i) => i.status === "failed").slice(0, 5);
-  for (const f of failures) {
-    writeLine(
-      io.stdout,
-      `  failed #${f.animalId}${f.targetLanguage ? ` (${f.targetLanguage})` : ""}: ${(f.reasons ?? []).join("; ")}`,
-    );
-  }
+  const more = summary.failed - lines.length;
+  if (more > 0) lines.push(`… and ${more} more failed (rescue-llm show <id> for one dog)`);
+  return lines;
 }

@@ -1,20 +1,33 @@
-// The SPEC §4 `--json` summary of a processing command.
+// The SPEC §4 `--json` summary of a processing command, plus the counters that explain it.
 import type { RunSummary } from "../enrichment/pipeline/run-types.js";
+import type { SkipReason } from "../enrichment/skip-reason.js";
 
 export interface RunSummaryJson {
   readonly total_processed: number;
   readonly succeeded: number;
   readonly failed: number;
   readonly skipped: number;
-  /** Percent, one decimal. */
-  readonly success_rate: number;
+  /**
+   * Percent of the attempted items (succeeded + failed) that succeeded, one decimal; null when
+   * nothing was attempted (every item skipped, or nothing to do).
+   */
+  readonly success_rate: number | null;
   /** Seconds. */
   readonly processing_time: number;
   readonly llm_calls: number;
   readonly cache_hits: number;
+  /** Every call's cost, calls still in flight when a stop was asked for included. */
   readonly cost_usd: number;
-  /** Items other live runs held, skipped by this run (additive, issue 15). */
+  /** `skipped` by reason code (too_thin, no_source_text, listing_inactive). */
+  readonly skipped_by_reason: Readonly<Partial<Record<SkipReason, number>>>;
+  /** Items not taken: their result is current for the same source and prompt version. */
+  readonly up_to_date: number;
+  /** Items not taken: another run holds them. */
   readonly held_by_other_runs: number;
+  /** True when the run found no item to take and did nothing. */
+  readonly nothing_to_do: boolean;
+  /** Why the run stopped early (interrupted, budget_exceeded, provider_refused, write_failed). */
+  readonly stopped?: { readonly reason: string; readonly message: string };
 }
 
 export function toRunSummaryJson(summary: RunSummary): RunSummaryJson {
@@ -23,11 +36,22 @@ export function toRunSummaryJson(summary: RunSummary): RunSummaryJson {
     succeeded: summary.succeeded,
     failed: summary.failed,
     skipped: summary.skipped,
-    success_rate: summary.successRatePercent,
+    success_rate: summary.successRatePercent ?? null,
     processing_time: summary.processingTimeMs / 1000,
     llm_calls: summary.llmCalls,
     cache_hits: summary.cacheHits,
     cost_usd: summary.costUsd,
+    skipped_by_reason: summary.skippedByReason,
+    up_to_date: summary.upToDate,
     held_by_other_runs: summary.heldByOtherRuns,
+    nothing_to_do: isNothingToDo(summary),
+    ...(summary.stop !== undefined && {
+      stopped: { reason: summary.stop.reason, message: summary.stop.error.message },
+    }),
   };
+}
+
+/** A run that took no item and was not stopped: everything is up to date (or held elsewhere). */
+export function isNothingToDo(summary: RunSummary): boolean {
+  return summary.processed === 0 && summary.stop === undefined;
 }

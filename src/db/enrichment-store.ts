@@ -7,6 +7,7 @@ import type {
   CandidateTotals,
   EnrichmentStore,
   ItemWrite,
+  SettledTotals,
   WorkItem,
 } from "../enrichment/pipeline/enrichment-store.js";
 import type {
@@ -113,6 +114,24 @@ function candidateSql(definition: ProcessingTypeDefinition, tail: string, held =
     ${tail}`;
 }
 
+/** Parameters as candidateSql's ($7 unused here: every live claim counts as another run's). */
+function settledSql(definition: ProcessingTypeDefinition): string {
+  const hash = `encode(sha256(convert_to(${SOURCE_SQL[definition.sourceFields]}, 'UTF8')), 'hex')`;
+  const held = "(e.claimed_by IS NOT NULL AND e.claim_expires_at >= now() AND e.claimed_by <> $7)";
+  return `
+    SELECT (count(*) FILTER (WHERE NOT coalesce(${held}, false) AND NOT $6::boolean
+                              AND e.status IN ('succeeded', 'skipped')
+                              AND e.prompt_version = $3 AND e.source_hash = ${hash}))::int AS up_to_date
+    FROM animals a
+    JOIN organizations o ON o.id = a.organization_id
+    CROSS JOIN unnest($2::text[]) AS t(lang)
+    LEFT JOIN llm_enrichments e
+      ON e.animal_id = a.id AND e.processing_type = $1 AND e.target_language = t.lang
+    WHERE ($4::int IS NULL OR a.organization_id = $4::int)
+      AND ($5::int[] IS NULL OR a.id = ANY($5::int[]))
+      AND ${SOURCE_TEXT_SQL[definition.sourceFields]} <> ''`;
+}
+
 function baseParams(filter: CandidateFilter, owner: string): unknown[] {
   return [
     filter.definition.name,
@@ -153,6 +172,14 @@ export function createEnrichmentStore(
         FROM (${candidateSql(filter.definition, "")}) c`;
       const rows = await db.query<{ items: number; chars: number }>(sql, baseParams(filter, ""));
       return { items: rows[0]?.items ?? 0, sourceChars: rows[0]?.chars ?? 0 };
+    },
+
+    async countSettled(filter): Promise<SettledTotals> {
+      const rows = await db.query<{ up_to_date: number }>(
+        settledSql(filter.definition),
+        baseParams(filter, ""),
+      );
+      return { upToDate: rows[0]?.up_to_date ?? 0 };
     },
 
     async sampleCandidates(filter, limit) {

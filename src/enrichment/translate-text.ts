@@ -41,6 +41,7 @@ export async function translateText(
   if (text === "")
     return {
       status: "skipped",
+      code: "no_source_text",
       reason: "there is no text to translate",
       sourceLanguage,
       calls: [],

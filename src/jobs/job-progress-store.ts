@@ -75,14 +75,19 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('SADD', KEYS[2], ARGV[1])
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[3], ARGV[1], ARGV[2]) end
 local state = redis.call('HGET', KEYS[1], 'state')
-if state == 'completed' or state == 'failed' then return 0 end
+if state == 'completed' or state == 'completed_with_failures' or state == 'failed' then return 0 end
 if redis.call('SCARD', KEYS[2]) < tonumber(redis.call('HGET', KEYS[1], 'chunks_total')) then
   if state == 'queued' then redis.call('HSET', KEYS[1], 'state', 'running') end
   return 0
 end
 local t = redis.call('TIME')
+-- The rule of finishedJobState (job-queue.ts): stopped or nothing succeeded is failed.
+local failed = tonumber(redis.call('HGET', KEYS[1], 'failed') or '0')
+local succeeded = tonumber(redis.call('HGET', KEYS[1], 'succeeded') or '0')
 local final = 'completed'
-if redis.call('HLEN', KEYS[3]) > 0 then final = 'failed' end
+if redis.call('HLEN', KEYS[3]) > 0 then final = 'failed'
+elseif failed > 0 and succeeded == 0 then final = 'failed'
+elseif failed > 0 then final = 'completed_with_failures' end
 redis.call('HSET', KEYS[1], 'state', final, 'finished_at', t[1] * 1000 + math.floor(t[2] / 1000))
 return 1
 `;

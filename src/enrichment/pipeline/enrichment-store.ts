@@ -89,6 +89,12 @@ export interface RunRegistration {
   end(): Promise<void>;
 }
 
+/** Items of a filter that are not candidates now, by why. */
+export interface SettledTotals {
+  /** The stored result is for the same source hash and prompt version (none with force). */
+  readonly upToDate: number;
+}
+
 export interface EnrichmentStore {
   /**
    * Registers `runId` as a live run. A claim names its run and is free as soon as that run
@@ -99,6 +105,8 @@ export interface EnrichmentStore {
   countHeld(filter: CandidateFilter, owner: string): Promise<number>;
   /** How many items the filter selects now (claims by other runs excluded). */
   countCandidates(filter: CandidateFilter): Promise<CandidateTotals>;
+  /** How many items the filter's scope has that are not candidates, by why. */
+  countSettled(filter: CandidateFilter): Promise<SettledTotals>;
   /** A few candidates without claiming them (dry runs). */
   sampleCandidates(filter: CandidateFilter, limit: number): Promise<WorkItem[]>;
   /** The first `limit` candidates' keys, in the order a run takes them (queued jobs with a limit). */

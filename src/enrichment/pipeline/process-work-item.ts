@@ -121,7 +121,8 @@ function outcomeOf(
             status: "skipped",
             model: null,
             value: null,
-            flags: [outcome.reason],
+            // The code first: summaries and stats count skips by it.
+            flags: [outcome.code, outcome.reason],
             error: null,
           };
   const last = calls[calls.length - 1];

@@ -15,7 +15,8 @@ import {
 } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import type { LlmClient } from "../llm-client.js";
-import type { ResultCache } from "../result-cache.js";
+import { refreshingCache, type ResultCache } from "../result-cache.js";
+import { isSkipReason, type SkipReason } from "../skip-reason.js";
 import { createAdaptiveWindow } from "./adaptive-window.js";
 import type { CandidateCursor, EnrichmentStore, ItemWrite, WorkItem } from "./enrichment-store.js";
 import type { ListingDirectory } from "./listing-directory.js";
@@ -74,15 +75,18 @@ export async function runEnrichment(
   const registration = await store.startRun(owner);
   let totals;
   let heldAtStart;
+  let settled;
   try {
     totals = await store.countCandidates(filter);
     heldAtStart = await store.countHeld(filter, owner);
+    settled = await store.countSettled(filter);
   } catch (error) {
     await registration.end().catch(() => {});
     throw error;
   }
   const total = Math.min(totals.items, plan.limit ?? Number.POSITIVE_INFINITY);
   const counts = { done: 0, succeeded: 0, failed: 0, skipped: 0, llmCalls: 0, cacheHits: 0 };
+  const skippedByReason: Partial<Record<SkipReason, number>> = {};
   let costUsd = 0;
   const collectAll = plan.animalIds !== undefined;
   const items: ItemResult[] = [];
@@ -143,7 +147,8 @@ export async function runEnrichment(
         return deps.llm.complete(llmRequest);
       }),
   };
-  const itemDeps = { ...deps, llm };
+  // A forced run asks afresh: the cache is written, never read (refreshingCache).
+  const itemDeps = { ...deps, llm, ...(plan.force && { cache: refreshingCache(deps.cache) }) };
   const pageSize = Math.max(config.batch.concurrent * 4, batchSize, 50);
   // Items in progress (preparing, waiting for a call slot, or held by a slow writer) stay bounded.
   const maxInProgress = 2 * pageSize;
@@ -159,6 +164,8 @@ export async function runEnrichment(
     onCommitted: (written) => {
       for (const w of written) {
         counts[w.status] += 1;
+        const code = w.status === "skipped" ? w.flags[0] : undefined;
+        if (isSkipReason(code)) skippedByReason[code] = (skippedByReason[code] ?? 0) + 1;
         report(w, w.status, w.status === "succeeded" ? [] : w.flags);
       }
       control.onProgress?.(progress());
@@ -299,14 +306,22 @@ export async function runEnrichment(
   }
   const heldByOtherRuns = await store.countHeld(filter, owner).catch(() => 0);
 
+  // Calls in flight at a budget stop finish and are paid for: the stop says so, with the total.
+  if (stopped?.reason === "budget_exceeded") {
+    stopped = { ...stopped, error: stopped.error.withTotal(Math.round(costUsd * 1e6) / 1e6) };
+  }
   const processed = counts.succeeded + counts.failed + counts.skipped;
+  // Skips are not attempts: a run whose only work was skipping has no success rate.
+  const attempted = counts.succeeded + counts.failed;
   return {
     processed,
     succeeded: counts.succeeded,
     failed: counts.failed,
     skipped: counts.skipped,
+    skippedByReason,
     successRatePercent:
-      processed === 0 ? 0 : Math.round((counts.succeeded / processed) * 1000) / 10,
+      attempted === 0 ? undefined : Math.round((counts.succeeded / attempted) * 1000) / 10,
+    upToDate: settled.upToDate,
     processingTimeMs: Math.round(performance.now() - startedAt),
     llmCalls: counts.llmCalls,
     cacheHits: counts.cacheHits,

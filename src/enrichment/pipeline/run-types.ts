@@ -1,6 +1,7 @@
 // What a run reports while it runs and when it ends. Field names are the domain's; the SPEC's
 // snake_case JSON is made from them at the edges (src/contract/).
 import type { LlmError } from "../../errors.js";
+import type { SkipReason } from "../skip-reason.js";
 import type { RunStop } from "./run-stop.js";
 
 export interface RunProgress {
@@ -34,8 +35,15 @@ export interface RunSummary {
   readonly succeeded: number;
   readonly failed: number;
   readonly skipped: number;
-  /** Percent of processed items that succeeded, one decimal. */
-  readonly successRatePercent: number;
+  /** `skipped` by why (a code per reason; only reasons that occurred). */
+  readonly skippedByReason: Readonly<Partial<Record<SkipReason, number>>>;
+  /**
+   * Percent of the attempted items (succeeded + failed) that succeeded, one decimal; skips do
+   * not count. Undefined when nothing was attempted: there is no rate to speak of.
+   */
+  readonly successRatePercent: number | undefined;
+  /** Items the run left alone because their result is current (same source and prompt). */
+  readonly upToDate: number;
   readonly processingTimeMs: number;
   readonly llmCalls: number;
   readonly cacheHits: number;

@@ -1,6 +1,7 @@
 // POST /api/llm/jobs, GET /api/llm/jobs/:id and its event stream.
 import { z } from "zod";
 import { SUPPORTED_LANGUAGES } from "../../config.js";
+import { JOB_STATE_NAMES } from "../../jobs/job-queue.js";
 import {
   animalIdsSchema,
   forceSchema,
@@ -53,7 +54,7 @@ export const createJobResponseSchema = z
 export const jobStateSchema = z
   .object({
     id: z.string(),
-    state: z.enum(["queued", "running", "completed", "failed", "cancelled"]),
+    state: z.enum(JOB_STATE_NAMES),
     processing_type: z.string(),
     total: z.number().int(),
     done: z.number().int(),
