@@ -162,9 +162,11 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
     const org = await freshOrganization("failing-org");
     const junk = await startFakeOpenRouter({ responder: () => "Call 555-0100 now!" });
     try {
+      // No cache: earlier tests' good answers for the same listings must not stand in.
       const result = await runCliCaptured(["enrich-descriptions", "-o", org], {
         ...env,
         LLM_BASE_URL: junk.baseUrl,
+        LLM_CACHE_ENABLED: "false",
       });
       expect(result.code).toBe(1);
       const listed = result.stdout.split("\n").filter((l) => l.startsWith("  failed #"));
