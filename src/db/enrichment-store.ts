@@ -183,7 +183,9 @@ export function createEnrichmentStore(
 
     async renewClaims(owner, leaseMs) {
       await db.query(
-        `UPDATE llm_enrichments SET claim_expires_at = now() + make_interval(secs => $2::float8 / 1000)
+        // greatest(): a claim held for a live provider batch keeps the batch's expiry.
+        `UPDATE llm_enrichments
+            SET claim_expires_at = greatest(claim_expires_at, now() + make_interval(secs => $2::float8 / 1000))
          WHERE claimed_by = $1`,
         [owner, leaseMs],
       );
@@ -191,7 +193,15 @@ export function createEnrichmentStore(
 
     async releaseClaims(owner) {
       await db.query(
-        "UPDATE llm_enrichments SET claimed_by = NULL, claim_expires_at = NULL WHERE claimed_by = $1",
+        // Items in a provider batch still open stay claimed: a rerun resumes that batch, and
+        // no other run may submit (and pay for) them again meanwhile.
+        `UPDATE llm_enrichments e SET claimed_by = NULL, claim_expires_at = NULL
+          WHERE e.claimed_by = $1
+            AND NOT EXISTS (
+              SELECT 1 FROM llm_batch_requests r JOIN llm_batches b ON b.id = r.batch_id
+               WHERE b.state IN ('live', 'terminal') AND r.animal_id = e.animal_id
+                 AND r.processing_type = e.processing_type
+                 AND r.target_language = e.target_language)`,
         [owner],
       );
     },

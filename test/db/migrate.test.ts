@@ -33,6 +33,7 @@ describe.each(DATABASE_KINDS)("migrations on %s", (kind) => {
       "005_add_llm_enrichment_fields.sql",
       "006_add_llm_provenance.sql",
       "010_staff_review_and_publishing.sql",
+      "011_provider_batches.sql",
     ]);
     expect((await migrate(db)).applied).toEqual(ALL);
     expect((await migrate(db)).applied).toEqual([]);

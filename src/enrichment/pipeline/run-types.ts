@@ -1,6 +1,7 @@
 // What a run reports while it runs and when it ends. Field names are the domain's; the SPEC's
 // snake_case JSON is made from them at the edges (src/contract/).
 import type { LlmError } from "../../errors.js";
+import type { BatchTransportProgress } from "./batch-transport.js";
 import type { RunStop } from "./run-stop.js";
 
 export interface RunProgress {
@@ -14,6 +15,10 @@ export interface RunProgress {
   readonly cacheHits: number;
   readonly costUsd: number;
   readonly elapsedMs: number;
+  /** Items whose batch request never ran, returned to the pending pool. */
+  readonly returned?: number;
+  /** Batch mode: the provider's request counts over this run's batches. */
+  readonly batch?: BatchTransportProgress;
 }
 
 export interface ItemResult {
@@ -42,6 +47,14 @@ export interface RunSummary {
   readonly stop: RunStop | undefined;
   /** Every item when the caller named its animals; else up to 100 failures. */
   readonly items: readonly ItemResult[];
+  /** How the calls reached the provider, and why (LLM_BATCH_API, --batch-api, "mode"). */
+  readonly transport?: "sync" | "batch";
+  readonly transportReason?: string;
+  /** Items whose batch request never ran (expired, cancelled, failed): pending again, with the reason. */
+  readonly returnedToPending?: number;
+  /** Provider batches still open when the run stopped waiting: a rerun resumes them. */
+  readonly openBatches?: readonly string[];
+  readonly batch?: BatchTransportProgress;
 }
 
 export interface DryRunSample {

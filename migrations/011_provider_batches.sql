@@ -1,0 +1,112 @@
+-- Provider batches (OpenRouter's Batch API): what was submitted, and which request is which
+-- item, written before the submission so that a run killed while waiting resumes polling on
+-- the next start instead of submitting (and paying for) the same requests again.
+
+CREATE TABLE IF NOT EXISTS llm_batches (
+  -- Ours, chosen before submitting; the provider's id arrives with its answer.
+  id VARCHAR(64) PRIMARY KEY,
+  provider_batch_id VARCHAR(128) UNIQUE,
+  processing_type VARCHAR(32) NOT NULL
+    CHECK (processing_type IN ('description_cleaning', 'dog_profiler', 'translation')),
+  model VARCHAR(100) NOT NULL,
+  -- The run that submitted the batch, and the run waiting for it now.
+  run_id VARCHAR(100) NOT NULL,
+  owner VARCHAR(100) NOT NULL,
+  -- submitting: row written, submission under way · live: the provider has it ·
+  -- terminal: the provider finished it, results not yet taken in · done: results taken in ·
+  -- uncertain: the submission may or may not have reached the provider · abandoned: refused.
+  state VARCHAR(16) NOT NULL
+    CHECK (state IN ('submitting', 'live', 'terminal', 'done', 'uncertain', 'abandoned')),
+  provider_status VARCHAR(16),
+  request_count INTEGER NOT NULL,
+  completed_count INTEGER NOT NULL DEFAULT 0,
+  failed_count INTEGER NOT NULL DEFAULT 0,
+  prompt_tokens BIGINT,
+  completion_tokens BIGINT,
+  cost_usd NUMERIC(14, 8),
+  error TEXT,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  submitted_at TIMESTAMPTZ,
+  expires_at TIMESTAMPTZ,
+  -- Set by the waiting run at every poll; NULL once it stopped waiting (Ctrl-C). A stale or
+  -- NULL heartbeat lets the next run take the batch over.
+  heartbeat_at TIMESTAMPTZ,
+  finished_at TIMESTAMPTZ
+);
+CREATE INDEX IF NOT EXISTS idx_llm_batches_open
+  ON llm_batches (processing_type) WHERE state IN ('submitting', 'live', 'terminal');
+
+-- custom_id → (animal, type, language, attempt), and the hash of the request sent, so that a
+-- resumed run recognises the same request and waits for its answer instead of re-sending it.
+CREATE TABLE IF NOT EXISTS llm_batch_requests (
+  batch_id VARCHAR(64) NOT NULL REFERENCES llm_batches (id) ON DELETE CASCADE,
+  custom_id VARCHAR(64) NOT NULL,
+  animal_id INTEGER NOT NULL REFERENCES animals (id) ON DELETE CASCADE,
+  processing_type VARCHAR(32) NOT NULL,
+  target_language VARCHAR(8) NOT NULL DEFAULT '',
+  attempt SMALLINT NOT NULL,
+  request_hash CHAR(64) NOT NULL,
+  PRIMARY KEY (batch_id, custom_id)
+);
+CREATE INDEX IF NOT EXISTS idx_llm_batch_requests_item
+  ON llm_batch_requests (animal_id, processing_type, target_language);
+
+-- Which transport a call went through, for cost reports (sync vs batch price).
+ALTER TABLE llm_processing_logs ADD COLUMN IF NOT EXISTS transport VARCHAR(8) NOT NULL DEFAULT 'sync';
+ALTER TABLE llm_processing_logs ADD COLUMN IF NOT EXISTS provider_batch_id VARCHAR(128);
+
+-- Fix of 010's review-count trigger: an UPDATE whose rows of one bucket all have no review
+-- state (e.g. a statement writing only failures of never-reviewed items) summed NULLs into a
+-- NOT NULL column, and the whole write failed. Same function, NULL sums read as 0.
+CREATE OR REPLACE FUNCTION llm_review_counts_apply() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  deltas llm_review_counts[];
+BEGIN
+  -- Transition tables exist only for their events, so each branch reads its own.
+  IF TG_OP = 'INSERT' THEN
+    SELECT array_agg(ROW(d.*)::llm_review_counts) INTO deltas FROM (
+      SELECT coalesce(organization_id, 0), processing_type, target_language,
+             count(*) FILTER (WHERE review_state = 'to_review'),
+             count(*) FILTER (WHERE review_state = 'approved'),
+             count(*) FILTER (WHERE review_state = 'rejected'),
+             count(*) FILTER (WHERE status = 'failed'),
+             count(*) FILTER (WHERE flagged), count(*) FILTER (WHERE stale)
+      FROM new_rows GROUP BY 1, 2, 3) d;
+  ELSIF TG_OP = 'DELETE' THEN
+    SELECT array_agg(ROW(d.*)::llm_review_counts) INTO deltas FROM (
+      SELECT coalesce(organization_id, 0), processing_type, target_language,
+             -count(*) FILTER (WHERE review_state = 'to_review'),
+             -count(*) FILTER (WHERE review_state = 'approved'),
+             -count(*) FILTER (WHERE review_state = 'rejected'),
+             -count(*) FILTER (WHERE status = 'failed'),
+             -count(*) FILTER (WHERE flagged), -count(*) FILTER (WHERE stale)
+      FROM old_rows GROUP BY 1, 2, 3) d;
+  ELSE
+    SELECT array_agg(ROW(d.*)::llm_review_counts) INTO deltas FROM (
+      SELECT org, processing_type, target_language,
+             coalesce(sum(sign * (review_state = 'to_review')::int), 0),
+             coalesce(sum(sign * (review_state = 'approved')::int), 0),
+             coalesce(sum(sign * (review_state = 'rejected')::int), 0),
+             coalesce(sum(sign * (status = 'failed')::int), 0),
+             coalesce(sum(sign * flagged::int), 0), coalesce(sum(sign * stale::int), 0)
+      FROM (
+        SELECT 1 AS sign, coalesce(organization_id, 0) AS org, processing_type, target_language,
+               review_state, status, flagged, stale FROM new_rows
+        UNION ALL
+        SELECT -1, coalesce(organization_id, 0), processing_type, target_language,
+               review_state, status, flagged, stale FROM old_rows
+      ) r GROUP BY 1, 2, 3) d;
+  END IF;
+  -- Claims and renewals change no state: nothing to write, no lock taken.
+  INSERT INTO llm_review_counts AS c
+  SELECT x.* FROM unnest(deltas) AS x
+  WHERE x.to_review <> 0 OR x.approved <> 0 OR x.rejected <> 0 OR x.failed <> 0
+     OR x.flagged <> 0 OR x.stale <> 0
+  ORDER BY x.organization_id, x.processing_type, x.target_language
+  ON CONFLICT (organization_id, processing_type, target_language) DO UPDATE SET
+    to_review = c.to_review + EXCLUDED.to_review, approved = c.approved + EXCLUDED.approved,
+    rejected = c.rejected + EXCLUDED.rejected, failed = c.failed + EXCLUDED.failed,
+    flagged = c.flagged + EXCLUDED.flagged, stale = c.stale + EXCLUDED.stale;
+  RETURN NULL;
+END $$;
