@@ -29,6 +29,9 @@ function payload(p: RunProgress) {
     rate: rate(p).toFixed(1),
     eta_text: eta(p),
     cost: p.costUsd.toFixed(4),
+    batch_text: p.batch
+      ? ` | batches ${p.batch.batches} (${p.batch.live} live): ${p.batch.completed}/${p.batch.requests} done, ${p.batch.failed} failed`
+      : "",
   };
 }
 
@@ -42,7 +45,7 @@ export function createProgressReporter(
         stream,
         format:
           `${label} [{bar}] {value}/{total} | {rate}/s | ETA {eta_text} | ok {ok} failed {failed} skipped {skipped} | $` +
-          "{cost}",
+          "{cost}{batch_text}",
         hideCursor: true,
         clearOnComplete: false,
         fps: 5,
@@ -70,7 +73,7 @@ export function createProgressReporter(
   const print = (p: RunProgress) => {
     const v = payload(p);
     stream.write(
-      `${label}: ${p.done}/${p.total} done, ${v.rate}/s, ETA ${v.eta_text}, ok ${v.ok}, failed ${v.failed}, skipped ${v.skipped}, $${v.cost}\n`,
+      `${label}: ${p.done}/${p.total} done, ${v.rate}/s, ETA ${v.eta_text}, ok ${v.ok}, failed ${v.failed}, skipped ${v.skipped}, $${v.cost}${v.batch_text}\n`,
     );
   };
   return {

@@ -72,4 +72,8 @@ export interface DryRunSummary {
   readonly estimatedPromptTokens: number;
   readonly estimatedCompletionTokens: number;
   readonly estimatedCostUsd: number;
+  /** The same through the Batch API (--batch-api, LLM_BATCH_API). */
+  readonly estimatedBatchCostUsd?: number;
+  /** Where the price came from: the model's listed price, or an assumption and why. */
+  readonly priceSource?: string;
 }
