@@ -13,6 +13,7 @@ import {
   RunInterruptedError,
 } from "../../errors.js";
 import type { Logger } from "../../logger.js";
+import { sleep } from "../../sleep.js";
 import type { BatchApi } from "../batch-api.js";
 import type { LlmClient } from "../llm-client.js";
 import type { ModelPrices, TokenPricesUsd } from "../model-prices.js";
@@ -115,11 +116,28 @@ export async function runEnrichment(
   let adopted: AdoptedBatch[] = [];
   let busyBatches: BusyBatch[] = [];
   if (deps.batchApi !== undefined && deps.batchStore !== undefined) {
-    ({ adopted, busy: busyBatches } = await deps.batchStore.adoptOpenBatches({
-      processingType: definition.name,
-      owner,
-      staleAfterMs: batchStaleAfterMs(config.batchApi.pollIntervalMs),
-    }));
+    const staleAfterMs = batchStaleAfterMs(config.batchApi.pollIntervalMs);
+    const adopt = () =>
+      deps.batchStore!.adoptOpenBatches({ processingType: definition.name, owner, staleAfterMs });
+    ({ adopted, busy: busyBatches } = await adopt());
+    // A run killed a moment ago still looks alive: give its heartbeat the time to go stale
+    // once, so that a restart right after a kill resumes its batches instead of skipping them.
+    const youngest = Math.min(...busyBatches.map((b) => b.heartbeatAgeMs));
+    if (busyBatches.length > 0 && !control.signal?.aborted) {
+      const waitMs = Math.max(0, staleAfterMs - youngest) + 50;
+      deps.logger?.warn(
+        { batches: busyBatches.map((b) => b.providerBatchId), waitMs },
+        "provider batches of this type were polled moments ago by another run; waiting to see whether it is still alive",
+      );
+      try {
+        await sleep(waitMs, control.signal);
+      } catch {
+        // Interrupted: go on with what is free now.
+      }
+      const again = await adopt();
+      adopted = again.adopted;
+      busyBatches = again.busy;
+    }
     for (const b of busyBatches) {
       deps.logger?.warn(
         { batch: b.providerBatchId, owner: b.owner, lastSeenMs: b.heartbeatAgeMs },
