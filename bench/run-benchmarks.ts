@@ -1,8 +1,8 @@
 // `npm run bench`: the committed benchmark harness. Runs every strategy side by side in one
 // invocation against the fake OpenRouter (a real HTTP server) and real PostgreSQL, and writes
 // bench/RESULTS.md. Options: --items N (pipeline, default 2000), --sequential-items N,
-// --fixed-items N, --rate-limited-items N, --memory-items N, --only a,b (sections:
-// strategies, rate-limited, memory, api, workers).
+// --fixed-items N, --rate-limited-items N, --memory-items N, --cost-dogs N, --only a,b
+// (sections: strategies, rate-limited, memory, api, workers, review, cost).
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -36,12 +36,13 @@ const { values: args } = parseArgs({
     "rate-limit-rps": { type: "string", default: "5" },
     "memory-items": { type: "string", default: "100000" },
     "review-animals": { type: "string", default: "100000" },
+    "cost-dogs": { type: "string", default: "200" },
     only: { type: "string" },
     "heap-mb": { type: "string" },
   },
 });
 const sections = new Set(
-  (args.only ?? "strategies,rate-limited,memory,api,workers,review").split(","),
+  (args.only ?? "strategies,rate-limited,memory,api,workers,review,cost").split(","),
 );
 const adminUrl =
   process.env.BENCH_DATABASE_URL ??
@@ -339,6 +340,26 @@ if (sections.has("review")) {
   report.push(
     ...(await benchmarkReviewQueue({ adminUrl, animals: Number(args["review-animals"]) })),
     "",
+  );
+}
+
+if (sections.has("cost")) {
+  const { benchmarkCostPerDog } = await import("./cost-per-dog.js");
+  report.push(
+    ...(await benchmarkCostPerDog({
+      adminUrl,
+      databaseUrl,
+      admin,
+      work,
+      dogs: Number(args["cost-dogs"]),
+      files: [
+        { label: "listings.jsonl", path: SHARED },
+        {
+          label: "listings-eval.jsonl",
+          path: fileURLToPath(new URL("../../shared/data/listings-eval.jsonl", import.meta.url)),
+        },
+      ],
+    })),
   );
 }
 
