@@ -51,6 +51,11 @@ CREATE TABLE IF NOT EXISTS llm_batch_requests (
 CREATE INDEX IF NOT EXISTS idx_llm_batch_requests_item
   ON llm_batch_requests (animal_id, processing_type, target_language);
 
+-- LLM_MAX_ITEM_ATTEMPTS: how often an item failed its checks in a row for the same source hash
+-- and prompt version (provider failures do not count); at the limit it waits for a change of
+-- either, or --force, instead of being paid for again on every rerun.
+ALTER TABLE llm_enrichments ADD COLUMN IF NOT EXISTS check_failures INTEGER NOT NULL DEFAULT 0;
+
 -- Which transport a call went through, for cost reports (sync vs batch price).
 ALTER TABLE llm_processing_logs ADD COLUMN IF NOT EXISTS transport VARCHAR(8) NOT NULL DEFAULT 'sync';
 ALTER TABLE llm_processing_logs ADD COLUMN IF NOT EXISTS provider_batch_id VARCHAR(128);

@@ -112,7 +112,10 @@ export async function openServices(
     batchStore: createBatchStore(db),
     prices,
     ...(options.batchIdleFlushMs !== undefined && { batchIdleFlushMs: options.batchIdleFlushMs }),
-    store: createEnrichmentStore(db, { reviewMode: config.reviewMode }),
+    store: createEnrichmentStore(db, {
+      reviewMode: config.reviewMode,
+      maxItemAttempts: config.maxItemAttempts,
+    }),
     directory: createListingDirectory(db),
     gate,
     logger,

@@ -156,6 +156,7 @@ const envSchema = z.object({
   LLM_PROFILER_MIN_SOURCE_CHARS: int(0, 100_000).default(150),
   LLM_BUDGET_USD: num(0, 1_000_000).optional(),
   LLM_CLAIM_LEASE_SECONDS: num(1, 86_400).default(60),
+  LLM_MAX_ITEM_ATTEMPTS: int(1, 1000).default(3),
   LLM_BATCH_API: z
     .enum(BATCH_API_MODES, { message: `must be one of ${BATCH_API_MODES.join(", ")}` })
     .default("off"),
@@ -215,6 +216,8 @@ export interface Config {
   readonly translationLanguages: readonly LanguageCode[];
   readonly profilerMinSourceChars: number;
   readonly budgetUsd: number | undefined;
+  /** An item that failed its checks this often waits for a changed source or prompt, or --force. */
+  readonly maxItemAttempts: number;
   /** The provider's Batch API: when runs use it, and how often a waiting run polls. */
   readonly batchApi: {
     readonly mode: BatchApiMode;
@@ -314,6 +317,7 @@ export function loadConfig(env: Env = process.env): Config {
     translationLanguages: e.LLM_TRANSLATION_LANGUAGES,
     profilerMinSourceChars: e.LLM_PROFILER_MIN_SOURCE_CHARS,
     budgetUsd: e.LLM_BUDGET_USD,
+    maxItemAttempts: e.LLM_MAX_ITEM_ATTEMPTS,
     batchApi: {
       mode: e.LLM_BATCH_API,
       minItems: e.LLM_BATCH_API_MIN_ITEMS,
