@@ -37,12 +37,13 @@ const { values: args } = parseArgs({
     "memory-items": { type: "string", default: "100000" },
     "review-animals": { type: "string", default: "100000" },
     "cost-dogs": { type: "string", default: "200" },
+    "batch-kill-items": { type: "string", default: "2000" },
     only: { type: "string" },
     "heap-mb": { type: "string" },
   },
 });
 const sections = new Set(
-  (args.only ?? "strategies,rate-limited,memory,api,workers,review,cost").split(","),
+  (args.only ?? "strategies,rate-limited,memory,api,workers,review,cost,batch-kill").split(","),
 );
 const adminUrl =
   process.env.BENCH_DATABASE_URL ??
@@ -361,6 +362,57 @@ if (sections.has("cost")) {
       ],
     })),
   );
+}
+
+if (sections.has("batch-kill")) {
+  // `enrich-descriptions --batch-api` as users run it (tsx, real process, PostgreSQL), killed
+  // with -9 while waiting for its batch, then started again.
+  const items = Number(args["batch-kill-items"]);
+  const name = "rescue_llm_bench_batch_kill";
+  await prepareTemplate(name, items);
+  const fake = await startFakeOpenRouter({ batch: { turnaroundMs: 20_000 } });
+  const env = {
+    PATH: process.env.PATH,
+    ENVIRONMENT: "production",
+    LOG_LEVEL: "error",
+    DATABASE_URL: databaseUrl(name),
+    LLM_BASE_URL: fake.baseUrl,
+    OPENROUTER_API_KEY: "sk-or-bench",
+    LLM_DEFAULT_MODEL: "openai/gpt-4o-mini",
+    LLM_BATCH_API_POLL_SECONDS: "0.5",
+  };
+  const cli = () =>
+    spawn(
+      process.execPath,
+      ["--import", "tsx", "src/cli/main.ts", "enrich-descriptions", "--batch-api", "--json"],
+      { cwd: ROOT, env, stdio: ["ignore", "pipe", "ignore"] },
+    );
+  const t0 = performance.now();
+  const first = cli();
+  const firstExit = new Promise((resolve) => first.on("exit", resolve));
+  while (fake.stats.batchesCreated < 1) await new Promise((r) => setTimeout(r, 100));
+  const polls = fake.stats.batchCalls;
+  while (fake.stats.batchCalls < polls + 2) await new Promise((r) => setTimeout(r, 100));
+  const killedAfterMs = performance.now() - t0;
+  first.kill("SIGKILL");
+  await firstExit;
+  const second = cli();
+  let out = "";
+  second.stdout.on("data", (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((resolve) => second.on("exit", resolve));
+  const wallMs = performance.now() - t0;
+  const summary = JSON.parse(out.trim().split("\n").pop() ?? "{}") as Record<string, unknown>;
+  report.push("## Batch run killed with -9 while waiting (batch-kill)", "");
+  report.push(
+    `${items} listings, \`enrich-descriptions --batch-api\` in a real process on PostgreSQL against the fake's Batch API (20 s turnaround, polled every 0.5 s); killed with SIGKILL once its batch was submitted and polled, then started again.`,
+    "",
+    "| items | killed after (s) | restart exit | succeeded | batches submitted | requests submitted | requests submitted twice | sync calls | wall (s) |",
+    "|---|---|---|---|---|---|---|---|---|",
+    `| ${items} | ${fmt(killedAfterMs / 1000, 1)} | ${code} | ${String(summary.succeeded)} | ${fake.stats.batchSubmissions} | ${fake.stats.batchRequests} | ${fake.stats.batchRequests - items} | ${fake.stats.completions} | ${fmt(wallMs / 1000, 1)} |`,
+    "",
+  );
+  await fake.close();
+  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }
 
 const resultsFile = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
