@@ -206,6 +206,25 @@ describe.each(DATABASE_KINDS)("batch mode on %s", (kind) => {
     expect(await read()).toEqual(viaBatch);
   });
 
+  it("LLM_BATCH_API=auto batches runs of at least LLM_BATCH_API_MIN_ITEMS items", async () => {
+    f = await createPipelineFixture(kind, {
+      env: { ...BATCH_ENV, LLM_BATCH_API: "auto", LLM_BATCH_API_MIN_ITEMS: "5" },
+      fake: { batch: { turnaroundMs: 60 } },
+    });
+    await seedListings(f.services, LISTINGS);
+    const small = await runRequest(f.services, {
+      processingType: "description_cleaning",
+      limit: 4,
+    });
+    expect(small.transport).toBe("sync");
+    expect(small.transportReason).toMatch(/4 items < LLM_BATCH_API_MIN_ITEMS \(5\)/);
+    expect(f.fake.stats.completions).toBe(4);
+    const rest = await runRequest(f.services, { processingType: "description_cleaning" });
+    expect(rest.transport).toBe("batch");
+    expect(rest.succeeded).toBe(LISTINGS.length - 4);
+    expect(f.fake.stats.batchSubmissions).toBe(1);
+  });
+
   describe("with a slow turnaround", () => {
     beforeEach(async () => {
       f = await createPipelineFixture(kind, {
