@@ -31,6 +31,7 @@ interface ProcessingOptions {
   json?: boolean;
   queue?: boolean;
   target?: string;
+  batchApi?: boolean;
 }
 
 export interface ProcessingCommandSpec {
@@ -67,6 +68,10 @@ export function registerProcessingCommand(
       "with --force: new outputs replace staff edits (kept otherwise)",
     )
     .option("--json", "print one JSON summary object")
+    .option(
+      "--batch-api",
+      "send the work through the provider's Batch API (about half price, answers within hours; a rerun resumes waiting)",
+    )
     .option("--queue", "enqueue for `rescue-llm worker` processes instead (needs REDIS_URL)");
   if (spec.definition.fansOutOverLanguages) {
     command.option(
@@ -129,6 +134,7 @@ async function runProcessingCommand(
     targetLanguages: parseTargets(options.target),
     force: options.force,
     replaceStaffEdits: options.replaceStaffEdits,
+    mode: options.batchApi ? ("batch" as const) : undefined,
   };
   if (!options.dryRun) requireProvider(config);
   if (options.replaceStaffEdits && options.queue) {
@@ -171,7 +177,7 @@ async function runProcessingCommand(
     } finally {
       reporter.stop();
     }
-    printSummary(io, summary, options.json ?? false);
+    printSummary(io, spec, summary, options.json ?? false);
     return exitCodeForRun(summary);
   } finally {
     await services.close();
@@ -198,16 +204,26 @@ function printDryRun(
     io.stdout,
     `  estimated tokens:     ${plan.estimatedPromptTokens} prompt + ${plan.estimatedCompletionTokens} completion`,
   );
-  writeLine(
-    io.stdout,
-    `  estimated cost:       $${plan.estimatedCostUsd.toFixed(4)} (assumes a small model's price)`,
-  );
+  writeLine(io.stdout, `  estimated cost:       $${plan.estimatedCostUsd.toFixed(4)} synchronous`);
+  if (plan.estimatedBatchCostUsd !== undefined) {
+    writeLine(
+      io.stdout,
+      `                        $${plan.estimatedBatchCostUsd.toFixed(4)} with --batch-api`,
+    );
+  }
+  if (plan.priceSource !== undefined)
+    writeLine(io.stdout, `  prices:               ${plan.priceSource}`);
 }
 
 /** Failures listed one by one after a summary; the rest are counted. */
 export const FAILURES_SHOWN = 5;
 
-function printSummary(io: CommandIo, summary: RunSummary, json: boolean): void {
+function printSummary(
+  io: CommandIo,
+  spec: ProcessingCommandSpec,
+  summary: RunSummary,
+  json: boolean,
+): void {
   if (json) {
     writeLine(io.stdout, JSON.stringify(toRunSummaryJson(summary)));
     return;
@@ -237,9 +253,33 @@ function printSummary(io: CommandIo, summary: RunSummary, json: boolean): void {
   if (summary.upToDate > 0) rows.push(["up to date", `${summary.upToDate} (not taken)`]);
   if (summary.heldByOtherRuns > 0)
     rows.push(["held elsewhere", `${summary.heldByOtherRuns} (another run has them)`]);
+  if (summary.transport === "batch") {
+    const b = summary.batch;
+    rows.push([
+      "transport",
+      `Batch API (${summary.transportReason ?? ""}): ${b?.batches ?? 0} batch(es), ${b?.completed ?? 0}/${b?.requests ?? 0} requests completed, ${b?.failed ?? 0} failed`,
+    ]);
+  }
+  if ((summary.returnedToPending ?? 0) > 0) {
+    rows.push([
+      "back to pending",
+      `${summary.returnedToPending} (their batch requests did not run; a rerun sends them again)`,
+    ]);
+  }
   for (const [k, v] of rows) writeLine(io.stdout, `  ${k.padEnd(14)} ${v}`);
   if (summary.stop !== undefined)
     writeLine(io.stdout, `  stopped        ${summary.stop.error.message}`);
+  const open = summary.openBatches ?? [];
+  if (open.length > 0) {
+    writeLine(
+      io.stdout,
+      `  waiting        stopped waiting for ${open.length} provider batch(es) (${open.join(", ")}); they keep running and their items stay claimed.`,
+    );
+    writeLine(
+      io.stdout,
+      `                 To resume, run \`rescue-llm ${spec.name} --batch-api\` again; \`rescue-llm batches\` lists them.`,
+    );
+  }
   for (const line of failureLines(summary)) writeLine(io.stdout, `  ${line}`);
 }
 

@@ -30,6 +30,9 @@ function payload(p: RunProgress) {
     eta_text: eta(p),
     cost: p.costUsd.toFixed(4),
     held: p.heldByOtherRuns > 0 ? ` | held by other runs ${p.heldByOtherRuns}` : "",
+    batch_text: p.batch
+      ? ` | batches ${p.batch.batches} (${p.batch.live} live): ${p.batch.completed}/${p.batch.requests} done, ${p.batch.failed} failed`
+      : "",
   };
 }
 
@@ -43,7 +46,7 @@ export function createProgressReporter(
         stream,
         format:
           `${label} [{bar}] {value}/{total} | {rate}/s | ETA {eta_text} | ok {ok} failed {failed} skipped {skipped} | $` +
-          "{cost}{held}",
+          "{cost}{held}{batch_text}",
         hideCursor: true,
         clearOnComplete: false,
         fps: 5,
@@ -71,7 +74,7 @@ export function createProgressReporter(
   const print = (p: RunProgress) => {
     const v = payload(p);
     stream.write(
-      `${label}: ${p.done}/${p.total} done, ${v.rate}/s, ETA ${v.eta_text}, ok ${v.ok}, failed ${v.failed}, skipped ${v.skipped}, $${v.cost}${p.heldByOtherRuns > 0 ? `, held by other runs ${p.heldByOtherRuns}` : ""}\n`,
+      `${label}: ${p.done}/${p.total} done, ${v.rate}/s, ETA ${v.eta_text}, ok ${v.ok}, failed ${v.failed}, skipped ${v.skipped}, $${v.cost}${p.heldByOtherRuns > 0 ? `, held by other runs ${p.heldByOtherRuns}` : ""}${v.batch_text}\n`,
     );
   };
   return {

@@ -28,6 +28,14 @@ export interface RunSummaryJson {
   readonly nothing_to_do: boolean;
   /** Why the run stopped early (interrupted, budget_exceeded, provider_refused, write_failed). */
   readonly stopped?: { readonly reason: string; readonly message: string };
+  /** `sync` or `batch` (the provider's Batch API). */
+  readonly transport: "sync" | "batch";
+  /** Items whose batch request did not run (expired, cancelled): pending again. */
+  readonly returned_to_pending: number;
+  /** Provider batch ids still open when the run stopped waiting: a rerun resumes them. */
+  readonly open_batches: readonly string[];
+  /** Batch mode: the provider's request counts. */
+  readonly batch_requests?: { total: number; completed: number; failed: number; batches: number };
 }
 
 export function toRunSummaryJson(summary: RunSummary): RunSummaryJson {
@@ -48,10 +56,25 @@ export function toRunSummaryJson(summary: RunSummary): RunSummaryJson {
     ...(summary.stop !== undefined && {
       stopped: { reason: summary.stop.reason, message: summary.stop.error.message },
     }),
+    transport: summary.transport ?? "sync",
+    returned_to_pending: summary.returnedToPending ?? 0,
+    open_batches: summary.openBatches ?? [],
+    ...(summary.batch && {
+      batch_requests: {
+        total: summary.batch.requests,
+        completed: summary.batch.completed,
+        failed: summary.batch.failed,
+        batches: summary.batch.batches,
+      },
+    }),
   };
 }
 
 /** A run that took no item and was not stopped: everything is up to date (or held elsewhere). */
 export function isNothingToDo(summary: RunSummary): boolean {
-  return summary.processed === 0 && summary.stop === undefined;
+  return (
+    summary.processed === 0 &&
+    summary.stop === undefined &&
+    (summary.openBatches ?? []).length === 0
+  );
 }

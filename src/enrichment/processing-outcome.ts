@@ -20,6 +20,8 @@ export interface LlmCallRecord {
   readonly error?: LlmError;
   /** Why a rejected answer or a failed call did not count. */
   readonly reasons?: readonly string[];
+  /** The provider batch that answered, when the call went through the Batch API. */
+  readonly providerBatchId?: string;
 }
 
 export type ProcessingOutcome<V> =

@@ -55,6 +55,7 @@ export function createBullmqJobQueue(deps: BullmqJobQueueDeps): JobQueue {
         targetLanguages: plan.targetLanguages,
         force: plan.force,
         batchSize: plan.batchSize,
+        ...(plan.transport === "batch" && { mode: "batch" as const }),
         chunkSize: settings.chunkSize,
         work,
       });

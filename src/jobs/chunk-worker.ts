@@ -98,6 +98,7 @@ export function startChunkWorker(deps: ChunkWorkerDeps, options: ChunkWorkerOpti
           batchSize: data.batchSize,
           limit: data.limit,
           force: data.force,
+          mode: data.mode,
         });
       } catch (error) {
         if (REFUSED_REQUEST.some((kind) => error instanceof kind)) {

@@ -103,6 +103,7 @@ export function createInProcessJobQueue(deps: InProcessJobQueueDeps): JobQueue {
         plan.targetLanguages.length > 0 ? plan.targetLanguages : null,
         plan.force,
         plan.limit ?? null,
+        ...(plan.transport === "batch" ? ["batch"] : []),
       ]);
       const existing = jobs.get(id);
       if (existing && !FINISHED.has(existing.state.state)) return Promise.resolve({ id });

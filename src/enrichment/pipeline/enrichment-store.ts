@@ -70,6 +70,9 @@ export interface CallLogRow {
   readonly errorCategory: string | null;
   readonly errorMessage: string | null;
   readonly runId: string | null;
+  /** How the call reached the provider: one call at a time, or in a provider batch. */
+  readonly transport?: "sync" | "batch";
+  readonly providerBatchId?: string | null;
 }
 
 export interface CandidateTotals {

@@ -2,6 +2,7 @@
 // snake_case JSON is made from them at the edges (src/contract/).
 import type { LlmError } from "../../errors.js";
 import type { SkipReason } from "../skip-reason.js";
+import type { BatchTransportProgress } from "./batch-transport.js";
 import type { RunStop } from "./run-stop.js";
 
 export interface RunProgress {
@@ -17,6 +18,10 @@ export interface RunProgress {
   readonly elapsedMs: number;
   /** Items of the request that other live runs held when this run started: it skips them. */
   readonly heldByOtherRuns: number;
+  /** Items whose batch request never ran, returned to the pending pool. */
+  readonly returned?: number;
+  /** Batch mode: the provider's request counts over this run's batches. */
+  readonly batch?: BatchTransportProgress;
 }
 
 export interface ItemResult {
@@ -57,6 +62,14 @@ export interface RunSummary {
   readonly stop: RunStop | undefined;
   /** Every item when the caller named its animals; else up to 100 failures. */
   readonly items: readonly ItemResult[];
+  /** How the calls reached the provider, and why (LLM_BATCH_API, --batch-api, "mode"). */
+  readonly transport?: "sync" | "batch";
+  readonly transportReason?: string;
+  /** Items whose batch request never ran (expired, cancelled, failed): pending again, with the reason. */
+  readonly returnedToPending?: number;
+  /** Provider batches still open when the run stopped waiting: a rerun resumes them. */
+  readonly openBatches?: readonly string[];
+  readonly batch?: BatchTransportProgress;
 }
 
 export interface DryRunSample {
@@ -74,4 +87,8 @@ export interface DryRunSummary {
   readonly estimatedPromptTokens: number;
   readonly estimatedCompletionTokens: number;
   readonly estimatedCostUsd: number;
+  /** The same through the Batch API (--batch-api, LLM_BATCH_API). */
+  readonly estimatedBatchCostUsd?: number;
+  /** Where the price came from: the model's listed price, or an assumption and why. */
+  readonly priceSource?: string;
 }

@@ -29,6 +29,12 @@ export const createJobBodySchema = z
       .optional()
       .describe("Only for translation; default LLM_TRANSLATION_LANGUAGES"),
     force: forceSchema,
+    mode: z
+      .enum(["sync", "batch"])
+      .optional()
+      .describe(
+        "batch: through the provider's Batch API (about half price, answers within hours; a restarted server resumes waiting); default from LLM_BATCH_API",
+      ),
     limit: z
       .number()
       .int({ message: "must be a whole number" })
