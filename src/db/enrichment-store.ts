@@ -18,6 +18,7 @@ import type { SourceFields } from "../enrichment/processing-types/source-fields.
 import type { Database, Queryable } from "./database.js";
 import { insertProcessingLogs } from "./processing-log-store.js";
 import { itemKey, recordCandidates } from "./review-publishing.js";
+import { inOpenBatchSql } from "./batch-held-claims.js";
 import { registerRun, sweepDeadRuns } from "./run-registry.js";
 
 // The source an item's result is made from, hashed in SQL so that selection can compare it
@@ -84,7 +85,8 @@ function toWorkItem(row: CandidateRow): WorkItem {
  * lease ran out without renewal.
  */
 const CLAIM_FREE = `(e.claimed_by IS NULL OR e.claimed_by = $7 OR e.claim_expires_at < now()
-  OR NOT EXISTS (SELECT 1 FROM llm_runs r WHERE r.run_id = e.claimed_by))`;
+  OR (NOT EXISTS (SELECT 1 FROM llm_runs r WHERE r.run_id = e.claimed_by)
+      AND NOT ${inOpenBatchSql("e")}))`;
 
 /**
  * Parameters: $1 type, $2 languages, $3 prompt version, $4 organization id, $5 ids, $6 force,
@@ -239,7 +241,8 @@ export function createEnrichmentStore(
              WHERE llm_enrichments.claimed_by IS NULL
                 OR llm_enrichments.claim_expires_at < now()
                 OR llm_enrichments.claimed_by = EXCLUDED.claimed_by
-                OR NOT EXISTS (SELECT 1 FROM llm_runs r WHERE r.run_id = llm_enrichments.claimed_by)
+                OR (NOT EXISTS (SELECT 1 FROM llm_runs r WHERE r.run_id = llm_enrichments.claimed_by)
+                    AND NOT ${inOpenBatchSql("llm_enrichments")})
            RETURNING animal_id, target_language`,
           [rows.map((r) => r.id), rows.map((r) => r.lang), filter.definition.name, owner, leaseMs],
         );
@@ -264,12 +267,7 @@ export function createEnrichmentStore(
         // Items in a provider batch still open stay claimed: a rerun resumes that batch, and
         // no other run may submit (and pay for) them again meanwhile.
         `UPDATE llm_enrichments e SET claimed_by = NULL, claim_expires_at = NULL
-          WHERE e.claimed_by = $1
-            AND NOT EXISTS (
-              SELECT 1 FROM llm_batch_requests r JOIN llm_batches b ON b.id = r.batch_id
-               WHERE b.state IN ('live', 'terminal') AND r.animal_id = e.animal_id
-                 AND r.processing_type = e.processing_type
-                 AND r.target_language = e.target_language)`,
+          WHERE e.claimed_by = $1 AND NOT ${inOpenBatchSql("e")}`,
         [owner],
       );
     },

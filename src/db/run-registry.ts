@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import type { RunRegistration } from "../enrichment/pipeline/enrichment-store.js";
 import type { Database, DedicatedSession } from "./database.js";
+import { inOpenBatchSql } from "./batch-held-claims.js";
 
 /** First key of every run's advisory lock ("llmr"); the second is llm_runs.lock_key. */
 export const RUN_LOCK_NAMESPACE = 0x6c6c6d72;
@@ -99,8 +100,8 @@ export async function sweepDeadRuns(db: Database): Promise<number> {
              AND l.classid = $1::int::oid AND l.objid = r.lock_key::oid)
          RETURNING r.run_id),
        freed AS (
-         UPDATE llm_enrichments SET claimed_by = NULL, claim_expires_at = NULL
-         WHERE claimed_by IN (SELECT run_id FROM dead)
+         UPDATE llm_enrichments e SET claimed_by = NULL, claim_expires_at = NULL
+         WHERE e.claimed_by IN (SELECT run_id FROM dead) AND NOT ${inOpenBatchSql("e")}
          RETURNING 1)
        SELECT (SELECT count(*) FROM dead)::int AS n`,
       [RUN_LOCK_NAMESPACE],
@@ -118,8 +119,8 @@ export async function sweepDeadRuns(db: Database): Promise<number> {
   await db.transaction(async (tx) => {
     await tx.query("DELETE FROM llm_runs WHERE run_id = ANY($1::text[])", [dead]);
     await tx.query(
-      `UPDATE llm_enrichments SET claimed_by = NULL, claim_expires_at = NULL
-       WHERE claimed_by = ANY($1::text[])`,
+      `UPDATE llm_enrichments e SET claimed_by = NULL, claim_expires_at = NULL
+       WHERE e.claimed_by = ANY($1::text[]) AND NOT ${inOpenBatchSql("e")}`,
       [dead],
     );
   });

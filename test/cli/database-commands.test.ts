@@ -42,7 +42,8 @@ describe.each(DATABASE_KINDS)("database commands on %s", (kind) => {
         "applied 005_add_llm_enrichment_fields.sql\n" +
         "applied 006_add_llm_provenance.sql\n" +
         "applied 009_llm_runs.sql\n" +
-        "applied 010_staff_review_and_publishing.sql\n",
+        "applied 010_staff_review_and_publishing.sql\n" +
+        "applied 011_provider_batches.sql\n",
       stderr: "",
     });
     const second = await runCliCaptured(["migrate"], env);

@@ -100,10 +100,13 @@ describe.each(DATABASE_KINDS)("batch mode on %s", (kind) => {
     it("sends no request for an item the cache answers", async () => {
       const sync = await runRequest(f.services, { processingType: "description_cleaning" });
       expect(sync.succeeded).toBe(LISTINGS.length);
+      // Make the items candidates again without --force (a forced run asks afresh).
+      await f.services.db.query(
+        "UPDATE llm_enrichments SET status = 'failed' WHERE processing_type = 'description_cleaning'",
+      );
       const batch = await runRequest(f.services, {
         processingType: "description_cleaning",
         mode: "batch",
-        force: true,
       });
       expect(batch.succeeded).toBe(LISTINGS.length);
       expect(batch.cacheHits).toBe(LISTINGS.length);
@@ -229,7 +232,9 @@ describe.each(DATABASE_KINDS)("batch mode on %s", (kind) => {
     beforeEach(async () => {
       f = await createPipelineFixture(kind, {
         env: BATCH_ENV,
-        fake: { batch: { turnaroundMs: 1_500 } },
+        // Long enough for the run alongside to finish first on a loaded machine (it took 3 s
+        // under load 30): the batch must still be live when the first run is stopped.
+        fake: { batch: { turnaroundMs: 10_000 } },
       });
       await seedListings(f.services, LISTINGS);
     });
