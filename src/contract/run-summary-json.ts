@@ -13,12 +13,12 @@ export interface RunSummaryJson {
   readonly llm_calls: number;
   readonly cache_hits: number;
   readonly cost_usd: number;
-  /** `sync` or `batch` (the provider's Batch API). */
-  readonly transport: "sync" | "batch";
+  /** Batch mode only (the provider's Batch API); absent for a synchronous run. */
+  readonly transport?: "batch";
   /** Items whose batch request did not run (expired, cancelled): pending again. */
-  readonly returned_to_pending: number;
+  readonly returned_to_pending?: number;
   /** Provider batch ids still open when the run stopped waiting: a rerun resumes them. */
-  readonly open_batches: readonly string[];
+  readonly open_batches?: readonly string[];
   /** Batch mode: the provider's request counts. */
   readonly batch_requests?: { total: number; completed: number; failed: number; batches: number };
 }
@@ -34,16 +34,19 @@ export function toRunSummaryJson(summary: RunSummary): RunSummaryJson {
     llm_calls: summary.llmCalls,
     cache_hits: summary.cacheHits,
     cost_usd: summary.costUsd,
-    transport: summary.transport ?? "sync",
-    returned_to_pending: summary.returnedToPending ?? 0,
-    open_batches: summary.openBatches ?? [],
-    ...(summary.batch && {
-      batch_requests: {
-        total: summary.batch.requests,
-        completed: summary.batch.completed,
-        failed: summary.batch.failed,
-        batches: summary.batch.batches,
-      },
+    // Batch mode adds what a user needs to follow it; a synchronous run keeps SPEC §4's keys.
+    ...(summary.transport === "batch" && {
+      transport: "batch" as const,
+      returned_to_pending: summary.returnedToPending ?? 0,
+      open_batches: summary.openBatches ?? [],
+      ...(summary.batch && {
+        batch_requests: {
+          total: summary.batch.requests,
+          completed: summary.batch.completed,
+          failed: summary.batch.failed,
+          batches: summary.batch.batches,
+        },
+      }),
     }),
   };
 }
