@@ -28,12 +28,12 @@ export interface RunSummaryJson {
   readonly nothing_to_do: boolean;
   /** Why the run stopped early (interrupted, budget_exceeded, provider_refused, write_failed). */
   readonly stopped?: { readonly reason: string; readonly message: string };
-  /** `sync` or `batch` (the provider's Batch API). */
-  readonly transport: "sync" | "batch";
+  /** Batch mode only (the provider's Batch API); absent for a synchronous run. */
+  readonly transport?: "batch";
   /** Items whose batch request did not run (expired, cancelled): pending again. */
-  readonly returned_to_pending: number;
+  readonly returned_to_pending?: number;
   /** Provider batch ids still open when the run stopped waiting: a rerun resumes them. */
-  readonly open_batches: readonly string[];
+  readonly open_batches?: readonly string[];
   /** Batch mode: the provider's request counts. */
   readonly batch_requests?: { total: number; completed: number; failed: number; batches: number };
 }
@@ -56,16 +56,19 @@ export function toRunSummaryJson(summary: RunSummary): RunSummaryJson {
     ...(summary.stop !== undefined && {
       stopped: { reason: summary.stop.reason, message: summary.stop.error.message },
     }),
-    transport: summary.transport ?? "sync",
-    returned_to_pending: summary.returnedToPending ?? 0,
-    open_batches: summary.openBatches ?? [],
-    ...(summary.batch && {
-      batch_requests: {
-        total: summary.batch.requests,
-        completed: summary.batch.completed,
-        failed: summary.batch.failed,
-        batches: summary.batch.batches,
-      },
+    // Batch mode adds what a user needs to follow it; a synchronous run has none of these.
+    ...(summary.transport === "batch" && {
+      transport: "batch" as const,
+      returned_to_pending: summary.returnedToPending ?? 0,
+      open_batches: summary.openBatches ?? [],
+      ...(summary.batch && {
+        batch_requests: {
+          total: summary.batch.requests,
+          completed: summary.batch.completed,
+          failed: summary.batch.failed,
+          batches: summary.batch.batches,
+        },
+      }),
     }),
   };
 }

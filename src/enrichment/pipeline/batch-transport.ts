@@ -4,8 +4,9 @@
 // path's, unchanged: guarded completion cannot tell where its answer came from.
 //
 // When to submit: once every item in progress is waiting for an answer (and the run has
-// claimed all it will claim for now), or when a batch is full; an idle timer is the safety
-// net (e.g. two items sharing one cache key, the second waiting on the first). Re-asks are
+// claimed all it will claim for now), or when a batch is full; once the intake is closed, an
+// idle timer is the safety net (e.g. two items sharing one cache key, the second waiting on
+// the first, which the count of waiting items cannot see). Re-asks are
 // requests like any other, so they go into a follow-up batch: still at batch price, and a
 // run killed while waiting for one resumes it like the first (see README "Batch mode").
 //
@@ -161,6 +162,8 @@ export function createBatchTransport(options: BatchTransportOptions): BatchTrans
       void flush();
       return;
     }
+    // While the run is still claiming, more requests are on their way: no partial batch.
+    if (intakeOpen) return;
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => void flush(), idleFlushMs);
     idleTimer.unref();

@@ -2,6 +2,8 @@
 // writes as the synchronous path, durable batches that a stopped run resumes without
 // resubmitting, per-request errors, and expired batches returning their items to pending.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { planDryRun } from "../../../src/enrichment/pipeline/plan-dry-run.js";
+import { resolveRunRequest } from "../../../src/enrichment/pipeline/resolve-run-request.js";
 import { fakeStep } from "../../../src/testing/fake-openrouter/fake-scenarios.js";
 import {
   createPipelineFixture,
@@ -95,6 +97,17 @@ describe.each(DATABASE_KINDS)("batch mode on %s", (kind) => {
       });
       expect(rerun.processed).toBe(0);
       expect(f.fake.stats.batchSubmissions).toBe(1);
+    });
+
+    it("prices the dry run from GET /models, sync and batch side by side", async () => {
+      const plan = await planDryRun(
+        f.services.pipeline,
+        await resolveRunRequest(f.services.pipeline, { processingType: "description_cleaning" }),
+      );
+      expect(plan.priceSource).toMatch(/^openai\/gpt-4o-mini's price from GET \/models/);
+      expect(plan.estimatedCostUsd).toBeGreaterThan(0);
+      expect(plan.estimatedBatchCostUsd).toBeCloseTo(plan.estimatedCostUsd / 2, 5);
+      expect(f.fake.stats.completions + f.fake.stats.batchSubmissions).toBe(0);
     });
 
     it("sends no request for an item the cache answers", async () => {
