@@ -13,6 +13,7 @@ import type {
   ProcessingTypeDefinition,
   ResultColumn,
 } from "../enrichment/processing-types/processing-type-definition.js";
+import type { PromptVariant } from "../enrichment/experiments/prompt-variant.js";
 import type { SourceFields } from "../enrichment/processing-types/source-fields.js";
 import type { Database, Queryable } from "./database.js";
 import { insertProcessingLogs } from "./processing-log-store.js";
@@ -23,12 +24,17 @@ import { itemKey, recordCandidates } from "./review-publishing.js";
 // changing them redoes the work — except review_mode, which decides publishing, not output.
 // Fields are joined with a unit separator so they cannot blur. llm_source_hash() in migration
 // 010 computes the same hash for the review triggers (test/db/review-migration.test.ts).
+// An experiment arm's prompt version (pv.variant_key, from llm_prompt_variant() of migration
+// 012) is the last field: concat_ws skips it when NULL, so items outside experiments hash as
+// before, and llm_source_hash()'s `variant` argument computes the same.
 const SOURCE_SQL: Readonly<Record<SourceFields, string>> = {
   listing: `concat_ws(E'\\x1f', a.name, coalesce(a.breed, ''), coalesce(a.age_text, ''),
   coalesce(a.sex, ''), coalesce(a.size, ''), coalesce(a.language, ''),
-  coalesce(a.properties->>'description', ''), coalesce((o.llm_config - 'review_mode')::text, ''))`,
+  coalesce(a.properties->>'description', ''), coalesce((o.llm_config - 'review_mode')::text, ''),
+  pv.variant_key)`,
   display_text: `concat_ws(E'\\x1f', a.name, t.lang,
-  coalesce(a.enriched_description, a.properties->>'description', ''), coalesce((o.llm_config - 'review_mode')::text, ''))`,
+  coalesce(a.enriched_description, a.properties->>'description', ''), coalesce((o.llm_config - 'review_mode')::text, ''),
+  pv.variant_key)`,
 };
 
 /** The narrative a type reads (source-fields.ts `sourceText`): only items with one are candidates. */
@@ -57,6 +63,26 @@ interface CandidateRow {
   description: string | null;
   enriched_description: string | null;
   llm_config: unknown;
+  experiment_id: number | null;
+  arm: string | null;
+  variant_prompt_version: string | null;
+  system_text: string | null;
+  variant_temperature: number | null;
+  variant_model: string | null;
+}
+
+function variantOf(row: CandidateRow): PromptVariant | undefined {
+  if (row.variant_prompt_version === null) return undefined;
+  return {
+    promptVersion: row.variant_prompt_version,
+    instructions: row.system_text,
+    temperature: row.variant_temperature,
+    model: row.variant_model,
+    experiment:
+      row.experiment_id === null || row.arm === null
+        ? null
+        : { id: Number(row.experiment_id), arm: row.arm },
+  };
 }
 
 function toWorkItem(row: CandidateRow): WorkItem {
@@ -73,6 +99,7 @@ function toWorkItem(row: CandidateRow): WorkItem {
     description: row.description,
     enrichedDescription: row.enriched_description,
     organizationConfig: row.llm_config,
+    variant: variantOf(row),
   };
 }
 
@@ -85,10 +112,13 @@ function candidateSql(definition: ProcessingTypeDefinition, tail: string): strin
   return `
     SELECT a.id, t.lang, ${hash} AS source_hash, a.name, a.breed, a.age_text, a.sex, a.size,
            a.language, a.properties->>'description' AS description, a.enriched_description,
-           o.llm_config, length(${SOURCE_TEXT_SQL[definition.sourceFields]}) AS source_chars
+           o.llm_config, length(${SOURCE_TEXT_SQL[definition.sourceFields]}) AS source_chars,
+           pv.experiment_id, pv.arm, pv.prompt_version AS variant_prompt_version, pv.system_text,
+           pv.temperature AS variant_temperature, pv.model AS variant_model
     FROM animals a
     JOIN organizations o ON o.id = a.organization_id
     CROSS JOIN unnest($2::text[]) AS t(lang)
+    LEFT JOIN LATERAL llm_prompt_variant($1, a.id, a.organization_id) pv ON true
     LEFT JOIN llm_enrichments e
       ON e.animal_id = a.id AND e.processing_type = $1 AND e.target_language = t.lang
     WHERE ($4::int IS NULL OR a.organization_id = $4::int)
@@ -98,7 +128,7 @@ function candidateSql(definition: ProcessingTypeDefinition, tail: string): strin
       AND ($6::boolean
            OR e.status IS NULL
            OR e.status NOT IN ('succeeded', 'skipped')
-           OR e.prompt_version IS DISTINCT FROM $3
+           OR e.prompt_version IS DISTINCT FROM coalesce(pv.prompt_version, $3)
            OR e.source_hash IS DISTINCT FROM ${hash})
     ${tail}`;
 }
@@ -232,15 +262,18 @@ async function writeState(
 ): Promise<void> {
   await tx.query(
     `INSERT INTO llm_enrichments (animal_id, processing_type, target_language, status, source_hash,
-        prompt_version, model, flags, error, attempts, processed_at)
+        prompt_version, model, flags, error, attempts, processed_at, experiment_id, experiment_arm)
      SELECT u.animal_id, $9, u.lang, u.status, u.source_hash, u.prompt_version, u.model,
-            u.flags::jsonb, u.error, 1, now()
-     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-       AS u(animal_id, lang, status, source_hash, prompt_version, model, flags, error)
+            u.flags::jsonb, u.error, 1, now(), u.experiment_id, u.experiment_arm
+     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                 $10::int[], $11::text[])
+       AS u(animal_id, lang, status, source_hash, prompt_version, model, flags, error,
+            experiment_id, experiment_arm)
      ON CONFLICT (animal_id, processing_type, target_language) DO UPDATE SET
        status = EXCLUDED.status, source_hash = EXCLUDED.source_hash,
        prompt_version = EXCLUDED.prompt_version, model = EXCLUDED.model, flags = EXCLUDED.flags,
        error = EXCLUDED.error, attempts = llm_enrichments.attempts + 1,
+       experiment_id = EXCLUDED.experiment_id, experiment_arm = EXCLUDED.experiment_arm,
        processed_at = EXCLUDED.processed_at, claimed_by = NULL, claim_expires_at = NULL`,
     [
       batch.map((w) => w.animalId),
@@ -252,6 +285,8 @@ async function writeState(
       batch.map((w) => JSON.stringify(w.flags)),
       batch.map((w) => w.error),
       definition.name,
+      batch.map((w) => w.experiment?.id ?? null),
+      batch.map((w) => w.experiment?.arm ?? null),
     ],
   );
 }

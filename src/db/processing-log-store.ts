@@ -30,6 +30,8 @@ export interface ProcessingLogRow {
   readonly runId?: string | null | undefined;
   /** The prompt version the call was made with. */
   readonly promptVersion?: string | null | undefined;
+  /** The experiment arm the call was made for (migration 012). */
+  readonly experiment?: { readonly id: number; readonly arm: string } | null | undefined;
 }
 
 /** Inserts many rows in one statement. */
@@ -46,10 +48,10 @@ export async function insertProcessingLogs(
     `INSERT INTO llm_processing_logs
        (animal_id, processing_type, target_language, status, model, prompt_tokens,
         completion_tokens, cost_usd, latency_ms, error_category, error_message, run_id,
-        prompt_version)
+        prompt_version, experiment_id, experiment_arm)
      SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[],
                           $7::int[], $8::numeric[], $9::int[], $10::text[], $11::text[], $12::text[],
-                          $13::text[])`,
+                          $13::text[], $14::int[], $15::text[])`,
     [
       column((r) => r.animalId),
       column((r) => r.processingType),
@@ -64,6 +66,8 @@ export async function insertProcessingLogs(
       column((r) => r.errorMessage?.slice(0, 2000)),
       column((r) => r.runId),
       column((r) => r.promptVersion),
+      column((r) => r.experiment?.id),
+      column((r) => r.experiment?.arm),
     ],
   );
 }

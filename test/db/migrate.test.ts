@@ -33,13 +33,14 @@ describe.each(DATABASE_KINDS)("migrations on %s", (kind) => {
       "005_add_llm_enrichment_fields.sql",
       "006_add_llm_provenance.sql",
       "010_staff_review_and_publishing.sql",
+      "012_prompt_experiments.sql",
     ]);
     expect((await migrate(db)).applied).toEqual(ALL);
     expect((await migrate(db)).applied).toEqual([]);
     const rows = await db.query<{ version: number }>(
       "SELECT version FROM schema_migrations ORDER BY version",
     );
-    expect(rows.map((r) => r.version)).toEqual([1, 5, 6, 10]);
+    expect(rows.map((r) => r.version)).toEqual([1, 5, 6, 10, 12]);
     const columns = await db.query<{ column_name: string; data_type: string }>(
       `SELECT column_name, data_type FROM information_schema.columns
        WHERE table_name = 'animals' AND column_name IN
@@ -149,7 +150,7 @@ describe.each(DATABASE_KINDS)("migrations on %s", (kind) => {
       const rows = await t.db.query<{ version: number }>(
         "SELECT version FROM schema_migrations ORDER BY version",
       );
-      expect(rows.map((r) => r.version)).toEqual([1, 5, 6, 10]);
+      expect(rows.map((r) => r.version)).toEqual([1, 5, 6, 10, 12]);
     },
   );
 });

@@ -33,7 +33,7 @@ export async function processWorkItem(
     return outcomeOf(item, definition, {
       status: "failed",
       reasons: [reason],
-      promptVersion: definition.promptVersion,
+      promptVersion: item.variant?.promptVersion ?? definition.promptVersion,
       sourceLanguage: undefined,
       calls: [],
     });
@@ -42,6 +42,7 @@ export async function processWorkItem(
     animal,
     targetLanguage: item.targetLanguage,
     signal,
+    variant: item.variant,
   });
   return outcomeOf(item, definition, outcome);
 }
@@ -74,6 +75,7 @@ function outcomeOf(
   outcome: ProcessingOutcome<unknown>,
 ): ItemOutcome {
   const calls = outcome.calls;
+  const experiment = item.variant?.experiment ?? undefined;
   const logs = calls.map((c) => ({
     animalId: item.animalId,
     processingType: definition.name,
@@ -86,12 +88,14 @@ function outcomeOf(
     latencyMs: c.latencyMs,
     errorCategory: c.errorCategory ?? (c.status === "rejected" ? "guard_failed" : null),
     errorMessage: c.reasons?.join("; ") ?? null,
+    ...(experiment && { experiment }),
   }));
   const base = {
     animalId: item.animalId,
     targetLanguage: item.targetLanguage,
     sourceHash: item.sourceHash,
-    promptVersion: definition.promptVersion,
+    promptVersion: item.variant?.promptVersion ?? definition.promptVersion,
+    ...(experiment && { experiment }),
   };
   const providerError = calls[calls.length - 1]?.error;
   const language = outcome.sourceLanguage ? [`source_language:${outcome.sourceLanguage}`] : [];
