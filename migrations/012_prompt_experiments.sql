@@ -183,3 +183,61 @@ BEGIN
     AND e.target_language = x.target_language AND e.stale IS DISTINCT FROM x.stale;
   RETURN NULL;
 END $$;
+
+-- Migration 010's review counts, fixed for an update whose rows all have no review state (a
+-- batch of items that failed before ever succeeding, common in an arm that fails its
+-- guards): `(NULL = 'to_review')::int` is NULL, and a sum of only NULLs is NULL, which the
+-- NOT NULL counts refused, failing the whole write. NULL now counts as 0.
+CREATE OR REPLACE FUNCTION llm_review_counts_apply() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  deltas llm_review_counts[];
+BEGIN
+  -- Transition tables exist only for their events, so each branch reads its own.
+  IF TG_OP = 'INSERT' THEN
+    SELECT array_agg(ROW(d.*)::llm_review_counts) INTO deltas FROM (
+      SELECT coalesce(organization_id, 0), processing_type, target_language,
+             count(*) FILTER (WHERE review_state = 'to_review'),
+             count(*) FILTER (WHERE review_state = 'approved'),
+             count(*) FILTER (WHERE review_state = 'rejected'),
+             count(*) FILTER (WHERE status = 'failed'),
+             count(*) FILTER (WHERE flagged), count(*) FILTER (WHERE stale)
+      FROM new_rows GROUP BY 1, 2, 3) d;
+  ELSIF TG_OP = 'DELETE' THEN
+    SELECT array_agg(ROW(d.*)::llm_review_counts) INTO deltas FROM (
+      SELECT coalesce(organization_id, 0), processing_type, target_language,
+             -count(*) FILTER (WHERE review_state = 'to_review'),
+             -count(*) FILTER (WHERE review_state = 'approved'),
+             -count(*) FILTER (WHERE review_state = 'rejected'),
+             -count(*) FILTER (WHERE status = 'failed'),
+             -count(*) FILTER (WHERE flagged), -count(*) FILTER (WHERE stale)
+      FROM old_rows GROUP BY 1, 2, 3) d;
+  ELSE
+    SELECT array_agg(ROW(d.*)::llm_review_counts) INTO deltas FROM (
+      SELECT org, processing_type, target_language,
+             sum(sign * coalesce((review_state = 'to_review')::int, 0)),
+             sum(sign * coalesce((review_state = 'approved')::int, 0)),
+             sum(sign * coalesce((review_state = 'rejected')::int, 0)),
+             sum(sign * (status = 'failed')::int),
+             sum(sign * flagged::int), sum(sign * stale::int)
+      FROM (
+        SELECT 1 AS sign, coalesce(organization_id, 0) AS org, processing_type, target_language,
+               review_state, status, flagged, stale FROM new_rows
+        UNION ALL
+        SELECT -1, coalesce(organization_id, 0), processing_type, target_language,
+               review_state, status, flagged, stale FROM old_rows
+      ) r GROUP BY 1, 2, 3) d;
+  END IF;
+  -- Claims and renewals change no state: nothing to write, no lock taken.
+  INSERT INTO llm_review_counts AS c
+  SELECT x.* FROM unnest(deltas) AS x
+  WHERE x.to_review <> 0 OR x.approved <> 0 OR x.rejected <> 0 OR x.failed <> 0
+     OR x.flagged <> 0 OR x.stale <> 0
+  ORDER BY x.organization_id, x.processing_type, x.target_language
+  ON CONFLICT (organization_id, processing_type, target_language) DO UPDATE SET
+    to_review = c.to_review + EXCLUDED.to_review, approved = c.approved + EXCLUDED.approved,
+    rejected = c.rejected + EXCLUDED.rejected, failed = c.failed + EXCLUDED.failed,
+    flagged = c.flagged + EXCLUDED.flagged, stale = c.stale + EXCLUDED.stale;
+  RETURN NULL;
+END $$;
+

@@ -9,6 +9,10 @@ import {
   type PlannedArm,
 } from "../enrichment/experiments/experiment-plan.js";
 import {
+  buildExperimentReport,
+  type ExperimentReport,
+} from "../enrichment/experiments/experiment-report.js";
+import {
   type ArmItemObservation,
   type Experiment,
   type ExperimentArm,
@@ -361,4 +365,10 @@ export function editShare(before: unknown, after: unknown): number {
     if (part.added || part.removed) changed += part.value.split(/\s+/).filter(Boolean).length;
   }
   return Math.min(1, changed / Math.max(1, words));
+}
+
+/** The experiment with its report (metrics per arm, intervals, verdict). */
+export async function loadExperimentReport(db: Queryable, id: number): Promise<ExperimentReport> {
+  const experiment = await getExperiment(db, id);
+  return buildExperimentReport(experiment, await readExperimentObservations(db, experiment));
 }
