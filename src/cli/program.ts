@@ -19,6 +19,7 @@ import { registerDemo } from "./demo-command.js";
 import { packageVersion } from "./package-version.js";
 import { registerShow } from "./show-command.js";
 import { registerExport } from "./export-command.js";
+import { registerExperiments } from "./experiments-command.js";
 
 export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -49,6 +50,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
   registerDemo(program, io, setExit);
   registerShow(program, io, setExit);
   registerExport(program, io, setExit);
+  registerExperiments(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
