@@ -111,7 +111,9 @@ export function renderReport(report: ExperimentReport): string[] {
             ? `$${m.value.toFixed(6)}`
             : metric.unit === "share"
               ? percent(m.value)
-              : m.value.toFixed(0);
+              : metric.unit === "ms"
+                ? `${(m.value / 1000).toFixed(1)} s`
+                : m.value.toFixed(0);
       return `${value} (n=${m.n})`.padEnd(20);
     });
     const diffs = report.comparisons.map((c) => {
