@@ -81,36 +81,9 @@ CREATE INDEX IF NOT EXISTS idx_llm_processing_logs_experiment
 -- 0..9999 from sha256("<experiment>:<animal>"): deterministic, independent across experiments.
 -- src/enrichment/experiments/assign-arm.ts computes the same (test/db/experiments.test.ts).
 CREATE OR REPLACE FUNCTION llm_experiment_bucket(experiment_id INTEGER, animal_id INTEGER)
-RETURNS INTEGER LANGUAGE sql IMMUTABLE AS $$
-  SELECT (('x' || substr(encode(sha256(convert_to(experiment_id::text || ':' || animal_id::text,
-          'UTF8')), 'hex'), 1, 8))::bit(32)::bigint % 10000)::int
-$$;
-
--- The prompt variant an item runs with: its arm in the running experiment of its type (when
--- its organization takes part), else the promoted default of the type, else none (built-in).
--- variant_key enters the source hash: only an experiment arm sets it.
-CREATE OR REPLACE FUNCTION llm_prompt_variant(p_type TEXT, p_animal INTEGER, p_organization INTEGER)
-RETURNS TABLE (experiment_id INTEGER, arm VARCHAR, prompt_version VARCHAR, system_text TEXT,
-               temperature DOUBLE PRECISION, model VARCHAR, variant_key VARCHAR)
-LANGUAGE sql STABLE AS $$
-  SELECT v.experiment_id, v.arm, v.prompt_version, v.system_text, v.temperature, v.model,
-         v.variant_key
-  FROM (
-    SELECT 0 AS priority, x.experiment_id, x.name AS arm, x.prompt_version, x.system_text,
-           x.temperature, x.model, x.prompt_version AS variant_key
-    FROM llm_experiments ex
-    JOIN llm_experiment_arms x ON x.experiment_id = ex.id
-    WHERE ex.processing_type = p_type AND ex.status = 'running'
-      AND (ex.organization_id IS NULL OR ex.organization_id = p_organization)
-      AND llm_experiment_bucket(ex.id, p_animal) >= x.bucket_start
-      AND llm_experiment_bucket(ex.id, p_animal) < x.bucket_end
-    UNION ALL
-    SELECT 1, NULL, NULL, d.prompt_version, d.system_text, d.temperature, d.model, NULL
-    FROM llm_prompt_versions d
-    WHERE d.processing_type = p_type AND d.is_default
-  ) v
-  ORDER BY v.priority
-  LIMIT 1
+RETURNS INTEGER LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT ((('x' || left(encode(sha256(convert_to(experiment_id::text || ':' || animal_id::text,
+          'UTF8')), 'hex'), 8))::bit(32)::bigint) % 10000)::int
 $$;
 
 -- The source hash now takes the variant: concat_ws skips a NULL, so without a variant the

@@ -24,18 +24,43 @@ import { itemKey, recordCandidates } from "./review-publishing.js";
 // changing them redoes the work — except review_mode, which decides publishing, not output.
 // Fields are joined with a unit separator so they cannot blur. llm_source_hash() in migration
 // 010 computes the same hash for the review triggers (test/db/review-migration.test.ts).
-// An experiment arm's prompt version (pv.variant_key, from llm_prompt_variant() of migration
-// 012) is the last field: concat_ws skips it when NULL, so items outside experiments hash as
-// before, and llm_source_hash()'s `variant` argument computes the same.
+// An experiment arm's prompt version (xa.prompt_version, see VARIANT_JOINS) is the last field:
+// concat_ws skips it when NULL, so items outside experiments hash as before, and
+// llm_source_hash()'s `variant` argument (migration 012) computes the same.
 const SOURCE_SQL: Readonly<Record<SourceFields, string>> = {
   listing: `concat_ws(E'\\x1f', a.name, coalesce(a.breed, ''), coalesce(a.age_text, ''),
   coalesce(a.sex, ''), coalesce(a.size, ''), coalesce(a.language, ''),
   coalesce(a.properties->>'description', ''), coalesce((o.llm_config - 'review_mode')::text, ''),
-  pv.variant_key)`,
+  xa.prompt_version)`,
   display_text: `concat_ws(E'\\x1f', a.name, t.lang,
   coalesce(a.enriched_description, a.properties->>'description', ''), coalesce((o.llm_config - 'review_mode')::text, ''),
-  pv.variant_key)`,
+  xa.prompt_version)`,
 };
+
+/**
+ * The prompt variant of each candidate (migration 012): its arm in the running experiment of
+ * the type, when its organization takes part (bucket = llm_experiment_bucket(experiment,
+ * animal), the arm owns [bucket_start, bucket_end)); else the type's promoted default; else
+ * none (the built-in prompt). Joins on tables of a few rows; the bucket is hashed once per
+ * candidate, and only while an experiment of the type runs (bench: a count of 100,000
+ * candidates took 0.27 s instead of 0.17 s without an experiment, 0.8 s with one running).
+ */
+const VARIANT_JOINS = `LEFT JOIN LATERAL (
+      SELECT ex.id, llm_experiment_bucket(ex.id, a.id) AS bucket
+      FROM llm_experiments ex
+      WHERE ex.processing_type = $1 AND ex.status = 'running'
+        AND (ex.organization_id IS NULL OR ex.organization_id = a.organization_id)
+    ) ex ON true
+    LEFT JOIN llm_experiment_arms xa
+      ON xa.experiment_id = ex.id AND ex.bucket >= xa.bucket_start AND ex.bucket < xa.bucket_end
+    LEFT JOIN llm_prompt_versions dv
+      ON dv.processing_type = $1 AND dv.is_default AND xa.experiment_id IS NULL`;
+
+const VARIANT_COLUMNS = `xa.experiment_id, xa.name AS arm,
+           coalesce(xa.prompt_version, dv.prompt_version) AS variant_prompt_version,
+           CASE WHEN xa.experiment_id IS NOT NULL THEN xa.system_text ELSE dv.system_text END AS system_text,
+           CASE WHEN xa.experiment_id IS NOT NULL THEN xa.temperature ELSE dv.temperature END AS variant_temperature,
+           CASE WHEN xa.experiment_id IS NOT NULL THEN xa.model ELSE dv.model END AS variant_model`;
 
 /** The narrative a type reads (source-fields.ts `sourceText`): only items with one are candidates. */
 const SOURCE_TEXT_SQL: Readonly<Record<SourceFields, string>> = {
@@ -113,12 +138,11 @@ function candidateSql(definition: ProcessingTypeDefinition, tail: string): strin
     SELECT a.id, t.lang, ${hash} AS source_hash, a.name, a.breed, a.age_text, a.sex, a.size,
            a.language, a.properties->>'description' AS description, a.enriched_description,
            o.llm_config, length(${SOURCE_TEXT_SQL[definition.sourceFields]}) AS source_chars,
-           pv.experiment_id, pv.arm, pv.prompt_version AS variant_prompt_version, pv.system_text,
-           pv.temperature AS variant_temperature, pv.model AS variant_model
+           ${VARIANT_COLUMNS}
     FROM animals a
     JOIN organizations o ON o.id = a.organization_id
     CROSS JOIN unnest($2::text[]) AS t(lang)
-    LEFT JOIN LATERAL llm_prompt_variant($1, a.id, a.organization_id) pv ON true
+    ${VARIANT_JOINS}
     LEFT JOIN llm_enrichments e
       ON e.animal_id = a.id AND e.processing_type = $1 AND e.target_language = t.lang
     WHERE ($4::int IS NULL OR a.organization_id = $4::int)
@@ -128,7 +152,7 @@ function candidateSql(definition: ProcessingTypeDefinition, tail: string): strin
       AND ($6::boolean
            OR e.status IS NULL
            OR e.status NOT IN ('succeeded', 'skipped')
-           OR e.prompt_version IS DISTINCT FROM coalesce(pv.prompt_version, $3)
+           OR e.prompt_version IS DISTINCT FROM coalesce(xa.prompt_version, dv.prompt_version, $3)
            OR e.source_hash IS DISTINCT FROM ${hash})
     ${tail}`;
 }
