@@ -4,13 +4,13 @@
 //   tsx bench/api-stats-load.ts [--animals N] [--clients N] [--requests N]
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { openServices } from "../src/composition-root.js";
 import { loadConfig } from "../src/config.js";
 import { migrate } from "../src/db/migrate.js";
 import { openPgDatabase } from "../src/db/pg-database.js";
 import { buildApp } from "../src/http/build-app.js";
 import { createLogger } from "../src/logger.js";
+import { adminQuery, benchAdminUrl, databaseUrlFor, percentile } from "./bench-support.js";
 
 export interface StatsLoadOptions {
   /** A PostgreSQL URL whose user may create databases. */
@@ -34,22 +34,6 @@ export interface LoadResult {
 
 const DATABASE = "rescue_llm_bench_api";
 const ORGANIZATIONS = 20;
-
-async function admin(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 /** `animals` rows over ORGANIZATIONS organizations, with a realistic share already enriched. */
 async function seed(url: string, animals: number): Promise<void> {
@@ -78,12 +62,6 @@ async function seed(url: string, animals: number): Promise<void> {
   } finally {
     await db.close();
   }
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)]!;
 }
 
 /** `clients` loops sharing one request budget; each waits for its answer before the next. */
@@ -134,9 +112,9 @@ export async function runStatsLoad(
   const animals = options.animals ?? 100_000;
   const clients = options.clients ?? 100;
   const requests = options.requests ?? 5000;
-  await admin(options.adminUrl, `DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
-  await admin(options.adminUrl, `CREATE DATABASE "${DATABASE}"`);
-  const url = withDatabase(options.adminUrl, DATABASE);
+  await adminQuery(options.adminUrl, `DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
+  await adminQuery(options.adminUrl, `CREATE DATABASE "${DATABASE}"`);
+  const url = databaseUrlFor(options.adminUrl, DATABASE);
   try {
     await seed(url, animals);
     const config = loadConfig({
@@ -183,7 +161,7 @@ export async function runStatsLoad(
       await services.close();
     }
   } finally {
-    await admin(options.adminUrl, `DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
+    await adminQuery(options.adminUrl, `DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
   }
 }
 
@@ -214,10 +192,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       requests: { type: "string", default: "5000" },
     },
   });
-  const adminUrl =
-    process.env.BENCH_DATABASE_URL ??
-    process.env.TEST_DATABASE_URL ??
-    "postgres://postgres@127.0.0.1:5432/test";
+  const adminUrl = benchAdminUrl();
   const lines = await benchmarkStatsLoad({
     adminUrl,
     animals: Number(values.animals),

@@ -5,13 +5,13 @@
 //   tsx bench/review-queue-load.ts [--animals N] [--requests N] [--clients N]
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { openServices } from "../src/composition-root.js";
 import { loadConfig } from "../src/config.js";
 import { migrate } from "../src/db/migrate.js";
 import { openPgDatabase } from "../src/db/pg-database.js";
 import { buildApp } from "../src/http/build-app.js";
 import { createLogger } from "../src/logger.js";
+import { adminQuery, benchAdminUrl, databaseUrlFor, percentile } from "./bench-support.js";
 
 export interface ReviewLoadOptions {
   readonly adminUrl: string;
@@ -34,22 +34,6 @@ interface Result {
 const DATABASE = "rescue_llm_bench_review";
 const ORGANIZATIONS = 20;
 const KEY = "bench-review-key-0123456789";
-
-async function admin(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 /**
  * 4 items per animal (cleaning, profile, translations de and fr), each with a version; review
@@ -128,12 +112,6 @@ export async function seed(url: string, animals: number): Promise<number> {
   }
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)]!;
-}
-
 async function signIn(base: string): Promise<string> {
   const page = await fetch(`${base}/review/sign-in`);
   const cookies = page.headers.getSetCookie().map((c) => c.split(";")[0]);
@@ -198,9 +176,9 @@ export async function runReviewLoad(
   const animals = options.animals ?? 100_000;
   const requests = options.requests ?? 200;
   const clients = options.clients ?? 1;
-  await admin(options.adminUrl, `DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
-  await admin(options.adminUrl, `CREATE DATABASE "${DATABASE}"`);
-  const url = withDatabase(options.adminUrl, DATABASE);
+  await adminQuery(options.adminUrl, `DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
+  await adminQuery(options.adminUrl, `CREATE DATABASE "${DATABASE}"`);
+  const url = databaseUrlFor(options.adminUrl, DATABASE);
   try {
     const items = await seed(url, animals);
     const config = loadConfig({
@@ -268,7 +246,7 @@ export async function runReviewLoad(
       await services.close();
     }
   } finally {
-    await admin(options.adminUrl, `DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
+    await adminQuery(options.adminUrl, `DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
   }
 }
 
@@ -299,10 +277,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       clients: { type: "string", default: "1" },
     },
   });
-  const adminUrl =
-    process.env.BENCH_DATABASE_URL ??
-    process.env.TEST_DATABASE_URL ??
-    "postgres://postgres@127.0.0.1:5432/test";
+  const adminUrl = benchAdminUrl();
   const lines = await benchmarkReviewQueue({
     adminUrl,
     animals: Number(values.animals),

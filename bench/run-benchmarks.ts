@@ -1,15 +1,14 @@
 // `npm run bench`: the committed benchmark harness. Runs every strategy side by side in one
 // invocation against the fake OpenRouter (a real HTTP server) and real PostgreSQL, and writes
 // bench/RESULTS.md. Options: --items N (pipeline, default 2000), --sequential-items N,
-// --fixed-items N, --rate-limited-items N, --memory-items N, --only a,b (sections:
-// strategies, rate-limited, memory, api, workers).
+// --fixed-items N, --rate-limited-items N, --memory-items N, --cost-dogs N, --only a,b
+// (sections: strategies, rate-limited, memory, api, workers, review, cost).
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { migrate } from "../src/db/migrate.js";
 import { openPgDatabase } from "../src/db/pg-database.js";
 import { importListings } from "../src/listings/import-listings.js";
@@ -17,6 +16,7 @@ import {
   startFakeOpenRouter,
   type FakeOpenRouterOptions,
 } from "../src/testing/fake-openrouter/fake-openrouter-server.js";
+import { adminQuery, benchAdminUrl, databaseUrlFor } from "./bench-support.js";
 import type { Strategy, StrategyResult } from "./strategy-runner.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -36,17 +36,16 @@ const { values: args } = parseArgs({
     "rate-limit-rps": { type: "string", default: "5" },
     "memory-items": { type: "string", default: "100000" },
     "review-animals": { type: "string", default: "100000" },
+    "cost-dogs": { type: "string", default: "200" },
+    "batch-kill-items": { type: "string", default: "2000" },
     only: { type: "string" },
     "heap-mb": { type: "string" },
   },
 });
 const sections = new Set(
-  (args.only ?? "strategies,rate-limited,memory,api,workers,review").split(","),
+  (args.only ?? "strategies,rate-limited,memory,api,workers,review,cost,batch-kill").split(","),
 );
-const adminUrl =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  "postgres://postgres@127.0.0.1:5432/test";
+const adminUrl = benchAdminUrl();
 const work = mkdtempSync(join(tmpdir(), "rescue-llm-bench-"));
 /** Extra node flags for the strategy processes, e.g. --heap-mb 128 → --max-old-space-size=128. */
 const NODE_FLAGS = args["heap-mb"] ? [`--max-old-space-size=${args["heap-mb"]}`] : [];
@@ -55,21 +54,8 @@ execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconf
   stdio: "inherit",
 });
 
-function databaseUrl(name: string): string {
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const databaseUrl = (name: string): string => databaseUrlFor(adminUrl, name);
+const admin = (sql: string): Promise<void> => adminQuery(adminUrl, sql);
 
 /** A migrated database holding `count` listings (real ones, cycled with new ids past the file). */
 async function prepareTemplate(name: string, count: number): Promise<void> {
@@ -340,6 +326,77 @@ if (sections.has("review")) {
     ...(await benchmarkReviewQueue({ adminUrl, animals: Number(args["review-animals"]) })),
     "",
   );
+}
+
+if (sections.has("cost")) {
+  const { benchmarkCostPerDog } = await import("./cost-per-dog.js");
+  report.push(
+    ...(await benchmarkCostPerDog({
+      adminUrl,
+      databaseUrl,
+      admin,
+      work,
+      dogs: Number(args["cost-dogs"]),
+      files: [
+        { label: "listings.jsonl", path: SHARED },
+        {
+          label: "listings-eval.jsonl",
+          path: fileURLToPath(new URL("../../shared/data/listings-eval.jsonl", import.meta.url)),
+        },
+      ],
+    })),
+  );
+}
+
+if (sections.has("batch-kill")) {
+  // `enrich-descriptions --batch-api` as users run it (tsx, real process, PostgreSQL), killed
+  // with -9 while waiting for its batch, then started again.
+  const items = Number(args["batch-kill-items"]);
+  const name = "rescue_llm_bench_batch_kill";
+  await prepareTemplate(name, items);
+  const fake = await startFakeOpenRouter({ batch: { turnaroundMs: 20_000 } });
+  const env = {
+    PATH: process.env.PATH,
+    ENVIRONMENT: "production",
+    LOG_LEVEL: "error",
+    DATABASE_URL: databaseUrl(name),
+    LLM_BASE_URL: fake.baseUrl,
+    OPENROUTER_API_KEY: "sk-or-bench",
+    LLM_DEFAULT_MODEL: "openai/gpt-4o-mini",
+    LLM_BATCH_API_POLL_SECONDS: "0.5",
+  };
+  const cli = () =>
+    spawn(
+      process.execPath,
+      ["--import", "tsx", "src/cli/main.ts", "enrich-descriptions", "--batch-api", "--json"],
+      { cwd: ROOT, env, stdio: ["ignore", "pipe", "ignore"] },
+    );
+  const t0 = performance.now();
+  const first = cli();
+  const firstExit = new Promise((resolve) => first.on("exit", resolve));
+  while (fake.stats.batchesCreated < 1) await new Promise((r) => setTimeout(r, 100));
+  const polls = fake.stats.batchCalls;
+  while (fake.stats.batchCalls < polls + 2) await new Promise((r) => setTimeout(r, 100));
+  const killedAfterMs = performance.now() - t0;
+  first.kill("SIGKILL");
+  await firstExit;
+  const second = cli();
+  let out = "";
+  second.stdout.on("data", (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((resolve) => second.on("exit", resolve));
+  const wallMs = performance.now() - t0;
+  const summary = JSON.parse(out.trim().split("\n").pop() ?? "{}") as Record<string, unknown>;
+  report.push("## Batch run killed with -9 while waiting (batch-kill)", "");
+  report.push(
+    `${items} listings, \`enrich-descriptions --batch-api\` in a real process on PostgreSQL against the fake's Batch API (20 s turnaround, polled every 0.5 s); killed with SIGKILL once its batch was submitted and polled, then started again.`,
+    "",
+    "| items | killed after (s) | restart exit | succeeded | batches submitted | requests submitted | requests submitted twice | sync calls | wall (s) |",
+    "|---|---|---|---|---|---|---|---|---|",
+    `| ${items} | ${fmt(killedAfterMs / 1000, 1)} | ${code} | ${String(summary.succeeded)} | ${fake.stats.batchSubmissions} | ${fake.stats.batchRequests} | ${fake.stats.batchRequests - items} | ${fake.stats.completions} | ${fmt(wallMs / 1000, 1)} |`,
+    "",
+  );
+  await fake.close();
+  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }
 
 const resultsFile = fileURLToPath(new URL("./RESULTS.md", import.meta.url));

@@ -237,9 +237,12 @@ BEGIN
   ELSE
     SELECT array_agg(ROW(d.*)::llm_review_counts) INTO deltas FROM (
       SELECT org, processing_type, target_language,
-             sum(sign * (review_state = 'to_review')::int), sum(sign * (review_state = 'approved')::int),
-             sum(sign * (review_state = 'rejected')::int), sum(sign * (status = 'failed')::int),
-             sum(sign * flagged::int), sum(sign * stale::int)
+             -- coalesce: a state that is NULL (a failed row has no review state) counts 0.
+             sum(sign * coalesce(review_state = 'to_review', false)::int),
+             sum(sign * coalesce(review_state = 'approved', false)::int),
+             sum(sign * coalesce(review_state = 'rejected', false)::int),
+             sum(sign * coalesce(status = 'failed', false)::int),
+             sum(sign * coalesce(flagged, false)::int), sum(sign * coalesce(stale, false)::int)
       FROM (
         SELECT 1 AS sign, coalesce(organization_id, 0) AS org, processing_type, target_language,
                review_state, status, flagged, stale FROM new_rows

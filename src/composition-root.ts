@@ -1,12 +1,15 @@
 // Builds every long-lived dependency once, for the CLI, the HTTP server and the workers.
 import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
+import { createBatchStore } from "./db/batch-store.js";
 import { createEnrichmentStore } from "./db/enrichment-store.js";
 import { createListingDirectory } from "./db/listing-directory.js";
 import { openDatabase } from "./db/open-database.js";
 import type { LlmClient } from "./enrichment/llm-client.js";
 import type { PipelineDeps } from "./enrichment/pipeline/run-enrichment.js";
 import { createLayeredResultCache, type LayeredResultCache } from "./llm/layered-result-cache.js";
+import { createModelPriceCatalog } from "./llm/model-price-catalog.js";
+import { createOpenRouterBatchClient } from "./llm/openrouter-batch-client.js";
 import {
   createOpenRouterClient,
   type OpenRouterClientHooks,
@@ -48,6 +51,8 @@ export interface ServiceOptions {
   readonly claimLeaseMs?: number;
   /** An already open database (tests); closed by the caller, not by `close()`. */
   readonly db?: Database;
+  /** Submit pending batch requests after this long without a new one (tests shorten it). */
+  readonly batchIdleFlushMs?: number;
 }
 
 export async function openServices(
@@ -84,11 +89,33 @@ export async function openServices(
   const cache: LayeredResultCache = config.features.metrics
     ? { ...layeredCache, ...instrumentResultCache(layeredCache, metrics) }
     : layeredCache;
+  const http = {
+    apiKey: config.llm.apiKey,
+    timeoutMs: config.llm.timeoutMs,
+    ...(options.fetch !== undefined && { fetch: options.fetch }),
+  };
+  const batchApi = createOpenRouterBatchClient({
+    ...http,
+    baseUrl: config.llm.baseUrl,
+    retry: config.retry,
+  });
+  const prices = createModelPriceCatalog({
+    ...http,
+    baseUrl: config.llm.baseUrl,
+    retry: config.retry,
+  });
   const pipeline: PipelineDeps = {
     config,
     llm,
     cache,
-    store: createEnrichmentStore(db, { reviewMode: config.reviewMode }),
+    batchApi,
+    batchStore: createBatchStore(db),
+    prices,
+    ...(options.batchIdleFlushMs !== undefined && { batchIdleFlushMs: options.batchIdleFlushMs }),
+    store: createEnrichmentStore(db, {
+      reviewMode: config.reviewMode,
+      maxItemAttempts: config.maxItemAttempts,
+    }),
     directory: createListingDirectory(db),
     gate,
     logger,

@@ -41,6 +41,10 @@ export type LanguageCode = (typeof SUPPORTED_LANGUAGES)[number];
 export const REVIEW_MODES = ["off", "required"] as const;
 export type ReviewMode = (typeof REVIEW_MODES)[number];
 
+/** LLM_BATCH_API: never, always, or for runs of at least LLM_BATCH_API_MIN_ITEMS items. */
+export const BATCH_API_MODES = ["off", "on", "auto"] as const;
+export type BatchApiMode = (typeof BATCH_API_MODES)[number];
+
 const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /** Per-environment defaults (SPEC §2). */
@@ -152,6 +156,12 @@ const envSchema = z.object({
   LLM_PROFILER_MIN_SOURCE_CHARS: int(0, 100_000).default(150),
   LLM_BUDGET_USD: num(0, 1_000_000).optional(),
   LLM_CLAIM_LEASE_SECONDS: num(1, 86_400).default(60),
+  LLM_MAX_ITEM_ATTEMPTS: int(1, 1000).default(3),
+  LLM_BATCH_API: z
+    .enum(BATCH_API_MODES, { message: `must be one of ${BATCH_API_MODES.join(", ")}` })
+    .default("off"),
+  LLM_BATCH_API_MIN_ITEMS: int(1, 10_000_000).default(200),
+  LLM_BATCH_API_POLL_SECONDS: num(0.01, 3600).default(30),
   LLM_PROVIDER_RATE_LIMIT_RPS: num(0.01, 100_000).optional(),
   DATABASE_URL: z
     .string()
@@ -206,6 +216,14 @@ export interface Config {
   readonly translationLanguages: readonly LanguageCode[];
   readonly profilerMinSourceChars: number;
   readonly budgetUsd: number | undefined;
+  /** An item that failed its checks this often waits for a changed source or prompt, or --force. */
+  readonly maxItemAttempts: number;
+  /** The provider's Batch API: when runs use it, and how often a waiting run polls. */
+  readonly batchApi: {
+    readonly mode: BatchApiMode;
+    readonly minItems: number;
+    readonly pollIntervalMs: number;
+  };
   /** How long a run's claim on an item holds without renewal (crash recovery time). */
   readonly claimLeaseMs: number;
   readonly databaseUrl: string | undefined;
@@ -299,6 +317,12 @@ export function loadConfig(env: Env = process.env): Config {
     translationLanguages: e.LLM_TRANSLATION_LANGUAGES,
     profilerMinSourceChars: e.LLM_PROFILER_MIN_SOURCE_CHARS,
     budgetUsd: e.LLM_BUDGET_USD,
+    maxItemAttempts: e.LLM_MAX_ITEM_ATTEMPTS,
+    batchApi: {
+      mode: e.LLM_BATCH_API,
+      minItems: e.LLM_BATCH_API_MIN_ITEMS,
+      pollIntervalMs: Math.round(e.LLM_BATCH_API_POLL_SECONDS * 1000),
+    },
     claimLeaseMs: Math.round(e.LLM_CLAIM_LEASE_SECONDS * 1000),
     databaseUrl: e.DATABASE_URL,
     dataDir: e.RESCUE_LLM_DATA_DIR,

@@ -68,11 +68,28 @@ export class MigrationError extends AppError {
 
 /** A run stops cleanly once its spend reaches LLM_BUDGET_USD. */
 export class BudgetExceededError extends AppError {
-  constructor(spentUsd: number, budgetUsd: number) {
+  /**
+   * `spentUsd`: the spend when the run stopped taking items; `totalUsd`: the run's whole cost,
+   * once the calls already in flight then had finished (they are paid for too).
+   */
+  constructor(
+    readonly spentUsd: number,
+    readonly budgetUsd: number,
+    readonly totalUsd: number = spentUsd,
+  ) {
+    const inFlight = totalUsd - spentUsd;
     super(
       "budget_exceeded",
-      `Budget reached: spent $${spentUsd.toFixed(4)} of LLM_BUDGET_USD=$${budgetUsd}`,
+      `Budget reached: spent $${spentUsd.toFixed(4)} of LLM_BUDGET_USD=$${budgetUsd}` +
+        (inFlight > 0.000_000_5
+          ? `; calls already in flight when the run stopped added $${inFlight.toFixed(4)}, $${totalUsd.toFixed(4)} in all`
+          : ""),
     );
+  }
+
+  /** The same stop, with the run's final cost. */
+  withTotal(totalUsd: number): BudgetExceededError {
+    return new BudgetExceededError(this.spentUsd, this.budgetUsd, totalUsd);
   }
 }
 
@@ -87,6 +104,20 @@ export class RunInterruptedError extends AppError {
 export class ResultsNotWrittenError extends AppError {
   constructor(options?: { cause?: unknown }) {
     super("write_failed", "Results could not be written to the database", options);
+  }
+}
+
+/**
+ * A run lost the connection that vouched for it being alive (e.g. pg_terminate_backend): its
+ * claims may already be another run's, so it stopped taking work; a rerun continues.
+ */
+export class RunLostError extends AppError {
+  constructor(options?: { cause?: unknown }) {
+    super(
+      "run_lost",
+      "Lost the database connection that held this run's claims; stopped so that no item is done twice. Rerun to continue",
+      options,
+    );
   }
 }
 

@@ -19,6 +19,8 @@ export const EXIT = {
   someFailed: 1,
   usage: 2,
   aborted: 3,
+  /** A second Ctrl-C: the process quits at once (128 + SIGINT), after one summary line. */
+  interruptedTwice: 130,
 } as const;
 
 export function exitCodeFor(error: unknown): number {

@@ -46,7 +46,7 @@ const CSV_COLUMNS = Object.keys(
     externalId: null,
     organization: null,
     name: "",
-    processingType: "translation",
+    processingType: "description_cleaning",
     targetLanguage: "",
     reviewState: null,
     published: false,

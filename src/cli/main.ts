@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { EXIT } from "./exit-codes.js";
+import { interruptSummary } from "./interrupt-summary.js";
 import { runCli } from "./program.js";
 import { preferSmallHeap } from "./small-heap.js";
 
@@ -9,7 +11,11 @@ const controller = new AbortController();
 let interrupts = 0;
 process.on("SIGINT", () => {
   interrupts += 1;
-  if (interrupts > 1) process.exit(130); // second Ctrl-C: leave now
+  if (interrupts > 1) {
+    // Second Ctrl-C: leave now, saying how far the run got (README "Stopping a run").
+    process.stderr.write(`\n${interruptSummary()}\n`);
+    process.exit(EXIT.interruptedTwice);
+  }
   process.stderr.write("\nStopping: finishing in-flight work (Ctrl-C again to quit now)…\n");
   controller.abort();
 });

@@ -5,18 +5,20 @@ import type { Command } from "commander";
 import { loadConfig, SUPPORTED_LANGUAGES, type Config, type LanguageCode } from "../config.js";
 import { openServices } from "../composition-root.js";
 import { toDryRunJson } from "../contract/dry-run-json.js";
-import { toRunSummaryJson } from "../contract/run-summary-json.js";
+import { isNothingToDo, toRunSummaryJson } from "../contract/run-summary-json.js";
 import { planDryRun } from "../enrichment/pipeline/plan-dry-run.js";
 import { resolveRunRequest } from "../enrichment/pipeline/resolve-run-request.js";
 import { runEnrichment } from "../enrichment/pipeline/run-enrichment.js";
 import type { RequestFieldNames } from "../enrichment/pipeline/run-request.js";
 import type { DryRunSummary, RunSummary } from "../enrichment/pipeline/run-types.js";
+import { SKIP_REASONS, type SkipReason } from "../enrichment/skip-reason.js";
 import type { ProcessingTypeDefinition } from "../enrichment/processing-types/processing-type-definition.js";
 import { QueueUnavailableError, ValidationError } from "../errors.js";
 import { createLogger } from "../logger.js";
 import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { EXIT, exitCodeForRun } from "./exit-codes.js";
+import { noteProgress } from "./interrupt-summary.js";
 import { createProgressReporter } from "./progress-reporter.js";
 
 interface ProcessingOptions {
@@ -29,6 +31,7 @@ interface ProcessingOptions {
   json?: boolean;
   queue?: boolean;
   target?: string;
+  batchApi?: boolean;
 }
 
 export interface ProcessingCommandSpec {
@@ -65,6 +68,10 @@ export function registerProcessingCommand(
       "with --force: new outputs replace staff edits (kept otherwise)",
     )
     .option("--json", "print one JSON summary object")
+    .option(
+      "--batch-api",
+      "send the work through the provider's Batch API (about half price, answers within hours; a rerun resumes waiting)",
+    )
     .option("--queue", "enqueue for `rescue-llm worker` processes instead (needs REDIS_URL)");
   if (spec.definition.fansOutOverLanguages) {
     command.option(
@@ -127,6 +134,7 @@ async function runProcessingCommand(
     targetLanguages: parseTargets(options.target),
     force: options.force,
     replaceStaffEdits: options.replaceStaffEdits,
+    mode: options.batchApi ? ("batch" as const) : undefined,
   };
   if (!options.dryRun) requireProvider(config);
   if (options.replaceStaffEdits && options.queue) {
@@ -161,12 +169,15 @@ async function runProcessingCommand(
     try {
       summary = await runEnrichment(services.pipeline, plan, {
         signal: io.signal,
-        onProgress: (p) => reporter.update(p),
+        onProgress: (p) => {
+          reporter.update(p);
+          noteProgress(spec.name, p);
+        },
       });
     } finally {
       reporter.stop();
     }
-    printSummary(io, summary, options.json ?? false);
+    printSummary(io, spec, summary, options.json ?? false);
     return exitCodeForRun(summary);
   } finally {
     await services.close();
@@ -193,37 +204,113 @@ function printDryRun(
     io.stdout,
     `  estimated tokens:     ${plan.estimatedPromptTokens} prompt + ${plan.estimatedCompletionTokens} completion`,
   );
-  writeLine(
-    io.stdout,
-    `  estimated cost:       $${plan.estimatedCostUsd.toFixed(4)} (assumes a small model's price)`,
-  );
+  writeLine(io.stdout, `  estimated cost:       $${plan.estimatedCostUsd.toFixed(4)} synchronous`);
+  if (plan.estimatedBatchCostUsd !== undefined) {
+    writeLine(
+      io.stdout,
+      `                        $${plan.estimatedBatchCostUsd.toFixed(4)} with --batch-api`,
+    );
+  }
+  if (plan.priceSource !== undefined)
+    writeLine(io.stdout, `  prices:               ${plan.priceSource}`);
 }
 
-function printSummary(io: CommandIo, summary: RunSummary, json: boolean): void {
+/** Failures listed one by one after a summary; the rest are counted. */
+export const FAILURES_SHOWN = 5;
+
+function printSummary(
+  io: CommandIo,
+  spec: ProcessingCommandSpec,
+  summary: RunSummary,
+  json: boolean,
+): void {
   if (json) {
     writeLine(io.stdout, JSON.stringify(toRunSummaryJson(summary)));
     return;
   }
+  writeLine(io.stdout, "");
+  if (isNothingToDo(summary)) {
+    writeLine(io.stdout, `  ${nothingToDoLine(summary)}`);
+    return;
+  }
+  const attempted = summary.succeeded + summary.failed;
   const rows: [string, string][] = [
     ["processed", String(summary.processed)],
     ["succeeded", String(summary.succeeded)],
     ["failed", String(summary.failed)],
-    ["skipped", String(summary.skipped)],
-    ["success rate", `${summary.successRatePercent}%`],
+    ["skipped", `${summary.skipped}${skipBreakdown(summary)}`],
+    [
+      "success rate",
+      summary.successRatePercent === undefined
+        ? "- (nothing attempted: every item was skipped)"
+        : `${summary.successRatePercent}% of ${attempted} attempted (skips not counted)`,
+    ],
     ["time", `${(summary.processingTimeMs / 1000).toFixed(1)}s`],
     ["LLM calls", String(summary.llmCalls)],
     ["cache hits", String(summary.cacheHits)],
     ["cost", `$${summary.costUsd.toFixed(4)}`],
   ];
-  writeLine(io.stdout, "");
+  if (summary.upToDate > 0) rows.push(["up to date", `${summary.upToDate} (not taken)`]);
+  if (summary.heldByOtherRuns > 0)
+    rows.push(["held elsewhere", `${summary.heldByOtherRuns} (another run has them)`]);
+  if (summary.transport === "batch") {
+    const b = summary.batch;
+    rows.push([
+      "transport",
+      `Batch API (${summary.transportReason ?? ""}): ${b?.batches ?? 0} batch(es), ${b?.completed ?? 0}/${b?.requests ?? 0} requests completed, ${b?.failed ?? 0} failed`,
+    ]);
+  }
+  if ((summary.returnedToPending ?? 0) > 0) {
+    rows.push([
+      "back to pending",
+      `${summary.returnedToPending} (their batch requests did not run; a rerun sends them again)`,
+    ]);
+  }
   for (const [k, v] of rows) writeLine(io.stdout, `  ${k.padEnd(14)} ${v}`);
   if (summary.stop !== undefined)
     writeLine(io.stdout, `  stopped        ${summary.stop.error.message}`);
-  const failures = summary.items.filter((i) => i.status === "failed").slice(0, 5);
-  for (const f of failures) {
+  const open = summary.openBatches ?? [];
+  if (open.length > 0) {
     writeLine(
       io.stdout,
-      `  failed #${f.animalId}${f.targetLanguage ? ` (${f.targetLanguage})` : ""}: ${(f.reasons ?? []).join("; ")}`,
+      `  waiting        stopped waiting for ${open.length} provider batch(es) (${open.join(", ")}); they keep running and their items stay claimed.`,
+    );
+    writeLine(
+      io.stdout,
+      `                 To resume, run \`rescue-llm ${spec.name} --batch-api\` again; \`rescue-llm batches\` lists them.`,
     );
   }
+  for (const line of failureLines(summary)) writeLine(io.stdout, `  ${line}`);
+}
+
+function skipBreakdown(summary: RunSummary): string {
+  const parts = Object.entries(summary.skippedByReason).map(
+    ([code, n]) => `${SKIP_REASONS[code as SkipReason]} ${n}`,
+  );
+  return parts.length === 0 ? "" : ` (${parts.join(", ")})`;
+}
+
+function nothingToDoLine(summary: RunSummary): string {
+  const why: string[] = [];
+  if (summary.upToDate > 0)
+    why.push(`${summary.upToDate} item(s) up to date for the current source and prompt`);
+  if (summary.heldByOtherRuns > 0)
+    why.push(`${summary.heldByOtherRuns} item(s) held by another run`);
+  if (why.length === 0) why.push("no item matches");
+  const hint = summary.upToDate > 0 ? " (--force redoes them)" : "";
+  return `Nothing to do: ${why.join(", ")}${hint}.`;
+}
+
+/** The first failures with their reasons, then how many more there are. */
+export function failureLines(summary: Pick<RunSummary, "failed" | "items">): string[] {
+  const failures = summary.items.filter((i) => i.status === "failed");
+  const lines = failures
+    .slice(0, FAILURES_SHOWN)
+    .map(
+      (f) =>
+        `failed #${f.animalId}${f.targetLanguage ? ` (${f.targetLanguage})` : ""}: ${(f.reasons ?? []).join("; ")}`,
+    );
+  const more = summary.failed - lines.length;
+  if (more > 0) lines.push(`… and ${more} more failed (rescue-llm show <id> for one dog)`);
+  return lines;
 }

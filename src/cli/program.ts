@@ -19,6 +19,8 @@ import { registerDemo } from "./demo-command.js";
 import { packageVersion } from "./package-version.js";
 import { registerShow } from "./show-command.js";
 import { registerExport } from "./export-command.js";
+import { registerBatches } from "./batches-command.js";
+import { registerCosts } from "./costs-command.js";
 import { registerExperiments } from "./experiments-command.js";
 
 export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
@@ -50,6 +52,8 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
   registerDemo(program, io, setExit);
   registerShow(program, io, setExit);
   registerExport(program, io, setExit);
+  registerBatches(program, io, setExit);
+  registerCosts(program, io, setExit);
   registerExperiments(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: "user" });

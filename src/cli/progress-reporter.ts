@@ -29,6 +29,10 @@ function payload(p: RunProgress) {
     rate: rate(p).toFixed(1),
     eta_text: eta(p),
     cost: p.costUsd.toFixed(4),
+    held: p.heldByOtherRuns > 0 ? ` | held by other runs ${p.heldByOtherRuns}` : "",
+    batch_text: p.batch
+      ? ` | batches ${p.batch.batches} (${p.batch.live} live): ${p.batch.completed}/${p.batch.requests} done, ${p.batch.failed} failed`
+      : "",
   };
 }
 
@@ -42,7 +46,7 @@ export function createProgressReporter(
         stream,
         format:
           `${label} [{bar}] {value}/{total} | {rate}/s | ETA {eta_text} | ok {ok} failed {failed} skipped {skipped} | $` +
-          "{cost}",
+          "{cost}{held}{batch_text}",
         hideCursor: true,
         clearOnComplete: false,
         fps: 5,
@@ -70,7 +74,7 @@ export function createProgressReporter(
   const print = (p: RunProgress) => {
     const v = payload(p);
     stream.write(
-      `${label}: ${p.done}/${p.total} done, ${v.rate}/s, ETA ${v.eta_text}, ok ${v.ok}, failed ${v.failed}, skipped ${v.skipped}, $${v.cost}\n`,
+      `${label}: ${p.done}/${p.total} done, ${v.rate}/s, ETA ${v.eta_text}, ok ${v.ok}, failed ${v.failed}, skipped ${v.skipped}, $${v.cost}${p.heldByOtherRuns > 0 ? `, held by other runs ${p.heldByOtherRuns}` : ""}${v.batch_text}\n`,
     );
   };
   return {

@@ -10,6 +10,7 @@ import {
 } from "../db/review-item-store.js";
 import type { DogProfile } from "../enrichment/dog-profile-schema.js";
 import { cleanSourceText } from "../enrichment/input/clean-source-text.js";
+import { processingTypeDefinition } from "../enrichment/processing-types/processing-types.js";
 import { translationSourceText } from "../enrichment/translation-source.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import { animalEnrichmentJson } from "../http/review/review-json.js";
@@ -153,13 +154,12 @@ export function renderShow(review: AnimalReview, totalWidth: number, reviewMode:
         ? LABELS[item.processingType]
         : `${LABELS[item.processingType]} (${item.targetLanguage})`;
     out.push("", `${"─".repeat(column)}─┼─${"─".repeat(column)}`);
-    const left =
-      item.processingType === "translation"
-        ? cleanSourceText(translationSourceText(source))
-        : listing;
+    const readsDisplayText =
+      processingTypeDefinition(item.processingType).sourceFields === "display_text";
+    const left = readsDisplayText ? cleanSourceText(translationSourceText(source)) : listing;
     out.push(
       ...sideBySide(
-        [item.processingType === "translation" ? "Source" : "Listing", ""],
+        [readsDisplayText ? "Source" : "Listing", ""],
         [label, stateLine(item)],
         column,
       ),

@@ -3,7 +3,7 @@ import { loadConfig } from "../config.js";
 import { toEnrichmentStatsJson } from "../contract/enrichment-stats-json.js";
 import { createListingDirectory } from "../db/listing-directory.js";
 import { openDatabase } from "../db/open-database.js";
-import { getEnrichmentStats, type EnrichmentStats } from "../db/stats-store.js";
+import { countHeldItems, getEnrichmentStats, type EnrichmentStats } from "../db/stats-store.js";
 import { resolveOrganization } from "../enrichment/pipeline/resolve-run-request.js";
 import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
@@ -20,14 +20,20 @@ export function registerStats(
     .option("-o, --organization <config_id>", "only this organization's animals (or its id)")
     .option("--json", "print the stats as one JSON object")
     .action(async (options: { organization?: string; json?: boolean }) => {
-      const db = await openDatabase(loadConfig(io.env));
+      const config = loadConfig(io.env);
+      const db = await openDatabase(config);
       let stats: EnrichmentStats;
+      let held: { processingType: string; items: number }[];
       try {
         const organization =
           options.organization === undefined
             ? undefined
             : await resolveOrganization(createListingDirectory(db), options.organization);
         stats = await getEnrichmentStats(db, { organizationId: organization?.id });
+        held = await countHeldItems(db, {
+          organizationId: organization?.id,
+          maxItemAttempts: config.maxItemAttempts,
+        });
       } finally {
         await db.close();
       }
@@ -45,6 +51,12 @@ export function registerStats(
         for (const [label, count, percent] of rows) {
           const share = percent === undefined ? "" : `  ${percent.toFixed(1).padStart(5)}%`;
           writeLine(io.stdout, `  ${label.padEnd(22)}${String(count).padStart(8)}${share}`);
+        }
+        for (const h of held) {
+          writeLine(
+            io.stdout,
+            `  ${h.items} ${h.processingType} item(s) failed their checks ${config.maxItemAttempts} times (LLM_MAX_ITEM_ATTEMPTS): held until their source or prompt changes, or --force`,
+          );
         }
       }
       setExit(EXIT.ok);

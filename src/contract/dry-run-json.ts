@@ -13,6 +13,8 @@ export interface DryRunJson {
   readonly estimated_prompt_tokens: number;
   readonly estimated_completion_tokens: number;
   readonly estimated_cost_usd: number;
+  readonly estimated_batch_cost_usd?: number;
+  readonly price_source?: string;
 }
 
 export function toDryRunJson(plan: DryRunSummary): DryRunJson {
@@ -28,5 +30,9 @@ export function toDryRunJson(plan: DryRunSummary): DryRunJson {
     estimated_prompt_tokens: plan.estimatedPromptTokens,
     estimated_completion_tokens: plan.estimatedCompletionTokens,
     estimated_cost_usd: plan.estimatedCostUsd,
+    ...(plan.estimatedBatchCostUsd !== undefined && {
+      estimated_batch_cost_usd: plan.estimatedBatchCostUsd,
+    }),
+    ...(plan.priceSource !== undefined && { price_source: plan.priceSource }),
   };
 }

@@ -8,8 +8,20 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+/** A connection of its own, outside the pool, for session state such as advisory locks. */
+export interface DedicatedSession extends Queryable {
+  /** Called once if the connection is lost (terminated, network) before close(). */
+  onLost(listener: (error: Error) => void): void;
+  close(): Promise<void>;
+}
+
 export interface Database extends Queryable {
   readonly kind: "pglite" | "postgres";
+  /**
+   * PostgreSQL only: opens a connection outside the pool that lives until closed, named
+   * `applicationName` in pg_stat_activity.
+   */
+  openSession?(applicationName: string): Promise<DedicatedSession>;
   /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;

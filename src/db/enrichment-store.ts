@@ -7,6 +7,7 @@ import type {
   CandidateTotals,
   EnrichmentStore,
   ItemWrite,
+  SettledTotals,
   WorkItem,
 } from "../enrichment/pipeline/enrichment-store.js";
 import type {
@@ -18,6 +19,7 @@ import type { SourceFields } from "../enrichment/processing-types/source-fields.
 import type { Database, Queryable } from "./database.js";
 import { insertProcessingLogs } from "./processing-log-store.js";
 import { itemKey, recordCandidates } from "./review-publishing.js";
+import { registerRun, sweepDeadRuns } from "./run-registry.js";
 
 // The source an item's result is made from, hashed in SQL so that selection can compare it
 // with the stored hash without loading rows. Organization overrides are part of the source:
@@ -129,10 +131,24 @@ function toWorkItem(row: CandidateRow): WorkItem {
 }
 
 /**
+ * A claim is free when nobody holds it, when it is the owner's own, when its run is not
+ * registered as live (run-registry.ts sweeps the dead ones), or — the backstop — when its
+ * lease ran out without renewal.
+ */
+const CLAIM_FREE = `(e.claimed_by IS NULL OR e.claimed_by = $7 OR e.claim_expires_at < now()
+  OR NOT EXISTS (SELECT 1 FROM llm_runs r WHERE r.run_id = e.claimed_by))`;
+
+/**
  * Parameters: $1 type, $2 languages, $3 prompt version, $4 organization id, $5 ids, $6 force,
  * $7 owner (whose own claims count as free); further ones are appended by callers.
+ * `held`: select instead the candidates another live run holds.
  */
-function candidateSql(definition: ProcessingTypeDefinition, tail: string): string {
+function candidateSql(
+  definition: ProcessingTypeDefinition,
+  tail: string,
+  maxItemAttempts: number = Number.MAX_SAFE_INTEGER,
+  held = false,
+): string {
   const hash = `encode(sha256(convert_to(${SOURCE_SQL[definition.sourceFields]}, 'UTF8')), 'hex')`;
   return `
     SELECT a.id, t.lang, ${hash} AS source_hash, a.name, a.breed, a.age_text, a.sex, a.size,
@@ -148,13 +164,39 @@ function candidateSql(definition: ProcessingTypeDefinition, tail: string): strin
     WHERE ($4::int IS NULL OR a.organization_id = $4::int)
       AND ($5::int[] IS NULL OR a.id = ANY($5::int[]))
       AND ${SOURCE_TEXT_SQL[definition.sourceFields]} <> ''
-      AND (e.claimed_by IS NULL OR e.claim_expires_at < now() OR e.claimed_by = $7)
+      AND ${held ? `NOT ${CLAIM_FREE}` : CLAIM_FREE}
       AND ($6::boolean
            OR e.status IS NULL
            OR e.status NOT IN ('succeeded', 'skipped')
            OR e.prompt_version IS DISTINCT FROM coalesce(xa.prompt_version, dv.prompt_version, $3)
            OR e.source_hash IS DISTINCT FROM ${hash})
+      -- LLM_MAX_ITEM_ATTEMPTS: failed its checks this often for this source and prompt: wait.
+      AND ($6::boolean
+           OR e.status IS DISTINCT FROM 'failed'
+           OR e.check_failures < ${Math.max(1, Math.floor(maxItemAttempts))}
+           OR e.prompt_version IS DISTINCT FROM coalesce(xa.prompt_version, dv.prompt_version, $3)
+           OR e.source_hash IS DISTINCT FROM ${hash})
     ${tail}`;
+}
+
+/** Parameters as candidateSql's ($7 unused here: every live claim counts as another run's). */
+function settledSql(definition: ProcessingTypeDefinition): string {
+  const hash = `encode(sha256(convert_to(${SOURCE_SQL[definition.sourceFields]}, 'UTF8')), 'hex')`;
+  const held = "(e.claimed_by IS NOT NULL AND e.claim_expires_at >= now() AND e.claimed_by <> $7)";
+  return `
+    SELECT (count(*) FILTER (WHERE NOT coalesce(${held}, false) AND NOT $6::boolean
+                              AND e.status IN ('succeeded', 'skipped')
+                              AND e.prompt_version = coalesce(xa.prompt_version, dv.prompt_version, $3)
+                              AND e.source_hash = ${hash}))::int AS up_to_date
+    FROM animals a
+    JOIN organizations o ON o.id = a.organization_id
+    CROSS JOIN unnest($2::text[]) AS t(lang)
+    ${VARIANT_JOINS}
+    LEFT JOIN llm_enrichments e
+      ON e.animal_id = a.id AND e.processing_type = $1 AND e.target_language = t.lang
+    WHERE ($4::int IS NULL OR a.organization_id = $4::int)
+      AND ($5::int[] IS NULL OR a.id = ANY($5::int[]))
+      AND ${SOURCE_TEXT_SQL[definition.sourceFields]} <> ''`;
 }
 
 function baseParams(filter: CandidateFilter, owner: string): unknown[] {
@@ -172,6 +214,8 @@ function baseParams(filter: CandidateFilter, owner: string): unknown[] {
 export interface EnrichmentStoreOptions {
   /** REVIEW_MODE: whether a successful output is published at once or waits for approval. */
   readonly reviewMode?: ReviewMode;
+  /** LLM_MAX_ITEM_ATTEMPTS (default: no limit). */
+  readonly maxItemAttempts?: number;
 }
 
 export function createEnrichmentStore(
@@ -179,17 +223,40 @@ export function createEnrichmentStore(
   options: EnrichmentStoreOptions = {},
 ): EnrichmentStore {
   const reviewMode = options.reviewMode ?? "off";
+  const max = options.maxItemAttempts;
+  const candidates = (definition: ProcessingTypeDefinition, tail: string) =>
+    candidateSql(definition, tail, max);
   return {
+    startRun: (runId) => registerRun(db, runId),
+
+    async countHeld(filter, owner) {
+      await sweepDeadRuns(db);
+      const rows = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM (${candidateSql(filter.definition, "", max, true)}) c`,
+        baseParams(filter, owner),
+      );
+      return rows[0]?.n ?? 0;
+    },
+
     async countCandidates(filter): Promise<CandidateTotals> {
+      await sweepDeadRuns(db);
       const sql = `SELECT count(*)::int AS items, coalesce(sum(c.source_chars), 0)::float8 AS chars
-        FROM (${candidateSql(filter.definition, "")}) c`;
+        FROM (${candidates(filter.definition, "")}) c`;
       const rows = await db.query<{ items: number; chars: number }>(sql, baseParams(filter, ""));
       return { items: rows[0]?.items ?? 0, sourceChars: rows[0]?.chars ?? 0 };
     },
 
+    async countSettled(filter): Promise<SettledTotals> {
+      const rows = await db.query<{ up_to_date: number }>(
+        settledSql(filter.definition),
+        baseParams(filter, ""),
+      );
+      return { upToDate: rows[0]?.up_to_date ?? 0 };
+    },
+
     async sampleCandidates(filter, limit) {
       const rows = await db.query<CandidateRow>(
-        candidateSql(filter.definition, "ORDER BY a.id, t.lang LIMIT $8"),
+        candidates(filter.definition, "ORDER BY a.id, t.lang LIMIT $8"),
         [...baseParams(filter, ""), limit],
       );
       return rows.map(toWorkItem);
@@ -197,7 +264,7 @@ export function createEnrichmentStore(
 
     async listCandidateKeys(filter, limit) {
       const rows = await db.query<{ id: number; lang: string }>(
-        `SELECT c.id, c.lang FROM (${candidateSql(filter.definition, "ORDER BY a.id, t.lang LIMIT $8")}) c
+        `SELECT c.id, c.lang FROM (${candidates(filter.definition, "ORDER BY a.id, t.lang LIMIT $8")}) c
          ORDER BY c.id, c.lang`,
         [...baseParams(filter, ""), limit],
       );
@@ -205,11 +272,12 @@ export function createEnrichmentStore(
     },
 
     async claimCandidates(filter, after, limit, owner, leaseMs) {
+      await sweepDeadRuns(db);
       return db.transaction(async (tx) => {
         // Row locks keep two runs from selecting the same animals at the same moment; the
         // lease recorded below keeps them apart after this transaction ends.
         const rows = await tx.query<CandidateRow>(
-          candidateSql(
+          candidates(
             filter.definition,
             `AND (a.id, t.lang) > ($8::int, $9::text)
              ORDER BY a.id, t.lang LIMIT $10
@@ -227,6 +295,7 @@ export function createEnrichmentStore(
              WHERE llm_enrichments.claimed_by IS NULL
                 OR llm_enrichments.claim_expires_at < now()
                 OR llm_enrichments.claimed_by = EXCLUDED.claimed_by
+                OR NOT EXISTS (SELECT 1 FROM llm_runs r WHERE r.run_id = llm_enrichments.claimed_by)
            RETURNING animal_id, target_language`,
           [rows.map((r) => r.id), rows.map((r) => r.lang), filter.definition.name, owner, leaseMs],
         );
@@ -236,8 +305,11 @@ export function createEnrichmentStore(
     },
 
     async renewClaims(owner, leaseMs) {
+      await db.query("UPDATE llm_runs SET heartbeat_at = now() WHERE run_id = $1", [owner]);
       await db.query(
-        `UPDATE llm_enrichments SET claim_expires_at = now() + make_interval(secs => $2::float8 / 1000)
+        // greatest(): a claim held for a live provider batch keeps the batch's expiry.
+        `UPDATE llm_enrichments
+            SET claim_expires_at = greatest(claim_expires_at, now() + make_interval(secs => $2::float8 / 1000))
          WHERE claimed_by = $1`,
         [owner, leaseMs],
       );
@@ -245,7 +317,15 @@ export function createEnrichmentStore(
 
     async releaseClaims(owner) {
       await db.query(
-        "UPDATE llm_enrichments SET claimed_by = NULL, claim_expires_at = NULL WHERE claimed_by = $1",
+        // Items in a provider batch still open stay claimed: a rerun resumes that batch, and
+        // no other run may submit (and pay for) them again meanwhile.
+        `UPDATE llm_enrichments e SET claimed_by = NULL, claim_expires_at = NULL
+          WHERE e.claimed_by = $1
+            AND NOT EXISTS (
+              SELECT 1 FROM llm_batch_requests r JOIN llm_batches b ON b.id = r.batch_id
+               WHERE b.state IN ('live', 'terminal') AND r.animal_id = e.animal_id
+                 AND r.processing_type = e.processing_type
+                 AND r.target_language = e.target_language)`,
         [owner],
       );
     },
@@ -286,19 +366,29 @@ async function writeState(
 ): Promise<void> {
   await tx.query(
     `INSERT INTO llm_enrichments (animal_id, processing_type, target_language, status, source_hash,
-        prompt_version, model, flags, error, attempts, processed_at, experiment_id, experiment_arm)
+        prompt_version, model, flags, error, attempts, processed_at, check_failures,
+        experiment_id, experiment_arm)
      SELECT u.animal_id, $9, u.lang, u.status, u.source_hash, u.prompt_version, u.model,
-            u.flags::jsonb, u.error, 1, now(), u.experiment_id, u.experiment_arm
-     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                 $10::int[], $11::text[])
-       AS u(animal_id, lang, status, source_hash, prompt_version, model, flags, error,
+            u.flags::jsonb, u.error, 1, now(), CASE WHEN u.check_failed THEN 1 ELSE 0 END,
+            u.experiment_id, u.experiment_arm
+     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $10::boolean[],
+                 $11::int[], $12::text[])
+       AS u(animal_id, lang, status, source_hash, prompt_version, model, flags, error, check_failed,
             experiment_id, experiment_arm)
      ON CONFLICT (animal_id, processing_type, target_language) DO UPDATE SET
        status = EXCLUDED.status, source_hash = EXCLUDED.source_hash,
        prompt_version = EXCLUDED.prompt_version, model = EXCLUDED.model, flags = EXCLUDED.flags,
        error = EXCLUDED.error, attempts = llm_enrichments.attempts + 1,
        experiment_id = EXCLUDED.experiment_id, experiment_arm = EXCLUDED.experiment_arm,
-       processed_at = EXCLUDED.processed_at, claimed_by = NULL, claim_expires_at = NULL`,
+       processed_at = EXCLUDED.processed_at, claimed_by = NULL, claim_expires_at = NULL,
+       -- Failed checks in a row for the same source and prompt; a provider failure neither
+       -- counts nor resets, a success or a changed source/prompt starts over.
+       check_failures = CASE
+         WHEN EXCLUDED.status <> 'failed' THEN 0
+         WHEN llm_enrichments.source_hash IS DISTINCT FROM EXCLUDED.source_hash
+           OR llm_enrichments.prompt_version IS DISTINCT FROM EXCLUDED.prompt_version
+           THEN EXCLUDED.check_failures
+         ELSE llm_enrichments.check_failures + EXCLUDED.check_failures END`,
     [
       batch.map((w) => w.animalId),
       batch.map((w) => w.targetLanguage),
@@ -309,6 +399,7 @@ async function writeState(
       batch.map((w) => JSON.stringify(w.flags)),
       batch.map((w) => w.error),
       definition.name,
+      batch.map((w) => w.status === "failed" && w.providerError === undefined),
       batch.map((w) => w.experiment?.id ?? null),
       batch.map((w) => w.experiment?.arm ?? null),
     ],

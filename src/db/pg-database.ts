@@ -1,6 +1,6 @@
 import pg from "pg";
 import { DatabaseUnavailableError } from "../errors.js";
-import type { Database, Queryable } from "./database.js";
+import type { Database, DedicatedSession, Queryable } from "./database.js";
 
 // int8 (COUNT, SUM of ints) and numeric come back as strings by default; we cast in SQL
 // where a number is wanted, and parse int8 here so both adapters return the same types.
@@ -60,10 +60,51 @@ export async function openPgDatabase(url: string, options: PgOptions = {}): Prom
         client.release();
       }
     },
+    openSession: (applicationName) => openSession(url, applicationName),
     close: () => pool.end(),
   };
   await db.query("SELECT 1");
   return db;
+}
+
+async function openSession(url: string, applicationName: string): Promise<DedicatedSession> {
+  const client = new pg.Client({
+    connectionString: url,
+    application_name: applicationName.slice(0, 63),
+    connectionTimeoutMillis: 10_000,
+  });
+  let closing = false;
+  let lost: Error | undefined;
+  const listeners: ((error: Error) => void)[] = [];
+  const loseWith = (error: Error) => {
+    if (closing || lost !== undefined) return;
+    lost = error;
+    for (const listener of listeners.splice(0)) listener(error);
+  };
+  client.on("error", (error) => loseWith(error));
+  client.on("end", () => loseWith(new Error("the database connection ended")));
+  try {
+    await client.connect();
+  } catch (error) {
+    throw connectionError(error, url) ?? error;
+  }
+  return {
+    async exec(sql) {
+      await client.query(sql);
+    },
+    async query<Row>(sql: string, params: readonly unknown[] = []) {
+      const result = await client.query(sql, params as unknown[]);
+      return result.rows as Row[];
+    },
+    onLost(listener) {
+      if (lost !== undefined) listener(lost);
+      else listeners.push(listener);
+    },
+    async close() {
+      closing = true;
+      await client.end().catch(() => {});
+    },
+  };
 }
 
 const CONNECTION_CODES = new Set([

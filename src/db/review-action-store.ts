@@ -1,6 +1,7 @@
 // Review actions in SQL: approve (publish the version in effect), reject (withdraw it if it
 // was published), edit (a staff version), each with its audit row, on a locked item row.
 import type { ProcessingType } from "../config.js";
+import { processingTypeDefinition } from "../enrichment/processing-types/processing-types.js";
 import type { ItemRef, ReviewState } from "../review/review-types.js";
 import type { Queryable } from "./database.js";
 import { ITEM_COLUMNS, type ItemStateRow } from "./review-item-store.js";
@@ -129,7 +130,7 @@ export async function approveItem(
     ref.animalId,
     JSON.stringify(version.value),
     version.model,
-    ...(ref.processingType === "translation" ? [ref.targetLanguage] : []),
+    ...languageParameter(ref),
   ]);
   await insertAudit(tx, {
     ref,
@@ -164,10 +165,7 @@ export async function rejectItem(
     [ref.animalId, ref.processingType, ref.targetLanguage, actor.label, reason, withdrawn],
   );
   if (withdrawn) {
-    await tx.query(WITHDRAW_SQL[ref.processingType], [
-      ref.animalId,
-      ...(ref.processingType === "translation" ? [ref.targetLanguage] : []),
-    ]);
+    await tx.query(WITHDRAW_SQL[ref.processingType], [ref.animalId, ...languageParameter(ref)]);
   }
   await insertAudit(tx, {
     ref,
@@ -248,4 +246,11 @@ function refOf(row: ItemStateRow): ItemRef {
     processingType: row.processing_type,
     targetLanguage: row.target_language,
   };
+}
+
+/** The language a type that fans out over languages keys its published column by. */
+function languageParameter(ref: ItemRef): string[] {
+  return processingTypeDefinition(ref.processingType).fansOutOverLanguages
+    ? [ref.targetLanguage]
+    : [];
 }

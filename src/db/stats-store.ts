@@ -52,3 +52,22 @@ export async function getEnrichmentStats(
     translationCoveragePercent: percent(counts.translated),
   };
 }
+
+/**
+ * Items that failed their checks LLM_MAX_ITEM_ATTEMPTS times in a row for their current source
+ * and prompt version: reruns leave them alone until either changes, or --force.
+ */
+export async function countHeldItems(
+  db: Queryable,
+  filter: StatsFilter & { readonly maxItemAttempts: number },
+): Promise<{ processingType: string; items: number }[]> {
+  const rows = await db.query<{ processing_type: string; n: number }>(
+    `SELECT e.processing_type, count(*)::int AS n
+       FROM llm_enrichments e JOIN animals a ON a.id = e.animal_id
+      WHERE e.status = 'failed' AND e.check_failures >= $2
+        AND ($1::int IS NULL OR a.organization_id = $1::int)
+      GROUP BY 1 ORDER BY 1`,
+    [filter.organizationId ?? null, filter.maxItemAttempts],
+  );
+  return rows.map((r) => ({ processingType: r.processing_type, items: r.n }));
+}

@@ -29,6 +29,7 @@ export async function cleanDescription(
   if (listing.text === "") {
     return {
       status: "skipped",
+      code: "no_source_text",
       reason: "the listing has no description",
       sourceLanguage: undefined,
       calls: [],

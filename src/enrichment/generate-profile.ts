@@ -37,6 +37,7 @@ export async function generateProfile(
   if (listing.text.length < minChars) {
     return {
       status: "skipped",
+      code: "too_thin",
       reason: `the description has ${listing.text.length} characters; a profile needs at least ${minChars} (LLM_PROFILER_MIN_SOURCE_CHARS)`,
       sourceLanguage: listing.language,
       calls: [],

@@ -115,6 +115,9 @@ export async function runGuardedCompletion<V>(
         attempts: response.attempts,
         status: checked.ok ? "accepted" : "rejected",
         ...(checked.ok ? {} : { reasons: checked.reasons }),
+        ...(response.providerBatchId !== undefined && {
+          providerBatchId: response.providerBatchId,
+        }),
       });
       if (checked.ok) {
         const flags = round === 1 ? checked.flags : [...checked.flags, "reasked"];

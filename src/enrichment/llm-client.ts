@@ -22,6 +22,18 @@ export interface LlmRequest {
   readonly maxTokens?: number;
   readonly responseFormat?: ResponseFormat;
   readonly signal?: AbortSignal;
+  /**
+   * Which work item asks (set by the pipeline, read only by a batch transport to tie a batch
+   * request's custom_id to its item); a synchronous client ignores it.
+   */
+  readonly origin?: RequestOrigin;
+}
+
+export interface RequestOrigin {
+  readonly animalId: number;
+  readonly processingType: string;
+  /** '' for a type that does not fan out over languages. */
+  readonly targetLanguage: string;
 }
 
 export interface LlmResponse {
@@ -36,6 +48,8 @@ export interface LlmResponse {
   readonly latencyMs: number;
   /** Attempts this call took, retries included (1 = first try succeeded). */
   readonly attempts: number;
+  /** Set when the answer came through the provider's Batch API: that batch's id. */
+  readonly providerBatchId?: string;
 }
 
 export interface LlmClient {

@@ -1,6 +1,7 @@
 // What each processing function returns: a value, the reasons it failed, or why it was
 // skipped — plus every LLM call it made, so the caller can write llm_processing_logs rows.
 import type { LlmError, LlmErrorCategory } from "../errors.js";
+import type { SkipReason } from "./skip-reason.js";
 
 export interface LlmCallRecord {
   /** The served model (the requested one when the call failed or was a cache hit without one). */
@@ -19,6 +20,8 @@ export interface LlmCallRecord {
   readonly error?: LlmError;
   /** Why a rejected answer or a failed call did not count. */
   readonly reasons?: readonly string[];
+  /** The provider batch that answered, when the call went through the Batch API. */
+  readonly providerBatchId?: string;
 }
 
 export type ProcessingOutcome<V> =
@@ -43,6 +46,8 @@ export type ProcessingOutcome<V> =
     }
   | {
       readonly status: "skipped";
+      readonly code: SkipReason;
+      /** For people: what made it skip, with the numbers. */
       readonly reason: string;
       readonly sourceLanguage: string | undefined;
       readonly calls: readonly [];

@@ -20,7 +20,23 @@ export interface ResultCache {
   getOrCompute<T>(
     key: string,
     compute: () => Promise<{ value: T; cacheable: boolean }>,
-    meta: { processingType: string; model?: string },
+    meta: CacheLookupMeta,
   ): Promise<{ value: T; hit: boolean }>;
   stats(): CacheStats;
+}
+
+export interface CacheLookupMeta {
+  readonly processingType: string;
+  readonly model?: string;
+  /** Skip the lookup and compute afresh; a cacheable result then replaces the stored one. */
+  readonly refresh?: boolean;
+}
+
+/** The cache as a forced run (`--force`, `force: true`) uses it: fresh answers, stored anew. */
+export function refreshingCache(cache: ResultCache): ResultCache {
+  return {
+    getOrCompute: (key, compute, meta) =>
+      cache.getOrCompute(key, compute, { ...meta, refresh: true }),
+    stats: () => cache.stats(),
+  };
 }

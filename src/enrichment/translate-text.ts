@@ -44,6 +44,7 @@ export async function translateText(
   if (text === "")
     return {
       status: "skipped",
+      code: "no_source_text",
       reason: "there is no text to translate",
       sourceLanguage,
       calls: [],

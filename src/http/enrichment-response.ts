@@ -1,5 +1,6 @@
 // Turns a pipeline RunSummary into the SPEC §5 enrich response, or into the error it means.
 import type { RunSummary } from "../enrichment/pipeline/run-types.js";
+import { SKIP_REASONS, type SkipReason } from "../enrichment/skip-reason.js";
 import type { BatchEnrichResponse, EnrichResponse } from "./schemas/enrich-schemas.js";
 
 /**
@@ -32,11 +33,18 @@ function messageFor(summary: RunSummary): string {
     const reason = summary.items.find((item) => item.status === "failed")?.reasons?.[0];
     parts.push(`${plural(summary.failed, "item")} failed${reason ? ` (${reason})` : ""}`);
   }
-  if (summary.skipped > 0) parts.push(`skipped ${plural(summary.skipped, "item")}`);
+  if (summary.skipped > 0) {
+    const why = Object.entries(summary.skippedByReason)
+      .map(([code, n]) => `${SKIP_REASONS[code as SkipReason]}: ${n}`)
+      .join(", ");
+    parts.push(`skipped ${plural(summary.skipped, "item")}${why ? ` (${why})` : ""}`);
+  }
   let message =
     parts.length > 0
       ? parts.join(", ")
-      : "nothing to do: already up to date for the current source and prompt (send force: true to redo)";
+      : summary.heldByOtherRuns > 0 && summary.upToDate === 0
+        ? "nothing to do now: another run holds these items"
+        : "nothing to do: already up to date for the current source and prompt (send force: true to redo)";
   if (summary.stop) message += `; stopped early: ${summary.stop.error.message}`;
   return message.charAt(0).toUpperCase() + message.slice(1);
 }

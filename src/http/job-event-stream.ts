@@ -4,9 +4,14 @@
 // is the job as GET /api/llm/jobs/:id shows it.
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { toJobStateJson } from "../contract/job-state-json.js";
-import type { JobQueue, JobState, JobStateName } from "../jobs/job-queue.js";
+import {
+  FINISHED_JOB_STATES,
+  type JobQueue,
+  type JobState,
+  type JobStateName,
+} from "../jobs/job-queue.js";
 
-const TERMINAL: ReadonlySet<JobStateName> = new Set(["completed", "failed", "cancelled"]);
+const TERMINAL: ReadonlySet<JobStateName> = FINISHED_JOB_STATES;
 
 export function isTerminal(state: JobState): boolean {
   return TERMINAL.has(state.state);

@@ -8,7 +8,7 @@ import { QueueUnavailableError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ChunkData } from "./chunk-plan.js";
 import { planJob } from "./chunk-plan.js";
-import type { JobQueue } from "./job-queue.js";
+import { FINISHED_JOB_STATES, type JobQueue } from "./job-queue.js";
 import { createJobProgressStore } from "./job-progress-store.js";
 import type { QueueSettings } from "./queue-settings.js";
 import { bullmqConnection } from "./queue-settings.js";
@@ -23,7 +23,7 @@ export interface BullmqJobQueueDeps {
   readonly settings: QueueSettings;
 }
 
-const FINISHED = new Set(["completed", "failed", "cancelled"]);
+const FINISHED = FINISHED_JOB_STATES as ReadonlySet<string>;
 
 export function createBullmqJobQueue(deps: BullmqJobQueueDeps): JobQueue {
   const { settings } = deps;
@@ -55,6 +55,7 @@ export function createBullmqJobQueue(deps: BullmqJobQueueDeps): JobQueue {
         targetLanguages: plan.targetLanguages,
         force: plan.force,
         batchSize: plan.batchSize,
+        ...(plan.transport === "batch" && { mode: "batch" as const }),
         chunkSize: settings.chunkSize,
         work,
       });

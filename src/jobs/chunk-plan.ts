@@ -25,6 +25,8 @@ export interface ChunkData {
   readonly batchSize?: number;
   /** Items of this chunk when the job's limit cut it short; absent: every animal × target. */
   readonly limit?: number;
+  /** The enqueuing request's transport (`"mode": "batch"`, `--batch-api`); absent: LLM_BATCH_API. */
+  readonly mode?: "sync" | "batch";
 }
 
 export const chunkDataSchema = z.object({
@@ -35,6 +37,7 @@ export const chunkDataSchema = z.object({
   force: z.boolean(),
   batchSize: z.number().int().positive().optional(),
   limit: z.number().int().positive().optional(),
+  mode: z.enum(["sync", "batch"]).optional(),
 });
 
 export interface PlannedChunk {
@@ -56,6 +59,7 @@ export interface PlanInput {
   readonly targetLanguages: readonly LanguageCode[];
   readonly force: boolean;
   readonly batchSize?: number;
+  readonly mode?: "sync" | "batch";
   /** Animals per chunk. */
   readonly chunkSize: number;
   /**
@@ -116,6 +120,7 @@ export function planJob(input: PlanInput): JobPlan {
         ...(languages !== undefined && { targetLanguages: languages }),
         force: input.force,
         ...(input.batchSize !== undefined && { batchSize: input.batchSize }),
+        ...(input.mode !== undefined && { mode: input.mode }),
         ...(items < chunkIds.length * perAnimal && { limit: items }),
       },
     });

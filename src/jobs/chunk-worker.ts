@@ -1,6 +1,10 @@
 // Processes queued chunks: each is one pipeline run over its animal ids. Delivery is
 // at-least-once (a chunk whose worker dies is picked up again once its lock expires); the
-// pipeline's claims and source-hash skips make the rerun write each result once.
+// pipeline's claims and source-hash skips make the rerun write each result once. Each attempt
+// is a run of its own: a dead attempt's claims are free at once (its run is gone), a live
+// one's — a worker starved of CPU that lost its chunk lock — stay its own, and the new
+// attempt waits for it instead of doing the same items alongside it.
+import { randomUUID } from "node:crypto";
 import type { Job } from "bullmq";
 import { DelayedError, Queue, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
@@ -40,6 +44,9 @@ export interface ChunkWorker {
   close(mode?: "finish" | "return"): Promise<void>;
 }
 
+/** How soon a chunk whose items another live run still holds is tried again. */
+const HELD_RETRY_MS = 1_000;
+
 /** A chunk whose request is refused like this fails for good: retrying cannot change it. */
 const REFUSED_REQUEST = [ValidationError, NotFoundError, FeatureDisabledError];
 
@@ -58,21 +65,23 @@ export function startChunkWorker(deps: ChunkWorkerDeps, options: ChunkWorkerOpti
     const chunkId = job.id ?? "";
     const { parentId } = job.data;
     const attempt = job.attemptsStarted;
+    // Unique per attempt: claims name a run, and a retried chunk is not the run it replaces.
+    const runId = `chunk-${chunkId}-${attempt}-${randomUUID().slice(0, 8)}`;
     const controller = new AbortController();
     running.set(chunkId, controller);
     // Progress writes are chained so Redis sees them in order.
     let writes = Promise.resolve();
     const record = (counters: ChunkCounters) => {
       writes = writes
-        .then(() => store.recordProgress(parentId, chunkId, attempt, counters))
+        .then(() => store.recordProgress(parentId, chunkId, attempt, runId, counters))
         .catch((error: unknown) =>
           logger.warn({ err: error, chunkId }, "could not record chunk progress"),
         );
     };
-    const returnChunk = async () => {
+    const returnChunk = async (delayMs = 0) => {
       // Shutdown: hand the rest to another worker now instead of after the lock expires.
       await writes;
-      await job.moveToDelayed(Date.now(), token);
+      await job.moveToDelayed(Date.now() + delayMs, token);
       throw new DelayedError();
     };
     try {
@@ -89,6 +98,7 @@ export function startChunkWorker(deps: ChunkWorkerDeps, options: ChunkWorkerOpti
           batchSize: data.batchSize,
           limit: data.limit,
           force: data.force,
+          mode: data.mode,
         });
       } catch (error) {
         if (REFUSED_REQUEST.some((kind) => error instanceof kind)) {
@@ -99,9 +109,7 @@ export function startChunkWorker(deps: ChunkWorkerDeps, options: ChunkWorkerOpti
       let summary: RunSummary;
       try {
         summary = await deps.run(plan, {
-          // Stable across attempts: a retry after a crash owns the dead attempt's claims at once
-          // instead of waiting for their lease to expire.
-          runId: chunkId,
+          runId,
           signal: controller.signal,
           onProgress: (progress) => record(countersFromProgress(progress)),
         });
@@ -112,6 +120,15 @@ export function startChunkWorker(deps: ChunkWorkerDeps, options: ChunkWorkerOpti
       const items = chunkItems(data);
       const unfinished = summary.processed < items;
       if (returning && unfinished) return await returnChunk();
+      // Another live run (an earlier attempt that lost its chunk lock but not its process)
+      // still does some of these items: finish the chunk once it is done with them.
+      if (summary.heldByOtherRuns > 0 && summary.stop === undefined) {
+        logger.info(
+          { chunkId, held: summary.heldByOtherRuns },
+          "chunk items held by another live run; trying again shortly",
+        );
+        return await returnChunk(HELD_RETRY_MS);
+      }
       record(countersFromSummary(summary, items));
       await writes;
       // The account or the budget: no retry of the chunk can fix that.

@@ -5,7 +5,12 @@ import type { RunControl, RunPlan } from "../enrichment/pipeline/run-request.js"
 import type { RunProgress, RunSummary } from "../enrichment/pipeline/run-types.js";
 import type { Logger } from "../logger.js";
 import { contentId } from "./chunk-plan.js";
-import type { JobQueue, JobState } from "./job-queue.js";
+import {
+  FINISHED_JOB_STATES,
+  finishedJobState,
+  type JobQueue,
+  type JobState,
+} from "./job-queue.js";
 
 export interface InProcessJobQueueDeps {
   /** One pipeline run: `(plan, control) => runEnrichment(pipeline, plan, control)`. */
@@ -23,7 +28,7 @@ interface Entry {
   readonly listeners: Set<(state: JobState) => void>;
 }
 
-const FINISHED = new Set(["completed", "failed", "cancelled"]);
+const FINISHED = FINISHED_JOB_STATES;
 
 export function createInProcessJobQueue(deps: InProcessJobQueueDeps): JobQueue {
   const runner = new PQueue({ concurrency: deps.maxConcurrentJobs ?? 1 });
@@ -61,7 +66,13 @@ export function createInProcessJobQueue(deps: InProcessJobQueueDeps): JobQueue {
         skipped: summary.skipped,
         llmCalls: summary.llmCalls,
         costUsd: summary.costUsd,
-        state: cancelled ? "cancelled" : stop !== undefined ? "failed" : "completed",
+        state: cancelled
+          ? "cancelled"
+          : finishedJobState({
+              succeeded: summary.succeeded,
+              failed: summary.failed,
+              stopped: stop !== undefined,
+            }),
         failedChunks:
           stop === undefined
             ? []
@@ -92,6 +103,7 @@ export function createInProcessJobQueue(deps: InProcessJobQueueDeps): JobQueue {
         plan.targetLanguages.length > 0 ? plan.targetLanguages : null,
         plan.force,
         plan.limit ?? null,
+        ...(plan.transport === "batch" ? ["batch"] : []),
       ]);
       const existing = jobs.get(id);
       if (existing && !FINISHED.has(existing.state.state)) return Promise.resolve({ id });

@@ -1,10 +1,11 @@
 // The parent record of a queued job in Redis: one hash of counters per job, updated by every
 // worker with HINCRBY, so progress and cost aggregate across machines.
 //
-// At-least-once delivery means a chunk can run twice (a crash, a stalled lock). Each chunk's
-// latest contribution is kept beside the totals: a new attempt *replaces* the item counts of
-// the previous one (its items are now skipped or redone, not new), while calls and cost
-// *add up* (that money was spent). Both are applied as deltas inside one Lua script.
+// At-least-once delivery means a chunk can run twice (a crash, a stalled lock), even two
+// attempts at once. Each chunk's latest contribution is kept beside the totals: a new attempt
+// *replaces* the item counts of the previous one (its items are now skipped or redone, not
+// new), while calls and cost *add up* per run (that money was spent). Both are applied as
+// deltas inside one Lua script.
 import type { Redis } from "ioredis";
 import type { ProcessingType } from "../config.js";
 import type { JobState, JobStateName } from "./job-queue.js";
@@ -27,29 +28,42 @@ const COUNTER_FIELDS = [
   "cost_micro_usd",
 ] as const;
 
-// KEYS: job hash, chunk-contribution hash. ARGV: chunk id, attempt, then the six counters.
+// KEYS: job hash, chunk-contribution hash. ARGV: chunk id, attempt, run id, the six counters.
+// Items: the newest attempt's counts replace the chunk's earlier ones; a late report of an
+// older attempt (a live worker that lost its chunk lock) changes nothing. Calls and cost: kept
+// per run and added up, so two attempts reporting in turn never count a call twice.
 const RECORD_PROGRESS = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local fields = {'done', 'succeeded', 'failed', 'skipped', 'llm_calls', 'cost_micro_usd'}
-local attempt = ARGV[2]
-local prev = redis.call('HGET', KEYS[2], ARGV[1])
-local old = {0, 0, 0, 0, 0, 0}
-local sameAttempt = false
-if prev then
+local attempt = tonumber(ARGV[2])
+local function parse(value, n)
   local parts = {}
-  for part in string.gmatch(prev, '[^|]+') do parts[#parts + 1] = part end
-  sameAttempt = parts[1] == attempt
-  for i = 1, 6 do old[i] = tonumber(parts[i + 1]) end
+  if value then for part in string.gmatch(value, '[^|]+') do parts[#parts + 1] = tonumber(part) end end
+  for i = 1, n do parts[i] = parts[i] or 0 end
+  return parts
 end
-local stored = {attempt}
-for i = 1, 6 do
-  local new = tonumber(ARGV[i + 2])
-  local delta
-  if i <= 4 or sameAttempt then delta = new - old[i] else delta = new end
-  if delta ~= 0 then redis.call('HINCRBY', KEYS[1], fields[i], delta) end
-  if i <= 4 or sameAttempt then stored[i + 1] = new else stored[i + 1] = old[i] + new end
+local prev = redis.call('HGET', KEYS[2], ARGV[1])
+local old = parse(prev, 5)
+if not prev or attempt >= old[1] then
+  local stored = {attempt}
+  for i = 1, 4 do
+    local new = tonumber(ARGV[i + 3])
+    local delta = new - old[i + 1]
+    if delta ~= 0 then redis.call('HINCRBY', KEYS[1], fields[i], delta) end
+    stored[i + 1] = new
+  end
+  redis.call('HSET', KEYS[2], ARGV[1], table.concat(stored, '|'))
 end
-redis.call('HSET', KEYS[2], ARGV[1], table.concat(stored, '|'))
+local runField = ARGV[1] .. '|run|' .. ARGV[3]
+local spent = parse(redis.call('HGET', KEYS[2], runField), 2)
+local now = {}
+for i = 5, 6 do
+  local new = tonumber(ARGV[i + 3])
+  local delta = new - spent[i - 4]
+  if delta > 0 then redis.call('HINCRBY', KEYS[1], fields[i], delta) end
+  now[i - 4] = math.max(new, spent[i - 4])
+end
+redis.call('HSET', KEYS[2], runField, table.concat(now, '|'))
 if redis.call('HGET', KEYS[1], 'state') == 'queued' then redis.call('HSET', KEYS[1], 'state', 'running') end
 return 1
 `;
@@ -61,14 +75,19 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('SADD', KEYS[2], ARGV[1])
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[3], ARGV[1], ARGV[2]) end
 local state = redis.call('HGET', KEYS[1], 'state')
-if state == 'completed' or state == 'failed' then return 0 end
+if state == 'completed' or state == 'completed_with_failures' or state == 'failed' then return 0 end
 if redis.call('SCARD', KEYS[2]) < tonumber(redis.call('HGET', KEYS[1], 'chunks_total')) then
   if state == 'queued' then redis.call('HSET', KEYS[1], 'state', 'running') end
   return 0
 end
 local t = redis.call('TIME')
+-- The rule of finishedJobState (job-queue.ts): stopped or nothing succeeded is failed.
+local failed = tonumber(redis.call('HGET', KEYS[1], 'failed') or '0')
+local succeeded = tonumber(redis.call('HGET', KEYS[1], 'succeeded') or '0')
 local final = 'completed'
-if redis.call('HLEN', KEYS[3]) > 0 then final = 'failed' end
+if redis.call('HLEN', KEYS[3]) > 0 then final = 'failed'
+elseif failed > 0 and succeeded == 0 then final = 'failed'
+elseif failed > 0 then final = 'completed_with_failures' end
 redis.call('HSET', KEYS[1], 'state', final, 'finished_at', t[1] * 1000 + math.floor(t[2] / 1000))
 return 1
 `;
@@ -89,6 +108,7 @@ export interface JobProgressStore {
     jobId: string,
     chunkId: string,
     attempt: number,
+    runId: string,
     counters: ChunkCounters,
   ): Promise<void>;
   /** True when this was the job's last chunk. */
@@ -147,7 +167,7 @@ export function createJobProgressStore(redis: Redis, keyPrefix: string): JobProg
         .zrem(indexKey, id)
         .exec();
     },
-    async recordProgress(jobId, chunkId, attempt, counters) {
+    async recordProgress(jobId, chunkId, attempt, runId, counters) {
       const k = keys(jobId);
       await redis.eval(
         RECORD_PROGRESS,
@@ -156,6 +176,7 @@ export function createJobProgressStore(redis: Redis, keyPrefix: string): JobProg
         k.chunks,
         chunkId,
         String(attempt),
+        runId,
         counters.done,
         counters.succeeded,
         counters.failed,

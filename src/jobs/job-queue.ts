@@ -3,7 +3,42 @@
 import type { ProcessingType } from "../config.js";
 import type { RunPlan } from "../enrichment/pipeline/run-request.js";
 
-export type JobStateName = "queued" | "running" | "completed" | "failed" | "cancelled";
+export const JOB_STATE_NAMES = [
+  "queued",
+  "running",
+  /** Every item attempted succeeded (or was skipped for a reason). */
+  "completed",
+  /** Finished with some items failed and some succeeded. */
+  "completed_with_failures",
+  /** Stopped (budget, a refused key, a chunk out of attempts), or every attempted item failed. */
+  "failed",
+  "cancelled",
+] as const;
+
+export type JobStateName = (typeof JOB_STATE_NAMES)[number];
+
+/** States a job does not leave. */
+export const FINISHED_JOB_STATES: ReadonlySet<JobStateName> = new Set([
+  "completed",
+  "completed_with_failures",
+  "failed",
+  "cancelled",
+]);
+
+/**
+ * How a job that ran to its end finished: `failed` when it was stopped or nothing it attempted
+ * succeeded, `completed_with_failures` when some items failed, else `completed`. The Redis
+ * store applies the same rule in Lua (job-progress-store.ts FINISH_CHUNK).
+ */
+export function finishedJobState(job: {
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly stopped: boolean;
+}): "completed" | "completed_with_failures" | "failed" {
+  if (job.stopped) return "failed";
+  if (job.failed === 0) return "completed";
+  return job.succeeded === 0 ? "failed" : "completed_with_failures";
+}
 
 export interface JobState {
   readonly id: string;

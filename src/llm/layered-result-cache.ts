@@ -10,7 +10,7 @@ import {
   type CachedResponseRow,
   type StoredResponse,
 } from "../db/llm-cache-store.js";
-import type { CacheStats, ResultCache } from "../enrichment/result-cache.js";
+import type { CacheLookupMeta, CacheStats, ResultCache } from "../enrichment/result-cache.js";
 import type { Logger } from "../logger.js";
 
 export interface LayeredResultCacheOptions {
@@ -125,7 +125,7 @@ export function createLayeredResultCache(
     return writing;
   }
 
-  function save(key: string, value: unknown, meta: { processingType: string; model?: string }) {
+  function save(key: string, value: unknown, meta: CacheLookupMeta) {
     try {
       memory.set(key, { value });
     } catch (error) {
@@ -150,10 +150,17 @@ export function createLayeredResultCache(
     async getOrCompute<T>(
       key: string,
       compute: () => Promise<{ value: T; cacheable: boolean }>,
-      meta: { processingType: string; model?: string },
+      meta: CacheLookupMeta,
     ): Promise<{ value: T; hit: boolean }> {
       if (!options.enabled) {
         const result = await compute();
+        return { value: result.value, hit: false };
+      }
+      if (meta.refresh) {
+        // A forced redo: never answered from either layer; a good answer replaces the entry.
+        misses += 1;
+        const result = await compute();
+        if (result.cacheable) save(key, result.value, meta);
         return { value: result.value, hit: false };
       }
       const pending = inFlight.get(key);

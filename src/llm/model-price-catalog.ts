@@ -89,6 +89,7 @@ export function createModelPriceCatalog(options: ModelPriceCatalogOptions): Mode
   };
 
   const priceList = async (signal: AbortSignal | undefined): Promise<PriceList> => {
+    signal?.throwIfAborted();
     const cached = cache.get(url);
     if (cached) return cached;
     let load = pending.get(url);
@@ -106,6 +107,9 @@ export function createModelPriceCatalog(options: ModelPriceCatalogOptions): Mode
         },
       );
       pending.set(url, load);
+      // Every caller gets the failure through its own await; a caller that stopped waiting
+      // (its signal) must not leave the shared load's failure unhandled.
+      load.catch(() => undefined);
     }
     return untilAborted(load, signal);
   };

@@ -14,9 +14,11 @@ import type {
 } from "../enrichment/batch-api.js";
 import { PROVIDER_BATCH_STATUSES } from "../enrichment/batch-api.js";
 import type { LlmErrorCategory } from "../errors.js";
-import { httpError, readCompletion, redactSecret, responseFormat } from "./openrouter-client.js";
+import { readCompletion, responseFormat } from "./openrouter-client.js";
 import {
+  httpError,
   neverReachedServer,
+  redactSecret,
   requestOpenRouterJson,
   type OpenRouterHttpOptions,
 } from "./openrouter-json-request.js";

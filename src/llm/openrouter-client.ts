@@ -1,9 +1,9 @@
 // LlmClient over OpenRouter's OpenAI-compatible chat-completions API (any LLM_BASE_URL).
 //
 // Plain `fetch` rather than the `openai` package, because:
-//  - one deadline must cover the whole HTTP call, body included: AbortSignal.any() of
-//    AbortSignal.timeout(timeoutMs) and the caller's signal is passed to fetch and stays
-//    armed while the body is read, so a provider that stalls after the headers still ends;
+//  - one deadline must cover the whole HTTP attempt, body included, so a provider that
+//    stalls after the headers still ends (requestOpenRouterJson, shared with the Batch API
+//    client and the model price list);
 //  - retries must be ours alone (retry-policy.ts) so they are counted, honour Retry-After
 //    and go through the shared rate-limit gate (hooks) — no hidden SDK retries to multiply;
 //  - OpenRouter-specific fields (`models[]`, `usage.include`, `usage.cost`, errors inside a
@@ -16,6 +16,12 @@ import type {
   LlmResponse,
   ResponseFormat,
 } from "../enrichment/llm-client.js";
+import {
+  errorMessage,
+  redactSecret,
+  requestOpenRouterJson,
+  type OpenRouterHttpOptions,
+} from "./openrouter-json-request.js";
 import { retryLlmCall, type RetryDeps, type RetryOptions } from "./retry-policy.js";
 
 export interface AttemptInfo {
@@ -37,22 +43,14 @@ export interface OpenRouterClientHooks {
   onAttempt?(info: AttemptInfo): void;
 }
 
-export interface OpenRouterClientOptions {
+export interface OpenRouterClientOptions extends OpenRouterHttpOptions {
   /** e.g. https://openrouter.ai/api/v1 (LLM_BASE_URL). */
   readonly baseUrl: string;
-  readonly apiKey: string | undefined;
   readonly defaultModel: string;
   /** Sent as OpenRouter `models[]` (LLM_FALLBACK_MODELS). */
   readonly fallbackModels?: readonly string[];
-  /** Deadline per HTTP attempt, response body included (LLM_TIMEOUT_SECONDS). */
-  readonly timeoutMs: number;
   readonly retry: RetryOptions;
-  /** Sent as HTTP-Referer (OpenRouter app attribution). */
-  readonly referer?: string;
-  readonly fetch?: typeof fetch;
   readonly hooks?: OpenRouterClientHooks;
-  /** Wall clock (ms since the epoch) for Retry-After given as an HTTP date; tests fix it. */
-  readonly now?: () => number;
   /** Retry sleep/random injection for tests. */
   readonly retryDeps?: Pick<RetryDeps, "sleep" | "random">;
 }
@@ -71,8 +69,6 @@ export interface ProviderHealthCheck {
 }
 
 export type OpenRouterClient = LlmClient & ProviderHealthCheck;
-
-const DEFAULT_REFERER = "https://github.com/rescue-llm/rescue-llm";
 
 export function createOpenRouterClient(options: OpenRouterClientOptions): OpenRouterClient {
   const doFetch = options.fetch ?? globalThis.fetch;
@@ -115,59 +111,15 @@ export function createOpenRouterClient(options: OpenRouterClientOptions): OpenRo
   }
 
   async function send(request: LlmRequest): Promise<Omit<LlmResponse, "latencyMs" | "attempts">> {
-    // One controller per attempt, released in `finally`: AbortSignal.timeout() keeps its timer
-    // (and what hangs on it) alive for the whole timeout, and AbortSignal.any() on a run-long
-    // caller signal keeps every attempt's signal reachable — both grow memory over long runs.
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, options.timeoutMs);
-    const onCallerAbort = () => controller.abort(request.signal?.reason);
-    request.signal?.addEventListener("abort", onCallerAbort, { once: true });
-    if (request.signal?.aborted) controller.abort(request.signal.reason);
-    const signal = controller.signal;
-    const headers: Record<string, string> = {
-      "Content-Type": "application/json",
-      "HTTP-Referer": options.referer ?? DEFAULT_REFERER,
-      "X-Title": "rescue-llm",
-    };
-    if (options.apiKey !== undefined) headers.Authorization = `Bearer ${options.apiKey}`;
-
-    let status: number;
-    let text: string;
-    let retryAfterHeader: string | null;
-    try {
-      const response = await doFetch(url, {
+    const { status, body } = await requestOpenRouterJson(
+      { ...options, fetch: doFetch, now },
+      {
         method: "POST",
-        headers,
+        url,
         body: JSON.stringify(requestBody(options, request)),
-        signal,
-      });
-      status = response.status;
-      retryAfterHeader = response.headers.get("retry-after");
-      // Still under the same signal: a body that stalls hits the deadline too.
-      text = await response.text();
-    } catch (error) {
-      if (request.signal?.aborted) throw request.signal.reason ?? error;
-      if (timedOut) {
-        throw new LlmError("timeout", `LLM call exceeded its ${options.timeoutMs} ms deadline`, {
-          cause: error,
-        });
-      }
-      throw new LlmError("network", `LLM provider unreachable: ${redact(describeCause(error))}`, {
-        cause: error,
-      });
-    } finally {
-      clearTimeout(timer);
-      request.signal?.removeEventListener("abort", onCallerAbort);
-    }
-
-    const body = parseJson(text);
-    if (status < 200 || status >= 300) {
-      throw httpError(status, body, parseRetryAfterMs(retryAfterHeader, now()), redact);
-    }
+        ...(request.signal ? { signal: request.signal } : {}),
+      },
+    );
     if (!isObject(body)) {
       throw new LlmError(
         "invalid_response",
@@ -255,39 +207,6 @@ export function responseFormat(format: ResponseFormat): Record<string, unknown> 
   };
 }
 
-const STATUS_CATEGORY: Record<number, LlmErrorCategory> = {
-  400: "bad_request",
-  401: "auth",
-  402: "payment_required",
-  403: "forbidden",
-  408: "timeout",
-  429: "rate_limited",
-  524: "timeout",
-};
-
-function categoryForStatus(status: number): LlmErrorCategory {
-  const known = STATUS_CATEGORY[status];
-  if (known) return known;
-  if (status >= 500) return "provider_unavailable"; // 502, 503, 529 and the rest
-  if (status === 404 || status === 422) return "bad_request";
-  return "invalid_response";
-}
-
-export function httpError(
-  status: number,
-  body: unknown,
-  retryAfterMs: number | undefined,
-  redact: (s: string) => string,
-): LlmError {
-  const category = categoryForStatus(status);
-  const detail = errorMessage(body);
-  const message = `LLM provider returned HTTP ${status}${detail ? `: ${redact(detail)}` : ""}`;
-  return new LlmError(category, message, {
-    status,
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-  });
-}
-
 export function readCompletion(
   body: Record<string, unknown>,
   status: number,
@@ -335,53 +254,6 @@ export function readCompletion(
     completionTokens: numberOr0(usage.completion_tokens),
     costUsd: numberOr0(usage.cost),
   };
-}
-
-/** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfterMs(
-  value: string | null | undefined,
-  nowMs: number = Date.now(),
-): number | undefined {
-  if (value === null || value === undefined || value.trim() === "") return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
-}
-
-/** `{"error": {"message": …}}` (OpenRouter envelope), or `{"error": "…"}`. */
-function errorMessage(body: unknown): string | undefined {
-  if (!isObject(body)) return undefined;
-  const error = body.error;
-  if (typeof error === "string") return error.slice(0, 500);
-  if (isObject(error) && typeof error.message === "string") {
-    const code =
-      typeof error.code === "string" || typeof error.code === "number"
-        ? ` (code ${error.code})`
-        : "";
-    return `${error.message.slice(0, 500)}${code}`;
-  }
-  return undefined;
-}
-
-export function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return "unknown error";
-  const cause = error.cause as { code?: string; message?: string } | undefined;
-  return cause?.code ?? cause?.message ?? error.message;
-}
-
-export function redactSecret(text: string, secret: string | undefined): string {
-  if (!secret) return text;
-  return text.split(secret).join("[redacted]");
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

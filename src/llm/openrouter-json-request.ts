@@ -2,8 +2,7 @@
 // the model list), with the chat client's rules: plain `fetch`, one deadline covering the whole
 // attempt body included, the caller's AbortSignal, the same headers, and failures as LlmError
 // through the chat client's status mapping (so one table decides what is retryable).
-import { LlmError } from "../errors.js";
-import { describeCause, httpError, parseRetryAfterMs, redactSecret } from "./openrouter-client.js";
+import { LlmError, type LlmErrorCategory } from "../errors.js";
 
 export interface OpenRouterHttpOptions {
   readonly apiKey: string | undefined;
@@ -12,6 +11,8 @@ export interface OpenRouterHttpOptions {
   /** Sent as HTTP-Referer (OpenRouter app attribution). */
   readonly referer?: string;
   readonly fetch?: typeof fetch;
+  /** Clock for Retry-After dates (tests). */
+  readonly now?: () => number;
 }
 
 export interface JsonAnswer {
@@ -83,7 +84,12 @@ export async function requestOpenRouterJson(
   }
   const body = parseJson(text);
   if (status < 200 || status >= 300)
-    throw httpError(status, body, parseRetryAfterMs(retryAfterHeader), redact);
+    throw httpError(
+      status,
+      body,
+      parseRetryAfterMs(retryAfterHeader, (options.now ?? Date.now)()),
+      redact,
+    );
   return { status, body };
 }
 
@@ -100,4 +106,80 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+const STATUS_CATEGORY: Record<number, LlmErrorCategory> = {
+  400: "bad_request",
+  401: "auth",
+  402: "payment_required",
+  403: "forbidden",
+  408: "timeout",
+  429: "rate_limited",
+  524: "timeout",
+};
+
+function categoryForStatus(status: number): LlmErrorCategory {
+  const known = STATUS_CATEGORY[status];
+  if (known) return known;
+  if (status >= 500) return "provider_unavailable"; // 502, 503, 529 and the rest
+  if (status === 404 || status === 422) return "bad_request";
+  return "invalid_response";
+}
+
+export function httpError(
+  status: number,
+  body: unknown,
+  retryAfterMs: number | undefined,
+  redact: (s: string) => string,
+): LlmError {
+  const category = categoryForStatus(status);
+  const detail = errorMessage(body);
+  const message = `LLM provider returned HTTP ${status}${detail ? `: ${redact(detail)}` : ""}`;
+  return new LlmError(category, message, {
+    status,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  });
+}
+
+/** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfterMs(
+  value: string | null | undefined,
+  nowMs: number = Date.now(),
+): number | undefined {
+  if (value === null || value === undefined || value.trim() === "") return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - nowMs);
+}
+
+/** `{"error": {"message": …}}` (OpenRouter envelope), or `{"error": "…"}`. */
+export function errorMessage(body: unknown): string | undefined {
+  if (!isObject(body)) return undefined;
+  const error = body.error;
+  if (typeof error === "string") return error.slice(0, 500);
+  if (isObject(error) && typeof error.message === "string") {
+    const code =
+      typeof error.code === "string" || typeof error.code === "number"
+        ? ` (code ${error.code})`
+        : "";
+    return `${error.message.slice(0, 500)}${code}`;
+  }
+  return undefined;
+}
+
+export function describeCause(error: unknown): string {
+  if (!(error instanceof Error)) return "unknown error";
+  const cause = error.cause as { code?: string; message?: string } | undefined;
+  return cause?.code ?? cause?.message ?? error.message;
+}
+
+export function redactSecret(text: string, secret: string | undefined): string {
+  if (!secret) return text;
+  return text.split(secret).join("[redacted]");
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -5,6 +5,7 @@ import type { Database } from "../db/database.js";
 import { insertAudit, type ActionActor } from "../db/review-action-store.js";
 import { findReviewItem } from "../db/review-item-store.js";
 import { resolveRunRequest } from "../enrichment/pipeline/resolve-run-request.js";
+import { processingTypeDefinition } from "../enrichment/processing-types/processing-types.js";
 import { runEnrichment, type PipelineDeps } from "../enrichment/pipeline/run-enrichment.js";
 import type { RunSummary } from "../enrichment/pipeline/run-types.js";
 import { ValidationError } from "../errors.js";
@@ -26,7 +27,10 @@ export async function rerunItem(
   ref: ItemRef,
   options: { readonly replaceStaffEdits?: boolean; readonly signal?: AbortSignal } = {},
 ): Promise<RerunOutcome> {
-  if (ref.processingType === "translation" && !isLanguageCode(ref.targetLanguage)) {
+  if (
+    processingTypeDefinition(ref.processingType).fansOutOverLanguages &&
+    !isLanguageCode(ref.targetLanguage)
+  ) {
     throw new ValidationError(
       `target_language: must be one of ${SUPPORTED_LANGUAGES.join(",")}`,
       "target_language",

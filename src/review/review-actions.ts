@@ -13,6 +13,7 @@ import {
 } from "../db/review-action-store.js";
 import { findAnimalSource, findReviewItem } from "../db/review-item-store.js";
 import { dogProfileSchema } from "../enrichment/dog-profile-schema.js";
+import { processingTypeDefinition } from "../enrichment/processing-types/processing-types.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import { checkStaffEdit, type StaffValue } from "./staff-edit-checks.js";
 import type { ItemRef, ReviewActionKind, ReviewItem } from "./review-types.js";
@@ -46,15 +47,16 @@ export function itemRefOf(input: {
   targetLanguage?: string | undefined;
 }): ItemRef {
   const language = input.targetLanguage?.trim() ?? "";
-  if (input.processingType === "translation" && language === "") {
+  const { fansOutOverLanguages } = processingTypeDefinition(input.processingType);
+  if (fansOutOverLanguages && language === "") {
     throw new ValidationError(
-      "target_language: required for processing_type translation",
+      `target_language: required for processing_type ${input.processingType}`,
       "target_language",
     );
   }
-  if (input.processingType !== "translation" && language !== "") {
+  if (!fansOutOverLanguages && language !== "") {
     throw new ValidationError(
-      "target_language: only applies to processing_type translation",
+      `target_language: does not apply to processing_type ${input.processingType}`,
       "target_language",
     );
   }

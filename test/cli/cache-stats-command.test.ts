@@ -26,7 +26,13 @@ describe("rescue-llm cache-stats", () => {
       hits: 0,
       misses: 0,
       hit_rate: 0,
+      hit_rate_percent: 0,
       total_requests: 0,
+      table_size: 0,
+      memory_size: 0,
+      memory_hits: 0,
+      memory_misses: 0,
+      memory_hit_rate: 0,
     });
   });
 });

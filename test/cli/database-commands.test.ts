@@ -41,6 +41,7 @@ describe.each(DATABASE_KINDS)("database commands on %s", (kind) => {
         "applied 001_base_aggregator_schema.sql\n" +
         "applied 005_add_llm_enrichment_fields.sql\n" +
         "applied 006_add_llm_provenance.sql\n" +
+        "applied 009_llm_runs.sql\n" +
         "applied 010_staff_review_and_publishing.sql\n",
       stderr: "",
     });

@@ -1,3 +1,4 @@
+import { compile } from "html-to-text";
 import { describe, expect, it } from "vitest";
 import { cleanSourceText } from "../../src/enrichment/input/clean-source-text.js";
 import { detectLanguage } from "../../src/enrichment/input/detect-language.js";
@@ -8,6 +9,8 @@ import {
   LISTING_OPEN,
 } from "../../src/enrichment/input/listing-block.js";
 import { prepareFacts, prepareListing } from "../../src/enrichment/input/prepare-listing.js";
+import { normalizeWhitespace } from "../../src/enrichment/input/normalize-whitespace.js";
+import { removeInvisibleCharacters } from "../../src/enrichment/input/remove-invisible-characters.js";
 import { repairMojibake } from "../../src/enrichment/input/repair-mojibake.js";
 import { descriptionCleaningMessages } from "../../src/enrichment/prompts/description-cleaning-prompt.js";
 import { realListing, realListings, toAnimal } from "./support/real-listings.js";
@@ -131,5 +134,33 @@ describe("detectLanguage", () => {
     expect(rows.length).toBeGreaterThan(50);
     for (const row of rows)
       expect(detectLanguage(cleanSourceText(row.description)), row.external_id).toBe("de");
+  });
+});
+
+describe("text without markup skips the HTML step (issue 15)", () => {
+  // html-to-text with the options of html-to-plain-text.ts, applied to every text as before.
+  const throughHtml = compile({ wordwrap: false, preserveNewlines: true });
+  const cleanedAsBefore = (raw: string) => {
+    const repaired = removeInvisibleCharacters(repairMojibake(raw.normalize("NFC")));
+    const text = removeInvisibleCharacters(repairMojibake(throughHtml(repaired)));
+    return normalizeWhitespace(text).normalize("NFC");
+  };
+
+  it("cleans plain text exactly as html-to-text did: spaces, tabs, CRLF, blank lines, symbols", () => {
+    for (const raw of [
+      "  Buddy  is\ta  good\r\nboy.\r\n\r\n\r\n\r\nHe loves walks >10 km; 5 > 3.  ",
+      "Line one\n\n\n\nLine two\u00a0with nbsp\u2003and em space",
+      "Price: 50 € — neutered, vaccinated; ages 2–3 (approx.)",
+      "Tabs\t\tand\vvertical\ftabs",
+    ])
+      expect(cleanSourceText(raw)).toBe(cleanedAsBefore(raw));
+    for (const listing of realListings().slice(0, 400)) {
+      const raw = String(listing.description ?? "");
+      if (!/[<&]/.test(raw)) expect(cleanSourceText(raw)).toBe(cleanedAsBefore(raw));
+    }
+  });
+
+  it("still converts text with a tag or an entity", () => {
+    expect(cleanSourceText("<p>Hi &amp; bye</p>")).toBe("Hi & bye");
   });
 });

@@ -191,14 +191,25 @@ describe.each(DATABASE_KINDS)("HTTP API on %s", (kind) => {
     const stats = res.json();
     expect(Object.keys(stats).sort()).toEqual([
       "hit_rate",
+      "hit_rate_percent",
       "hits",
       "max_size",
+      "memory_hit_rate",
+      "memory_hits",
+      "memory_misses",
+      "memory_size",
       "misses",
       "size",
+      "table_size",
       "total_requests",
     ]);
-    expect(stats.hits).toBeGreaterThanOrEqual(1);
-    expect(stats.size).toBeGreaterThanOrEqual(1);
+    // The translate route's second call was this process's memory hit.
+    expect(stats.memory_hits).toBeGreaterThanOrEqual(1);
+    expect(stats.memory_size).toBeGreaterThanOrEqual(1);
+    expect(stats.memory_hit_rate).toBeGreaterThan(0);
+    expect(stats.memory_hit_rate).toBeLessThanOrEqual(1);
+    // The table is written behind the callers; the SPEC's size is the table's.
+    expect(stats.size).toBe(stats.table_size);
   });
 
   it("GET /api/llm/stats reports coverage overall and per organization", async () => {

@@ -62,6 +62,7 @@ function recordingRun(options: { itemDelayMs?: number; failIds?: ReadonlySet<num
         cacheHits: 0,
         costUsd: done * 0.001,
         elapsedMs: 1,
+        heldByOtherRuns: 0,
       });
     }
     return {
@@ -69,11 +70,14 @@ function recordingRun(options: { itemDelayMs?: number; failIds?: ReadonlySet<num
       succeeded: done,
       failed: 0,
       skipped: 0,
+      skippedByReason: {},
       successRatePercent: 100,
+      upToDate: 0,
       processingTimeMs: 0,
       llmCalls: done,
       cacheHits: 0,
       costUsd: done * 0.001,
+      heldByOtherRuns: 0,
       stop: control.signal?.aborted
         ? { reason: "interrupted", fatal: false, error: new RunInterruptedError() }
         : undefined,

@@ -142,14 +142,19 @@ describe.skipIf(!enabled)("distributed workers (subprocesses)", { timeout: 300_0
         .map((r) => Number(r.animal_id))
         .sort((a, b) => a - b),
     ).toEqual(ids);
-    const logs = await testDb.db.query<{ animal_id: number; n: string }>(
-      `SELECT animal_id, count(*) AS n FROM llm_processing_logs
-        WHERE processing_type = 'description_cleaning' AND status <> 'cache_hit' AND animal_id = ANY($1::int[])
+    // A call whose answer reached the shared cache before its worker died is answered from
+    // the cache on the retry: one call or one cache hit per item, never two calls.
+    const logs = await testDb.db.query<{ animal_id: number; calls: string; hits: string }>(
+      `SELECT animal_id, count(*) FILTER (WHERE status <> 'cache_hit') AS calls,
+              count(*) FILTER (WHERE status = 'cache_hit') AS hits
+         FROM llm_processing_logs
+        WHERE processing_type = 'description_cleaning' AND animal_id = ANY($1::int[])
         GROUP BY animal_id`,
       [[...ids]],
     );
     expect(logs).toHaveLength(ids.length);
-    expect(logs.every((l) => Number(l.n) === 1)).toBe(true);
+    expect(logs.filter((l) => Number(l.calls) > 1)).toEqual([]);
+    expect(logs.filter((l) => Number(l.calls) === 0 && Number(l.hits) === 0)).toEqual([]);
     const cleaned = await testDb.db.query<{ n: string }>(
       "SELECT count(*) AS n FROM animals WHERE id = ANY($1::int[]) AND enriched_description IS NOT NULL",
       [[...ids]],

@@ -21,7 +21,10 @@ const summary = (n: number, extra: Partial<RunSummary> = {}): RunSummary => ({
   succeeded: n,
   failed: 0,
   skipped: 0,
+  skippedByReason: {},
   successRatePercent: 100,
+  upToDate: 0,
+  heldByOtherRuns: 0,
   processingTimeMs: 0,
   llmCalls: n,
   cacheHits: 0,
@@ -49,6 +52,7 @@ function gatedRun() {
       cacheHits: 0,
       costUsd: 0.001,
       elapsedMs: 1,
+      heldByOtherRuns: 0,
     });
     await Promise.race([
       released,

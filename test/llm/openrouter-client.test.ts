@@ -5,10 +5,10 @@ import type { LlmRequest } from "../../src/enrichment/llm-client.js";
 import { LlmError, type LlmErrorCategory } from "../../src/errors.js";
 import {
   createOpenRouterClient,
-  parseRetryAfterMs,
   type AttemptInfo,
   type OpenRouterClientOptions,
 } from "../../src/llm/openrouter-client.js";
+import { parseRetryAfterMs } from "../../src/llm/openrouter-json-request.js";
 import {
   startFakeOpenRouter,
   type FakeOpenRouter,

@@ -1,6 +1,6 @@
 // A translation is in the asked language, keeps names and numbers, and adds nothing.
 import { detectAll } from "tinyld";
-import { MIN_DETECTABLE_LETTERS } from "../input/detect-language.js";
+import { countLetters, MIN_DETECTABLE_LETTERS } from "../input/detect-language.js";
 import { injectionReasons } from "./injection-guard.js";
 import {
   addedNumberReasons,
@@ -65,8 +65,7 @@ function withoutNames(text: string, names: readonly string[]): string {
  * language clearly wins (the target is not a close runner-up).
  */
 export function languageReasons(text: string, targetLanguage: string): string[] {
-  const letters = text.match(/\p{L}/gu)?.length ?? 0;
-  if (letters < MIN_DETECTABLE_LETTERS) return [];
+  if (countLetters(text) < MIN_DETECTABLE_LETTERS) return [];
   const candidates = detectAll(text);
   const top = candidates[0];
   if (!top || sameLanguage(top.lang, targetLanguage)) return [];

@@ -78,6 +78,9 @@ export interface CallLogRow {
   readonly errorCategory: string | null;
   readonly errorMessage: string | null;
   readonly runId: string | null;
+  /** How the call reached the provider: one call at a time, or in a provider batch. */
+  readonly transport?: "sync" | "batch";
+  readonly providerBatchId?: string | null;
   /** The experiment arm the call was made for. */
   readonly experiment?: { readonly id: number; readonly arm: string } | undefined;
 }
@@ -87,9 +90,36 @@ export interface CandidateTotals {
   readonly sourceChars: number;
 }
 
+/** A run registered as live: its claims stay its own until end(), or until it is gone. */
+export interface RunRegistration {
+  readonly runId: string;
+  /**
+   * Called once if the store can no longer vouch for the run (its lock connection dropped):
+   * its claims may be taken by others from then on.
+   */
+  onLost(listener: (error: Error) => void): void;
+  /** Unregisters the run (after releaseClaims). */
+  end(): Promise<void>;
+}
+
+/** Items of a filter that are not candidates now, by why. */
+export interface SettledTotals {
+  /** The stored result is for the same source hash and prompt version (none with force). */
+  readonly upToDate: number;
+}
+
 export interface EnrichmentStore {
+  /**
+   * Registers `runId` as a live run. A claim names its run and is free as soon as that run
+   * is gone (crashed, killed, disconnected), never while it lives; the lease is the backstop.
+   */
+  startRun(runId: string): Promise<RunRegistration>;
+  /** Candidates of the filter claimed by live runs other than `owner`: this run skips them. */
+  countHeld(filter: CandidateFilter, owner: string): Promise<number>;
   /** How many items the filter selects now (claims by other runs excluded). */
   countCandidates(filter: CandidateFilter): Promise<CandidateTotals>;
+  /** How many items the filter's scope has that are not candidates, by why. */
+  countSettled(filter: CandidateFilter): Promise<SettledTotals>;
   /** A few candidates without claiming them (dry runs). */
   sampleCandidates(filter: CandidateFilter, limit: number): Promise<WorkItem[]>;
   /** The first `limit` candidates' keys, in the order a run takes them (queued jobs with a limit). */

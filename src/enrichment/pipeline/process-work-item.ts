@@ -4,6 +4,7 @@ import { AppError } from "../../errors.js";
 import type { AnimalSource } from "../animal-source.js";
 import type { EnrichmentDeps } from "../enrichment-deps.js";
 import { parseOrganizationOverrides } from "../organization-overrides.js";
+import type { LlmClient } from "../llm-client.js";
 import type { LlmCallRecord, ProcessingOutcome } from "../processing-outcome.js";
 import type { ProcessingTypeDefinition } from "../processing-types/processing-type-definition.js";
 import { NO_MODEL } from "../translate-text.js";
@@ -38,12 +39,22 @@ export async function processWorkItem(
       calls: [],
     });
   }
-  const outcome = await definition.process(deps, {
-    animal,
+  // Every call of this item names it, so that a batch transport can map its answer back.
+  const origin = {
+    animalId: item.animalId,
+    processingType: definition.name,
     targetLanguage: item.targetLanguage,
-    signal,
-    variant: item.variant,
-  });
+  };
+  const llm: LlmClient = { complete: (request) => deps.llm.complete({ ...request, origin }) };
+  const outcome = await definition.process(
+    { ...deps, llm },
+    {
+      animal,
+      targetLanguage: item.targetLanguage,
+      signal,
+      variant: item.variant,
+    },
+  );
   return outcomeOf(item, definition, outcome);
 }
 
@@ -88,6 +99,8 @@ function outcomeOf(
     latencyMs: c.latencyMs,
     errorCategory: c.errorCategory ?? (c.status === "rejected" ? "guard_failed" : null),
     errorMessage: c.reasons?.join("; ") ?? null,
+    transport: c.providerBatchId !== undefined ? ("batch" as const) : ("sync" as const),
+    providerBatchId: c.providerBatchId ?? null,
     ...(experiment && { experiment }),
   }));
   const base = {
@@ -125,7 +138,8 @@ function outcomeOf(
             status: "skipped",
             model: null,
             value: null,
-            flags: [outcome.reason],
+            // The code first: summaries and stats count skips by it.
+            flags: [outcome.code, outcome.reason],
             error: null,
           };
   const last = calls[calls.length - 1];

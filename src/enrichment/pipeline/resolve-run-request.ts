@@ -74,8 +74,17 @@ export async function resolveRunRequest(
     request.organization === undefined
       ? undefined
       : await resolveOrganization(deps.directory, request.organization);
+  const transport =
+    request.mode ?? ({ off: "sync", on: "batch", auto: "auto" } as const)[config.batchApi.mode];
+  if (transport === "batch" && config.llm.defaultModel === "openrouter/auto") {
+    throw new ValidationError(
+      "The Batch API runs one named model per batch: set LLM_DEFAULT_MODEL to a model id (not openrouter/auto)",
+      "LLM_DEFAULT_MODEL",
+    );
+  }
   return {
     [RESOLVED]: true,
+    transport,
     definition,
     organization,
     animalIds,

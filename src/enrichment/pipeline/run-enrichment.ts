@@ -11,11 +11,23 @@ import {
   LlmError,
   ResultsNotWrittenError,
   RunInterruptedError,
+  RunLostError,
 } from "../../errors.js";
 import type { Logger } from "../../logger.js";
+import { sleep } from "../../sleep.js";
+import type { BatchApi } from "../batch-api.js";
 import type { LlmClient } from "../llm-client.js";
-import type { ResultCache } from "../result-cache.js";
+import { isSkipReason, type SkipReason } from "../skip-reason.js";
+import type { ModelPrices, TokenPricesUsd } from "../model-prices.js";
+import { refreshingCache, type ResultCache } from "../result-cache.js";
 import { createAdaptiveWindow } from "./adaptive-window.js";
+import type { AdoptedBatch, BatchStore, BusyBatch } from "./batch-store.js";
+import {
+  BatchItemReturnedError,
+  BatchWaitStoppedError,
+  createBatchTransport,
+  type BatchTransport,
+} from "./batch-transport.js";
 import type { CandidateCursor, EnrichmentStore, ItemWrite, WorkItem } from "./enrichment-store.js";
 import type { ListingDirectory } from "./listing-directory.js";
 import { processWorkItem } from "./process-work-item.js";
@@ -42,7 +54,36 @@ export interface PipelineDeps {
   readonly claimLeaseMs?: number;
   /** Pause between write retries (tests shorten it). */
   readonly writeRetryDelayMs?: number;
+  /** The provider's Batch API and where its batches are recorded (batch mode). */
+  readonly batchApi?: BatchApi;
+  readonly batchStore?: BatchStore;
+  /** Model prices (GET /models), to share a batch's cost among its requests. */
+  readonly prices?: ModelPrices;
+  /** Submit pending batch requests after this long without a new one (tests shorten it). */
+  readonly batchIdleFlushMs?: number;
 }
+
+/** Why a run goes through the Batch API, or why it does not. */
+function chooseTransport(
+  deps: PipelineDeps,
+  plan: RunPlan,
+  items: number,
+): { batch: boolean; why: string } {
+  if (deps.batchApi === undefined || deps.batchStore === undefined)
+    return { batch: false, why: "no Batch API configured" };
+  if (plan.transport === "sync") return { batch: false, why: "synchronous run" };
+  if (plan.transport === "batch") return { batch: true, why: "batch mode requested" };
+  if (deps.config.llm.defaultModel === AUTO_MODEL)
+    return { batch: false, why: "openrouter/auto cannot run in a batch" };
+  const min = deps.config.batchApi.minItems;
+  return items >= min
+    ? { batch: true, why: `${items} items ≥ LLM_BATCH_API_MIN_ITEMS (${min})` }
+    : { batch: false, why: `${items} items < LLM_BATCH_API_MIN_ITEMS (${min})` };
+}
+
+const AUTO_MODEL = "openrouter/auto";
+/** Items claimed per page in batch mode (one batch can take up to the provider's limit). */
+const BATCH_PAGE_SIZE = 500;
 
 /** Items a rate-limited failure may go back to the queue before it counts as failed. */
 const MAX_RATE_LIMIT_REQUEUES = 5;
@@ -67,10 +108,96 @@ export async function runEnrichment(
   const owner = control.runId ?? `run-${randomUUID()}`;
   const leaseMs = deps.claimLeaseMs ?? 60_000;
   const startedAt = performance.now();
+  let openBatches: string[] = [];
 
-  const totals = await store.countCandidates(filter);
-  const total = Math.min(totals.items, plan.limit ?? Number.POSITIVE_INFINITY);
-  const counts = { done: 0, succeeded: 0, failed: 0, skipped: 0, llmCalls: 0, cacheHits: 0 };
+  // Registered before anything is claimed: every claim names a run that is live until it
+  // ends, and is free for others the moment it is gone (src/db/run-registry.ts).
+  const registration = await store.startRun(owner);
+  let totals;
+  let heldAtStart;
+  let settled;
+  try {
+    totals = await store.countCandidates(filter);
+    heldAtStart = await store.countHeld(filter, owner);
+    settled = await store.countSettled(filter);
+  } catch (error) {
+    await registration.end().catch(() => {});
+    throw error;
+  }
+  let total = Math.min(totals.items, plan.limit ?? Number.POSITIVE_INFINITY);
+
+  // Batch mode: first take over the batches a stopped run of this type left open (their
+  // items are claimed until the batch ends, so no other run can submit them again).
+  let adopted: AdoptedBatch[] = [];
+  let busyBatches: BusyBatch[] = [];
+  if (deps.batchApi !== undefined && deps.batchStore !== undefined) {
+    const staleAfterMs = batchStaleAfterMs(config.batchApi.pollIntervalMs);
+    const adopt = () =>
+      deps.batchStore!.adoptOpenBatches({ processingType: definition.name, owner, staleAfterMs });
+    ({ adopted, busy: busyBatches } = await adopt());
+    // A run killed a moment ago still looks alive: give its heartbeat the time to go stale
+    // once, so that a restart right after a kill resumes its batches instead of skipping them.
+    const youngest = Math.min(...busyBatches.map((b) => b.heartbeatAgeMs));
+    if (busyBatches.length > 0 && !control.signal?.aborted) {
+      const waitMs = Math.max(0, staleAfterMs - youngest) + 50;
+      deps.logger?.warn(
+        { batches: busyBatches.map((b) => b.providerBatchId), waitMs },
+        "provider batches of this type were polled moments ago by another run; waiting to see whether it is still alive",
+      );
+      try {
+        await sleep(waitMs, control.signal);
+      } catch {
+        // Interrupted: go on with what is free now.
+      }
+      const again = await adopt();
+      adopted = again.adopted;
+      busyBatches = again.busy;
+    }
+    for (const b of busyBatches) {
+      deps.logger?.warn(
+        { batch: b.providerBatchId, owner: b.owner, lastSeenMs: b.heartbeatAgeMs },
+        "a provider batch of this type is being waited for by another run; its items are left to it",
+      );
+    }
+  }
+  const choice = chooseTransport(deps, plan, total);
+  const batchMode = choice.batch || adopted.length > 0;
+  let transport: BatchTransport | undefined;
+  if (batchMode && deps.batchApi !== undefined && deps.batchStore !== undefined) {
+    let batchPrices: TokenPricesUsd | undefined;
+    try {
+      const quote = await deps.prices?.quote(config.llm.defaultModel);
+      if (quote?.known) batchPrices = quote.batch;
+    } catch (error) {
+      deps.logger?.warn(
+        { err: error },
+        "model prices unavailable; batch cost as the provider reports it",
+      );
+    }
+    transport = createBatchTransport({
+      api: deps.batchApi,
+      store: deps.batchStore,
+      model: config.llm.defaultModel,
+      owner,
+      processingType: definition.name,
+      pollIntervalMs: config.batchApi.pollIntervalMs,
+      ...(deps.batchIdleFlushMs !== undefined && { idleFlushMs: deps.batchIdleFlushMs }),
+      batchPrices,
+      ...(deps.logger && { logger: deps.logger }),
+      onChange: () => control.onProgress?.(progress()),
+    });
+    transport.adopt(adopted);
+  }
+  const counts = {
+    done: 0,
+    succeeded: 0,
+    failed: 0,
+    skipped: 0,
+    llmCalls: 0,
+    cacheHits: 0,
+    returned: 0,
+  };
+  const skippedByReason: Partial<Record<SkipReason, number>> = {};
   let costUsd = 0;
   const collectAll = plan.animalIds !== undefined;
   const items: ItemResult[] = [];
@@ -89,6 +216,8 @@ export async function runEnrichment(
     ...counts,
     costUsd,
     elapsedMs: performance.now() - startedAt,
+    heldByOtherRuns: heldAtStart,
+    ...(transport && { batch: transport.progress() }),
   });
 
   // `stopTaking` ends the intake (Ctrl-C, budget, fatal error); `abandon` also cancels calls
@@ -98,13 +227,21 @@ export async function runEnrichment(
   // Every call in flight listens on `abandon`; more than Node's default 10 is expected.
   setMaxListeners(config.batch.concurrent * 2 + 10, abandon.signal);
   let stopped: RunStop | undefined;
+  let leftOpen: Promise<string[]> | undefined;
   const stop = (why: RunStop, abandonInFlight: boolean) => {
     stopped ??= why;
     stopTaking.abort();
     if (abandonInFlight) abandon.abort();
+    // Batch mode: stop waiting; what was submitted stays open for a rerun to collect.
+    if (transport) leftOpen ??= transport.stopWaiting();
   };
   const onInterrupt = () =>
     stop({ reason: "interrupted", fatal: false, error: new RunInterruptedError() }, false);
+  // Once the run cannot vouch for itself, others may take its claims: stop, and cancel the
+  // calls in flight rather than finish items another run may be doing too.
+  registration.onLost((error) =>
+    stop({ reason: "run_lost", fatal: false, error: new RunLostError({ cause: error }) }, true),
+  );
   if (control.signal?.aborted) onInterrupt();
   control.signal?.addEventListener("abort", onInterrupt, { once: true });
 
@@ -118,17 +255,24 @@ export async function runEnrichment(
     },
   });
   const calls = new PQueue({ concurrency: window.size });
-  const llm: LlmClient = {
-    complete: (llmRequest) =>
-      calls.add(() => {
-        if (stopTaking.signal.aborted) throw new IntakeStopped();
-        return deps.llm.complete(llmRequest);
-      }),
-  };
-  const itemDeps = { ...deps, llm };
-  const pageSize = Math.max(config.batch.concurrent * 4, batchSize, 50);
-  // Items in progress (preparing, waiting for a call slot, or held by a slow writer) stay bounded.
-  const maxInProgress = 2 * pageSize;
+  const llm: LlmClient = transport
+    ? transport.llm
+    : {
+        complete: (llmRequest) =>
+          calls.add(() => {
+            if (stopTaking.signal.aborted) throw new IntakeStopped();
+            return deps.llm.complete(llmRequest);
+          }),
+      };
+  // A forced run asks afresh: the cache is written, never read (refreshingCache).
+  const itemDeps = { ...deps, llm, ...(plan.force && { cache: refreshingCache(deps.cache) }) };
+  const batchLimit = deps.batchApi?.limits.maxRequests ?? 5_000;
+  const pageSize = transport
+    ? Math.min(BATCH_PAGE_SIZE, batchLimit)
+    : Math.max(config.batch.concurrent * 4, batchSize, 50);
+  // Items in progress (preparing, waiting for a call slot, or held by a slow writer) stay
+  // bounded; in batch mode, by what one provider batch holds.
+  const maxInProgress = transport ? Math.max(batchLimit, pageSize) : 2 * pageSize;
   const queue = new PQueue({ concurrency: maxInProgress });
   const stopListening = deps.gate.onPause(() => window.recordRateLimited());
 
@@ -141,6 +285,8 @@ export async function runEnrichment(
     onCommitted: (written) => {
       for (const w of written) {
         counts[w.status] += 1;
+        const code = w.status === "skipped" ? w.flags[0] : undefined;
+        if (isSkipReason(code)) skippedByReason[code] = (skippedByReason[code] ?? 0) + 1;
         report(w, w.status, w.status === "succeeded" ? [] : w.flags);
       }
       control.onProgress?.(progress());
@@ -178,6 +324,19 @@ export async function runEnrichment(
         stop({ reason: "provider_refused", fatal: true, error }, true);
         return;
       }
+      // Its batch request never ran: no result, back to the pending pool with the reason.
+      if (error instanceof BatchItemReturnedError) {
+        counts.returned += 1;
+        await deps.batchStore
+          ?.returnToPending(definition.name, owner, [
+            { animalId: item.animalId, targetLanguage: item.targetLanguage, reason: error.reason },
+          ])
+          .catch((e: unknown) => deps.logger?.warn({ err: e }, "returning an item failed"));
+        control.onProgress?.(progress());
+        return;
+      }
+      // The run stopped waiting: not written; a batch item stays claimed for the rerun.
+      if (error instanceof BatchWaitStoppedError) return;
       // Not written: its claim is released and a rerun takes it.
       if (error instanceof IntakeStopped || abandon.signal.aborted) return;
       deps.logger?.error({ err: error, animalId: item.animalId }, "item failed unexpectedly");
@@ -231,6 +390,42 @@ export async function runEnrichment(
     await writer.waitForRoom(maxWriteBacklog);
   };
 
+  // In batch mode the transport must know how many items are in progress, to submit once
+  // every one of them waits for an answer.
+  const start = async (item: WorkItem): Promise<void> => {
+    if (!transport) return handle(item);
+    transport.itemStarted();
+    try {
+      await handle(item);
+    } finally {
+      transport.itemFinished();
+    }
+  };
+  const resumed = new Set<string>();
+  const claimResumed = async (batches: readonly AdoptedBatch[]): Promise<WorkItem[]> => {
+    const requests = batches.flatMap((b) => b.requests);
+    if (requests.length === 0) return [];
+    const ids = [...new Set(requests.map((r) => r.animalId))].sort((a, b) => a - b);
+    const languages = [...new Set(requests.map((r) => r.targetLanguage))].sort();
+    const wanted = new Set(requests.map((r) => `${r.animalId}\u001f${r.targetLanguage}`));
+    const claimed = await store.claimCandidates(
+      {
+        definition,
+        targetLanguages: languages,
+        organizationId: undefined,
+        animalIds: ids,
+        force: plan.force,
+      },
+      undefined,
+      ids.length * languages.length,
+      owner,
+      leaseMs,
+    );
+    const mine = claimed.filter((item) => wanted.has(keyOf(item)));
+    total += mine.length;
+    return mine;
+  };
+
   const renewTimer = setInterval(
     () => {
       store.renewClaims(owner, leaseMs).catch((error: unknown) => {
@@ -245,14 +440,23 @@ export async function runEnrichment(
     let cursor: CandidateCursor | undefined;
     let remaining = plan.limit ?? Number.POSITIVE_INFINITY;
     const stopRequested = aborted(stopTaking.signal);
+    transport?.setIntakeOpen(true);
+    // A resumed batch's items first: they wait for the stored answers, nothing is re-sent.
+    for (const item of await claimResumed(adopted)) {
+      resumed.add(keyOf(item));
+      void queue.add(() => start(item));
+    }
     while (!stopTaking.signal.aborted && remaining > 0) {
       // Claim the next page when the last one has started and less than a window of calls is
       // waiting for a slot: claims stay fresh, memory flat, and the calls never run dry.
       // A whole page must fit, so that its items start (and read the cache) together.
+      const mustWait = queue.pending > maxInProgress - pageSize || queue.size > 0;
+      if (mustWait) transport?.setIntakeOpen(false);
       await Promise.race([queue.onSizeLessThan(1), stopRequested]);
       await Promise.race([calls.onSizeLessThan(Math.max(1, calls.concurrency)), stopRequested]);
       await Promise.race([runningAtMost(queue, maxInProgress - pageSize), stopRequested]);
       if (stopTaking.signal.aborted) break;
+      transport?.setIntakeOpen(true);
       const page = await store.claimCandidates(
         filter,
         cursor,
@@ -264,8 +468,12 @@ export async function runEnrichment(
       const last = page[page.length - 1]!;
       cursor = { animalId: last.animalId, targetLanguage: last.targetLanguage };
       remaining -= page.length;
-      for (const item of page) void queue.add(() => handle(item));
+      for (const item of page) {
+        if (resumed.has(keyOf(item))) continue;
+        void queue.add(() => start(item));
+      }
     }
+    transport?.setIntakeOpen(false);
     if (stopTaking.signal.aborted) queue.clear();
     await queue.onIdle();
   } finally {
@@ -273,26 +481,61 @@ export async function runEnrichment(
     stopListening();
     control.signal?.removeEventListener("abort", onInterrupt);
     await writer.flush();
+    if (transport) {
+      if (leftOpen) openBatches = await leftOpen;
+      else
+        await transport.finish().catch((error: unknown) => {
+          deps.logger?.warn({ err: error }, "marking batches done failed; a rerun re-reads them");
+        });
+    }
     await store.releaseClaims(owner).catch((error: unknown) => {
       deps.logger?.warn({ err: error }, "releasing claims failed; they expire on their own");
     });
+    await registration.end().catch((error: unknown) => {
+      deps.logger?.warn({ err: error }, "unregistering the run failed; the next run sweeps it");
+    });
   }
+  const heldByOtherRuns = await store.countHeld(filter, owner).catch(() => 0);
 
+  // Calls in flight at a budget stop finish and are paid for: the stop says so, with the total.
+  if (stopped?.reason === "budget_exceeded") {
+    stopped = { ...stopped, error: stopped.error.withTotal(Math.round(costUsd * 1e6) / 1e6) };
+  }
   const processed = counts.succeeded + counts.failed + counts.skipped;
+  // Skips are not attempts: a run whose only work was skipping has no success rate.
+  const attempted = counts.succeeded + counts.failed;
+  const batchProgress = transport?.progress();
   return {
     processed,
     succeeded: counts.succeeded,
     failed: counts.failed,
     skipped: counts.skipped,
+    skippedByReason,
     successRatePercent:
-      processed === 0 ? 0 : Math.round((counts.succeeded / processed) * 1000) / 10,
+      attempted === 0 ? undefined : Math.round((counts.succeeded / attempted) * 1000) / 10,
+    upToDate: settled.upToDate,
     processingTimeMs: Math.round(performance.now() - startedAt),
     llmCalls: counts.llmCalls,
     cacheHits: counts.cacheHits,
     costUsd: Math.round(costUsd * 1e6) / 1e6,
+    heldByOtherRuns,
     stop: stopped,
     items,
+    transport: transport ? "batch" : "sync",
+    transportReason: adopted.length > 0 && !choice.batch ? "resumed open batches" : choice.why,
+    returnedToPending: counts.returned,
+    openBatches,
+    ...(batchProgress && { batch: batchProgress }),
   };
+}
+
+function keyOf(item: { animalId: number; targetLanguage: string }): string {
+  return `${item.animalId}\u001f${item.targetLanguage}`;
+}
+
+/** A batch whose waiting run has not polled it for this long is taken over by the next run. */
+export function batchStaleAfterMs(pollIntervalMs: number): number {
+  return Math.max(5 * pollIntervalMs, 2_000);
 }
 
 async function runningAtMost(queue: PQueue, limit: number): Promise<void> {

@@ -29,11 +29,17 @@ export interface RunRequest {
    * rerun's output is kept only as the candidate beside it.
    */
   readonly replaceStaffEdits?: boolean | undefined;
+  /**
+   * `batch`: through the provider's Batch API (about half price, answers within hours);
+   * `sync`: one call at a time. Default from LLM_BATCH_API (off → sync, on → batch, auto →
+   * batch for runs of at least LLM_BATCH_API_MIN_ITEMS items).
+   */
+  readonly mode?: "sync" | "batch" | undefined;
 }
 
 /** How the caller's input fields are called, so that an error names the field the caller sent. */
 export type RequestFieldNames = Readonly<
-  Record<Exclude<keyof RunRequest, "processingType" | "force">, string>
+  Record<Exclude<keyof RunRequest, "processingType" | "force" | "mode">, string>
 >;
 
 /** Marks the plans resolveRunRequest made: nothing else sets it, so nothing else makes a plan. */
@@ -54,6 +60,8 @@ export interface RunPlan {
   readonly force: boolean;
   /** Only ever true together with `force`. */
   readonly replaceStaffEdits: boolean;
+  /** `auto` decides by the item count when the run starts (LLM_BATCH_API=auto). */
+  readonly transport: "sync" | "batch" | "auto";
 }
 
 /** How one run of a plan is driven and watched (not part of what the plan asks for). */

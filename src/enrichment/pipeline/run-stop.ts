@@ -6,6 +6,7 @@ import type {
   LlmError,
   ResultsNotWrittenError,
   RunInterruptedError,
+  RunLostError,
 } from "../../errors.js";
 
 export type RunStop =
@@ -17,6 +18,8 @@ export type RunStop =
       readonly fatal: false;
       readonly error: ResultsNotWrittenError;
     }
+  /** The run's liveness connection dropped: others may take its claims, so it stopped. */
+  | { readonly reason: "run_lost"; readonly fatal: false; readonly error: RunLostError }
   /** A bad key or an empty account (401, 402): every further call would fail the same way. */
   | { readonly reason: "provider_refused"; readonly fatal: true; readonly error: LlmError }
   /** The run's spend reached LLM_BUDGET_USD. */

@@ -1,6 +1,8 @@
 // What a run reports while it runs and when it ends. Field names are the domain's; the SPEC's
 // snake_case JSON is made from them at the edges (src/contract/).
 import type { LlmError } from "../../errors.js";
+import type { SkipReason } from "../skip-reason.js";
+import type { BatchTransportProgress } from "./batch-transport.js";
 import type { RunStop } from "./run-stop.js";
 
 export interface RunProgress {
@@ -14,6 +16,12 @@ export interface RunProgress {
   readonly cacheHits: number;
   readonly costUsd: number;
   readonly elapsedMs: number;
+  /** Items of the request that other live runs held when this run started: it skips them. */
+  readonly heldByOtherRuns: number;
+  /** Items whose batch request never ran, returned to the pending pool. */
+  readonly returned?: number;
+  /** Batch mode: the provider's request counts over this run's batches. */
+  readonly batch?: BatchTransportProgress;
 }
 
 export interface ItemResult {
@@ -32,16 +40,36 @@ export interface RunSummary {
   readonly succeeded: number;
   readonly failed: number;
   readonly skipped: number;
-  /** Percent of processed items that succeeded, one decimal. */
-  readonly successRatePercent: number;
+  /** `skipped` by why (a code per reason; only reasons that occurred). */
+  readonly skippedByReason: Readonly<Partial<Record<SkipReason, number>>>;
+  /**
+   * Percent of the attempted items (succeeded + failed) that succeeded, one decimal; skips do
+   * not count. Undefined when nothing was attempted: there is no rate to speak of.
+   */
+  readonly successRatePercent: number | undefined;
+  /** Items the run left alone because their result is current (same source and prompt). */
+  readonly upToDate: number;
   readonly processingTimeMs: number;
   readonly llmCalls: number;
   readonly cacheHits: number;
   readonly costUsd: number;
+  /**
+   * Items of the request still held by other live runs when this run ended: skipped here,
+   * not done (those runs do them). 0 after a crash: a dead run's claims are free at once.
+   */
+  readonly heldByOtherRuns: number;
   /** Why the run ended early; undefined when it ran out of items. */
   readonly stop: RunStop | undefined;
   /** Every item when the caller named its animals; else up to 100 failures. */
   readonly items: readonly ItemResult[];
+  /** How the calls reached the provider, and why (LLM_BATCH_API, --batch-api, "mode"). */
+  readonly transport?: "sync" | "batch";
+  readonly transportReason?: string;
+  /** Items whose batch request never ran (expired, cancelled, failed): pending again, with the reason. */
+  readonly returnedToPending?: number;
+  /** Provider batches still open when the run stopped waiting: a rerun resumes them. */
+  readonly openBatches?: readonly string[];
+  readonly batch?: BatchTransportProgress;
 }
 
 export interface DryRunSample {
@@ -59,4 +87,8 @@ export interface DryRunSummary {
   readonly estimatedPromptTokens: number;
   readonly estimatedCompletionTokens: number;
   readonly estimatedCostUsd: number;
+  /** The same through the Batch API (--batch-api, LLM_BATCH_API). */
+  readonly estimatedBatchCostUsd?: number;
+  /** Where the price came from: the model's listed price, or an assumption and why. */
+  readonly priceSource?: string;
 }

@@ -4,6 +4,7 @@ import type { Config, ProcessingType } from "../../config.js";
 import type { DogProfile } from "../../enrichment/dog-profile-schema.js";
 import { quoteFoundIn } from "../../enrichment/guards/normalized-match.js";
 import { cleanSourceText } from "../../enrichment/input/clean-source-text.js";
+import { PROCESSING_TYPE_DEFINITIONS } from "../../enrichment/processing-types/processing-types.js";
 import { factEntries, prepareFacts } from "../../enrichment/input/prepare-listing.js";
 import { translationSourceText } from "../../enrichment/translation-source.js";
 import { locateQuote } from "../../review/quote-locations.js";
@@ -52,11 +53,14 @@ export function deriveDogPage(review: AnimalReview, config: Config): Derived {
     }
   }
   const have = new Set(review.items.map((i) => `${i.processingType}:${i.targetLanguage}`));
-  const wanted: { type: ProcessingType; language: string }[] = [
-    { type: "description_cleaning", language: "" },
-    { type: "dog_profiler", language: "" },
-    ...config.translationLanguages.map((language) => ({ type: "translation" as const, language })),
-  ];
+  const wanted: { type: ProcessingType; language: string }[] = Object.values(
+    PROCESSING_TYPE_DEFINITIONS,
+  ).flatMap(({ name, fansOutOverLanguages }) =>
+    (fansOutOverLanguages ? config.translationLanguages : [""]).map((language) => ({
+      type: name,
+      language,
+    })),
+  );
   return {
     sourceText,
     translationSource: cleanSourceText(translationSourceText(source)),

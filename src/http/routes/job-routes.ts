@@ -65,6 +65,7 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => 
           targetLanguages: body.target_languages,
           limit: body.limit,
           force: body.force,
+          mode: body.mode,
         },
         {
           organization: "organization_id",

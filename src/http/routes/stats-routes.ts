@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { toCacheStatsJson } from "../../contract/cache-stats-json.js";
 import { toEnrichmentStatsJson } from "../../contract/enrichment-stats-json.js";
+import { readSharedCacheStats } from "../../db/shared-cache-stats.js";
 import { resolveOrganization } from "../../enrichment/pipeline/resolve-run-request.js";
 import { createCoalescedStatsReader } from "../coalesced-stats.js";
 import type { RouteDeps } from "../route-deps.js";
@@ -43,11 +44,13 @@ export const statsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
     "/api/llm/cache-stats",
     {
       schema: {
-        summary: "Result cache size and hit rate of this process",
+        summary: "LLM cache: the shared table and logged lookups, and this process's memory layer",
+        description:
+          "`size`/`table_size`: non-expired rows of the persistent llm_cache table; `hits`/`misses`/`hit_rate`: lookups every process logged; `memory_*`: this server process's in-memory layer. Rates are fractions from 0 to 1; `hit_rate_percent` is the same rate in percent.",
         tags: ["stats"],
         response: { 200: cacheStatsResponseSchema, ...commonErrorResponses },
       },
     },
-    async () => toCacheStatsJson(services.cache.stats()),
+    async () => toCacheStatsJson(await readSharedCacheStats(services.db), services.cache.stats()),
   );
 };

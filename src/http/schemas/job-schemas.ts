@@ -1,6 +1,7 @@
 // POST /api/llm/jobs, GET /api/llm/jobs/:id and its event stream.
 import { z } from "zod";
 import { SUPPORTED_LANGUAGES } from "../../config.js";
+import { JOB_STATE_NAMES } from "../../jobs/job-queue.js";
 import {
   animalIdsSchema,
   forceSchema,
@@ -28,6 +29,12 @@ export const createJobBodySchema = z
       .optional()
       .describe("Only for translation; default LLM_TRANSLATION_LANGUAGES"),
     force: forceSchema,
+    mode: z
+      .enum(["sync", "batch"])
+      .optional()
+      .describe(
+        "batch: through the provider's Batch API (about half price, answers within hours; a restarted server resumes waiting); default from LLM_BATCH_API",
+      ),
     limit: z
       .number()
       .int({ message: "must be a whole number" })
@@ -53,7 +60,7 @@ export const createJobResponseSchema = z
 export const jobStateSchema = z
   .object({
     id: z.string(),
-    state: z.enum(["queued", "running", "completed", "failed", "cancelled"]),
+    state: z.enum(JOB_STATE_NAMES),
     processing_type: z.string(),
     total: z.number().int(),
     done: z.number().int(),

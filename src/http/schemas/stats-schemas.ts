@@ -29,11 +29,17 @@ export const statsResponseSchema = z
 
 export const cacheStatsResponseSchema = z
   .object({
-    size: z.number().int(),
-    max_size: z.number().int(),
-    hits: z.number().int(),
-    misses: z.number().int(),
-    hit_rate: z.number(),
+    size: z.number().int().describe("Entries in the persistent llm_cache table (= table_size)"),
+    max_size: z.number().int().describe("LLM_CACHE_MAX_SIZE: each process's memory bound"),
+    hits: z.number().int().describe("Cache hits every process logged"),
+    misses: z.number().int().describe("Logged lookups answered by a call"),
+    hit_rate: z.number().min(0).max(1).describe("hits / total_requests, a fraction from 0 to 1"),
+    hit_rate_percent: z.number().min(0).max(100).describe("The same rate in percent"),
     total_requests: z.number().int(),
+    table_size: z.number().int().describe("Non-expired rows of the shared llm_cache table"),
+    memory_size: z.number().int().describe("Entries in this process's memory layer"),
+    memory_hits: z.number().int().describe("This process's hits since it started"),
+    memory_misses: z.number().int(),
+    memory_hit_rate: z.number().min(0).max(1).describe("A fraction from 0 to 1"),
   })
   .meta({ id: "CacheStats" });

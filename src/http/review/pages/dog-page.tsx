@@ -2,6 +2,7 @@
 // result's state, flags and attempts, the actions, and the audit trail.
 import type { ReviewMode } from "../../../config.js";
 import type { DogProfile } from "../../../enrichment/dog-profile-schema.js";
+import { processingTypeDefinition } from "../../../enrichment/processing-types/processing-types.js";
 import type { ProfileFormFields } from "../../../review/profile-form.js";
 import {
   versionInEffect,
@@ -11,7 +12,7 @@ import {
   type ReviewItem,
 } from "../../../review/review-types.js";
 import { itemKeyOf } from "../review-urls.js";
-import { Badge, formatTime, itemLabel, StateBadge } from "./badges.js";
+import { Badge, formatTime, itemLabel, StateBadge, TYPE_LABELS } from "./badges.js";
 import { Layout } from "./layout.js";
 import { ProfileEditor, ProfileView, type QuoteNumbers } from "./profile-view.js";
 import { SourcePanel, type LocatedQuote } from "./source-panel.js";
@@ -260,7 +261,7 @@ function VersionView(props: {
     return <ProfileView profile={version.value as DogProfile} quoteNumbers={page.quoteNumbers} />;
   }
   const text = typeof version.value === "string" ? version.value : JSON.stringify(version.value);
-  if (item.processingType === "translation") {
+  if (processingTypeDefinition(item.processingType).sourceFields === "display_text") {
     return (
       <div class="side-by-side">
         <div>
@@ -406,9 +407,7 @@ function ItemActions(props: {
             <ProfileEditor id={id} value={current?.value} draft={draft?.profile} />
           ) : (
             <>
-              <label for={`edit-text-${id}`}>
-                {item.processingType === "translation" ? "Translation" : "Cleaned description"}
-              </label>
+              <label for={`edit-text-${id}`}>{TYPE_LABELS[item.processingType]}</label>
               <textarea id={`edit-text-${id}`} name="text" rows="10" required data-edit-field safe>
                 {draft?.text ?? (typeof current?.value === "string" ? current.value : "")}
               </textarea>

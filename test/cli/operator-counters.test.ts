@@ -1,0 +1,209 @@
+// What an operator reads after a run, through the real CLI on both databases: success rates
+// over attempted items only, skips by reason, "nothing to do", --force, the budget stop and
+// failure lists that say how many more there are.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Env } from "../../src/config.js";
+import type { Database } from "../../src/db/database.js";
+import { migrate } from "../../src/db/migrate.js";
+import { upsertOrganization } from "../../src/db/organization-store.js";
+import { openPgliteDatabase } from "../../src/db/pglite-database.js";
+import { importListings } from "../../src/listings/import-listings.js";
+import {
+  startFakeOpenRouter,
+  type FakeOpenRouter,
+} from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
+import { sharedListings } from "../support/pipeline-fixture.js";
+import {
+  createTestDatabase,
+  DATABASE_KINDS,
+  type TestDatabase,
+} from "../support/test-databases.js";
+import { runCliCaptured } from "./run-cli-captured.js";
+
+const isPfmy = (l: Record<string, unknown>) => l.organization === "petfinder-my";
+/** Long enough to profile, and too thin to (LLM_PROFILER_MIN_SOURCE_CHARS 150). */
+const RICH = sharedListings(6, (l) => isPfmy(l) && String(l.description).length > 250);
+const THIN = sharedListings(4, (l) => isPfmy(l) && String(l.description).length < 90);
+const LISTINGS = [...RICH, ...THIN];
+
+let dir: string;
+let listingsFile: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "rescue-llm-counters-"));
+  listingsFile = join(dir, "listings.jsonl");
+  writeFileSync(listingsFile, LISTINGS.map((l) => JSON.stringify(l)).join("\n") + "\n");
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type Json = Record<string, unknown>;
+
+describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
+  let t: TestDatabase | undefined;
+  let fake: FakeOpenRouter;
+  let env: Env;
+  beforeAll(async () => {
+    fake = await startFakeOpenRouter({ apiKey: "sk-or-counters" });
+    if (kind === "postgres") t = await createTestDatabase("postgres", { migrated: false });
+    env = {
+      ENVIRONMENT: "test",
+      LOG_LEVEL: "silent",
+      LLM_BASE_URL: fake.baseUrl,
+      OPENROUTER_API_KEY: "sk-or-counters",
+      LLM_RETRY_BASE_DELAY: "0.01",
+      LLM_RETRY_MAX_DELAY: "0.05",
+      ...(t?.url !== undefined
+        ? { DATABASE_URL: t.url }
+        : { RESCUE_LLM_DATA_DIR: join(dir, `data-${kind}`) }),
+    };
+    await withDatabase(async () => undefined);
+  });
+  afterAll(async () => {
+    await fake.close();
+    await t?.dispose();
+  });
+
+  const withDatabase = async <T>(use: (db: Database) => Promise<T>): Promise<T> => {
+    const db = t?.db ?? (await openPgliteDatabase(join(dir, `data-${kind}`)));
+    try {
+      await migrate(db);
+      return await use(db);
+    } finally {
+      if (t === undefined) await db.close();
+    }
+  };
+  const freshOrganization = (name: string): Promise<string> =>
+    withDatabase(async (db) => {
+      await upsertOrganization(db, { configId: name });
+      const report = await importListings({ db }, { filePath: listingsFile, organization: name });
+      expect(report.inserted).toBe(LISTINGS.length);
+      return name;
+    });
+  const runJson = async (argv: string[], extra: Env = {}) => {
+    const result = await runCliCaptured([...argv, "--json"], { ...env, ...extra });
+    return { code: result.code, summary: JSON.parse(result.stdout) as Json, stderr: result.stderr };
+  };
+
+  it("skips too thin are not failures; a rerun with nothing to do says so and exits 0", async () => {
+    const org = await freshOrganization("thin-org");
+    const first = await runJson(["generate-profiles", "-o", org]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.summary).toMatchObject({
+      total_processed: LISTINGS.length,
+      succeeded: RICH.length,
+      failed: 0,
+      skipped: THIN.length,
+      skipped_by_reason: { too_thin: THIN.length },
+      success_rate: 100,
+      nothing_to_do: false,
+    });
+
+    const again = await runJson(["generate-profiles", "-o", org]);
+    expect(again.code).toBe(0);
+    expect(again.summary).toMatchObject({
+      total_processed: 0,
+      success_rate: null,
+      up_to_date: LISTINGS.length,
+      held_by_other_runs: 0,
+      nothing_to_do: true,
+    });
+    const text = await runCliCaptured(["generate-profiles", "-o", org], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(
+      `Nothing to do: ${LISTINGS.length} item(s) up to date for the current source and prompt (--force redoes them).`,
+    );
+    expect(text.stdout).not.toContain("success rate");
+  });
+
+  it("the text summary gives the rate of attempted items and the skips by reason", async () => {
+    const org = await freshOrganization("thin-text-org");
+    const result = await runCliCaptured(["generate-profiles", "-o", org], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`skipped        ${THIN.length} (too thin ${THIN.length})`);
+    expect(result.stdout).toContain(
+      `success rate   100% of ${RICH.length} attempted (skips not counted)`,
+    );
+  });
+
+  it("--force asks the model afresh instead of answering from the cache", async () => {
+    const org = await freshOrganization("force-org");
+    const first = await runJson(["enrich-descriptions", "-o", org, "-l", "5"]);
+    expect(first.summary).toMatchObject({ succeeded: 5, llm_calls: 5, cache_hits: 0 });
+    const before = fake.stats.completions;
+    const forced = await runJson(["enrich-descriptions", "-o", org, "-l", "5", "--force"]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.summary).toMatchObject({ succeeded: 5, llm_calls: 5, cache_hits: 0 });
+    expect(fake.stats.completions - before).toBe(5);
+  });
+
+  it("the budget stop and the summary name the same total", async () => {
+    const org = await freshOrganization("budget-org");
+    const budget = { LLM_BUDGET_USD: "0.00000001", LLM_CACHE_ENABLED: "false" };
+    const text = await runCliCaptured(["translate", "-o", org, "-t", "es"], { ...env, ...budget });
+    expect(text.code).toBe(3);
+    const cost = /^ {2}cost +\$(\d+\.\d{4})$/m.exec(text.stdout)?.[1];
+    const stopped = /^ {2}stopped +(.*)$/m.exec(text.stdout)?.[1] ?? "";
+    expect(stopped).toMatch(/^Budget reached: spent \$\d+\.\d{4} of LLM_BUDGET_USD=/);
+    const amounts = [...stopped.matchAll(/\$(\d+\.\d{4})/g)].map((m) => m[1]);
+    // The stop's last amount is the run's whole cost: in-flight calls included when there were any.
+    expect(amounts[amounts.length - 1]).toBe(cost);
+
+    const json = await runJson(["translate", "-o", org, "-t", "fr"], budget);
+    expect(json.code).toBe(3);
+    const stop = json.summary.stopped as { reason: string; message: string };
+    expect(stop.reason).toBe("budget_exceeded");
+    const total = [...stop.message.matchAll(/\$(\d+\.\d{4})/g)].map((m) => m[1]).pop();
+    expect(total).toBe((json.summary.cost_usd as number).toFixed(4));
+  });
+
+  it("a failure list shows the first five and says how many more failed", async () => {
+    const org = await freshOrganization("failing-org");
+    const junk = await startFakeOpenRouter({ responder: () => "Call 555-0100 now!" });
+    try {
+      // No cache: earlier tests' good answers for the same listings must not stand in.
+      const result = await runCliCaptured(["enrich-descriptions", "-o", org], {
+        ...env,
+        LLM_BASE_URL: junk.baseUrl,
+        LLM_CACHE_ENABLED: "false",
+      });
+      expect(result.code).toBe(1);
+      const listed = result.stdout.split("\n").filter((l) => l.startsWith("  failed #"));
+      expect(listed).toHaveLength(5);
+      // Failed on the answer's checks, and recorded as such (not lost in a failed write).
+      expect(result.stdout).not.toContain("write_failed");
+      expect(result.stdout).toContain(`… and ${LISTINGS.length - 5} more failed`);
+      expect(result.stdout).toContain("success rate   0% of 10 attempted");
+    } finally {
+      await junk.close();
+    }
+  });
+
+  it("cache-stats names the shared table and this process's memory apart, rates as fractions", async () => {
+    const first = await freshOrganization("cache-a-org");
+    const second = await freshOrganization("cache-b-org");
+    await runJson(["translate", "-o", first, "-t", "es", "-l", "3"]);
+    // The same listings elsewhere: the same prompts, answered from the shared table.
+    const repeat = await runJson(["translate", "-o", second, "-t", "es", "-l", "3"]);
+    expect(repeat.summary).toMatchObject({ cache_hits: 3, llm_calls: 0 });
+
+    const { stdout } = await runCliCaptured(["cache-stats", "--json"], env);
+    const stats = JSON.parse(stdout);
+    expect(stats.table_size).toBeGreaterThanOrEqual(3);
+    expect(stats.size).toBe(stats.table_size);
+    expect(stats.memory_size).toBe(0); // a fresh CLI process has looked nothing up
+    expect(stats.hits).toBeGreaterThanOrEqual(3);
+    expect(stats.hit_rate).toBe(Math.round((stats.hits / stats.total_requests) * 10_000) / 10_000);
+    expect(stats.hit_rate).toBeLessThanOrEqual(1);
+    expect(stats.hit_rate_percent).toBe(
+      Math.round((stats.hits / stats.total_requests) * 1000) / 10,
+    );
+
+    const text = await runCliCaptured(["cache-stats"], env);
+    expect(text.stdout).toMatch(/table entries \(shared, not expired\) +\d+/);
+    expect(text.stdout).toMatch(/memory entries \(this process\) +0 of at most \d+/);
+    expect(text.stdout).toContain(`hit rate`);
+    expect(text.stdout).toContain(`${stats.hit_rate_percent}% (${stats.hit_rate} of`);
+  });
+});
