@@ -21,6 +21,7 @@ import { registerShow } from "./show-command.js";
 import { registerExport } from "./export-command.js";
 import { registerBatches } from "./batches-command.js";
 import { registerCosts } from "./costs-command.js";
+import { registerExperiments } from "./experiments-command.js";
 
 export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -53,6 +54,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
   registerExport(program, io, setExit);
   registerBatches(program, io, setExit);
   registerCosts(program, io, setExit);
+  registerExperiments(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;

@@ -30,6 +30,8 @@ export interface ProcessingLogRow {
   readonly runId?: string | null | undefined;
   /** The prompt version the call was made with. */
   readonly promptVersion?: string | null | undefined;
+  /** The experiment arm the call was made for (migration 012). */
+  readonly experiment?: { readonly id: number; readonly arm: string } | null | undefined;
   /** `sync` (default) or `batch`: which transport, hence which price, the call had. */
   readonly transport?: string | null | undefined;
   readonly providerBatchId?: string | null | undefined;
@@ -49,16 +51,17 @@ export async function insertProcessingLogs(
     `INSERT INTO llm_processing_logs
        (animal_id, processing_type, target_language, status, model, prompt_tokens,
         completion_tokens, cost_usd, latency_ms, error_category, error_message, run_id,
-        prompt_version, transport, provider_batch_id)
+        prompt_version, transport, provider_batch_id, experiment_id, experiment_arm)
      SELECT u.animal_id, u.processing_type, u.target_language, u.status, u.model, u.prompt_tokens,
             u.completion_tokens, u.cost_usd, u.latency_ms, u.error_category, u.error_message,
-            u.run_id, u.prompt_version, coalesce(u.transport, 'sync'), u.provider_batch_id
+            u.run_id, u.prompt_version, coalesce(u.transport, 'sync'), u.provider_batch_id,
+            u.experiment_id, u.experiment_arm
      FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[],
                  $7::int[], $8::numeric[], $9::int[], $10::text[], $11::text[], $12::text[],
-                 $13::text[], $14::text[], $15::text[])
+                 $13::text[], $14::text[], $15::text[], $16::int[], $17::text[])
        AS u(animal_id, processing_type, target_language, status, model, prompt_tokens,
             completion_tokens, cost_usd, latency_ms, error_category, error_message, run_id,
-            prompt_version, transport, provider_batch_id)`,
+            prompt_version, transport, provider_batch_id, experiment_id, experiment_arm)`,
     [
       column((r) => r.animalId),
       column((r) => r.processingType),
@@ -75,6 +78,8 @@ export async function insertProcessingLogs(
       column((r) => r.promptVersion),
       column((r) => r.transport),
       column((r) => r.providerBatchId),
+      column((r) => r.experiment?.id),
+      column((r) => r.experiment?.arm),
     ],
   );
 }

@@ -26,16 +26,20 @@ export async function recordCandidates(
   const rows = await tx.query<{ animal_id: number; target_language: string; publish: boolean }>(
     `WITH u AS (
        SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                            $7::text[], $8::boolean[])
-         AS u(animal_id, lang, value, source_hash, prompt_version, model, flags, replace_staff)
+                            $7::text[], $8::boolean[], $11::int[], $12::text[])
+         AS u(animal_id, lang, value, source_hash, prompt_version, model, flags, replace_staff,
+              experiment_id, experiment_arm)
      ),
      v AS (
+       -- An experiment arm's prompt version is in its source hash (migration 012).
        INSERT INTO llm_result_versions (animal_id, processing_type, target_language, origin, value,
-                                        source_hash, prompt_version, model, flags)
+                                        source_hash, prompt_version, model, flags,
+                                        experiment_id, experiment_arm, source_variant)
        SELECT u.animal_id, $9, u.lang, 'pipeline', u.value::jsonb, u.source_hash, u.prompt_version,
-              u.model, u.flags::jsonb
+              u.model, u.flags::jsonb, u.experiment_id, u.experiment_arm,
+              CASE WHEN u.experiment_id IS NOT NULL THEN u.prompt_version END
        FROM u
-       RETURNING id, animal_id, target_language, source_hash, flags
+       RETURNING id, animal_id, target_language, source_hash, flags, source_variant
      ),
      s AS (
        SELECT v.id, v.animal_id, v.target_language, v.source_hash, v.flags,
@@ -44,7 +48,7 @@ export async function recordCandidates(
                    THEN o.llm_config->>'review_mode' ELSE $10 END AS mode,
               llm_source_hash($9, v.target_language, a.name, a.breed, a.age_text, a.sex, a.size,
                               a.language, a.properties->>'description', a.enriched_description,
-                              o.llm_config) AS current_hash
+                              o.llm_config, v.source_variant) AS current_hash
        FROM v
        JOIN u ON u.animal_id = v.animal_id AND u.lang = v.target_language
        JOIN llm_enrichments e ON e.animal_id = v.animal_id AND e.processing_type = $9
@@ -81,6 +85,8 @@ export async function recordCandidates(
       succeeded.map((w) => w.replaceStaffEdit === true),
       type,
       defaultMode,
+      succeeded.map((w) => w.experiment?.id ?? null),
+      succeeded.map((w) => w.experiment?.arm ?? null),
     ],
   );
   return new Set(rows.filter((r) => r.publish).map((r) => itemKey(r.animal_id, r.target_language)));

@@ -5,6 +5,7 @@ import { runGuardedCompletion } from "./guarded-completion.js";
 import { cleaningGuards } from "./guards/cleaning-guards.js";
 import { prepareListing } from "./input/prepare-listing.js";
 import { plainTextAnswer } from "./plain-text-answer.js";
+import type { PromptVariant } from "./experiments/prompt-variant.js";
 import type { ProcessingOutcome } from "./processing-outcome.js";
 import {
   descriptionCleaningMessages,
@@ -15,6 +16,8 @@ import { completionTokenBudget } from "./estimate-tokens.js";
 export interface CleanDescriptionInput {
   readonly animal: AnimalSource;
   readonly signal?: AbortSignal;
+  /** An experiment arm or promoted prompt version; absent = the built-in prompt. */
+  readonly variant?: PromptVariant | undefined;
 }
 
 /** The cleaned description text, or why there is none. */
@@ -35,8 +38,10 @@ export async function cleanDescription(
   const overrides = input.animal.organizationOverrides;
   return runGuardedCompletion(deps, {
     processingType: "description_cleaning",
-    promptVersion: PROMPT_VERSION,
-    messages: descriptionCleaningMessages(listing, overrides),
+    promptVersion: input.variant?.promptVersion ?? PROMPT_VERSION,
+    temperature: input.variant?.temperature,
+    model: input.variant?.model,
+    messages: descriptionCleaningMessages(listing, overrides, input.variant),
     maxTokens: completionTokenBudget(listing.text),
     sourceLanguage: listing.language,
     signal: input.signal,

@@ -11,6 +11,7 @@ import { runGuardedCompletion } from "./guarded-completion.js";
 import { enforceCompatibilityEvidence, profileGuards } from "./guards/profile-guards.js";
 import { factEntries, prepareListing } from "./input/prepare-listing.js";
 import { parseModelJson } from "./parse-model-json.js";
+import type { PromptVariant } from "./experiments/prompt-variant.js";
 import type { ProcessingOutcome } from "./processing-outcome.js";
 import {
   dogProfilerMessages,
@@ -21,6 +22,8 @@ import {
 export interface GenerateProfileInput {
   readonly animal: AnimalSource;
   readonly signal?: AbortSignal;
+  /** An experiment arm or promoted prompt version; absent = the built-in prompt. */
+  readonly variant?: PromptVariant | undefined;
 }
 
 const PROFILE_MAX_TOKENS = 1200;
@@ -49,8 +52,10 @@ export async function generateProfile(
   ].join("\n");
   return runGuardedCompletion(deps, {
     processingType: "dog_profiler",
-    promptVersion: PROMPT_VERSION,
-    messages: dogProfilerMessages(listing, overrides),
+    promptVersion: input.variant?.promptVersion ?? PROMPT_VERSION,
+    temperature: input.variant?.temperature,
+    model: input.variant?.model,
+    messages: dogProfilerMessages(listing, overrides, input.variant),
     maxTokens: PROFILE_MAX_TOKENS,
     responseFormat: { type: "json_schema", name: "dog_profile", schema: DOG_PROFILE_JSON_SCHEMA },
     sourceLanguage: listing.language,

@@ -15,6 +15,9 @@ export type CheckedAnswer<V> =
 export interface GuardedTask<V> {
   readonly processingType: ProcessingType;
   readonly promptVersion: string;
+  /** A prompt variant's settings; absent = the configured temperature and default model. */
+  readonly temperature?: number | null | undefined;
+  readonly model?: string | null | undefined;
   readonly targetLanguage?: string;
   readonly messages: readonly ChatMessage[];
   readonly maxTokens: number;
@@ -39,11 +42,12 @@ export async function runGuardedCompletion<V>(
   task: GuardedTask<V>,
 ): Promise<ProcessingOutcome<V>> {
   const { config } = deps;
-  const temperature = config.llm.temperatures[task.processingType];
+  const temperature = task.temperature ?? config.llm.temperatures[task.processingType];
+  const requestedModel = task.model ?? config.llm.defaultModel;
   const key = cacheKey({
     processingType: task.processingType,
     promptVersion: task.promptVersion,
-    model: config.llm.defaultModel,
+    model: requestedModel,
     temperature,
     targetLanguage: task.targetLanguage,
     // The whole prompt: prepared input, organization overrides and instructions alike.
@@ -57,6 +61,7 @@ export async function runGuardedCompletion<V>(
       return await deps.llm.complete({
         messages,
         temperature,
+        ...(task.model ? { model: task.model } : {}),
         maxTokens: task.maxTokens,
         ...(task.responseFormat ? { responseFormat: task.responseFormat } : {}),
         ...(task.signal ? { signal: task.signal } : {}),
@@ -64,7 +69,7 @@ export async function runGuardedCompletion<V>(
     } catch (error) {
       if (!(error instanceof LlmError)) throw error;
       calls.push({
-        model: config.llm.defaultModel,
+        model: requestedModel,
         promptTokens: 0,
         completionTokens: 0,
         costUsd: 0,
@@ -137,7 +142,7 @@ export async function runGuardedCompletion<V>(
 
   const { value, hit } = await deps.cache.getOrCompute(key, compute, {
     processingType: task.processingType,
-    model: config.llm.defaultModel,
+    model: requestedModel,
   });
   const common = { promptVersion: task.promptVersion, sourceLanguage: task.sourceLanguage };
   if (!value.ok) {

@@ -6,6 +6,7 @@ import { cleanSourceText } from "./input/clean-source-text.js";
 import { detectLanguage } from "./input/detect-language.js";
 import type { OrganizationOverrides } from "./organization-overrides.js";
 import { plainTextAnswer } from "./plain-text-answer.js";
+import type { PromptVariant } from "./experiments/prompt-variant.js";
 import type { ProcessingOutcome } from "./processing-outcome.js";
 import { PROMPT_VERSION, translationMessages } from "./prompts/translation-prompt.js";
 import { completionTokenBudget } from "./estimate-tokens.js";
@@ -20,6 +21,8 @@ export interface TranslateTextInput {
   readonly preserve?: readonly string[];
   readonly overrides?: OrganizationOverrides;
   readonly signal?: AbortSignal;
+  /** An experiment arm or promoted prompt version; absent = the built-in prompt. */
+  readonly variant?: PromptVariant | undefined;
 }
 
 /** `model` of a translation that needed no call (the text was already in the target language). */
@@ -52,7 +55,7 @@ export async function translateText(
       status: "succeeded",
       value: { text, sourceLanguage },
       model: NO_MODEL,
-      promptVersion: PROMPT_VERSION,
+      promptVersion: input.variant?.promptVersion ?? PROMPT_VERSION,
       flags: ["already_in_target_language"],
       sourceLanguage,
       calls: [],
@@ -64,9 +67,15 @@ export async function translateText(
   const overrides = input.overrides ?? {};
   return runGuardedCompletion(deps, {
     processingType: "translation",
-    promptVersion: PROMPT_VERSION,
+    promptVersion: input.variant?.promptVersion ?? PROMPT_VERSION,
+    temperature: input.variant?.temperature,
+    model: input.variant?.model,
     targetLanguage,
-    messages: translationMessages({ text, targetLanguage, sourceLanguage, preserve }, overrides),
+    messages: translationMessages(
+      { text, targetLanguage, sourceLanguage, preserve },
+      overrides,
+      input.variant,
+    ),
     maxTokens: completionTokenBudget(text, 1.5),
     sourceLanguage,
     signal: input.signal,

@@ -26,6 +26,7 @@ import { metricsRoutes } from "./routes/metrics-routes.js";
 import { statsRoutes } from "./routes/stats-routes.js";
 import { translateRoutes } from "./routes/translate-routes.js";
 import { reviewApiRoutes } from "./review/review-api-routes.js";
+import { experimentRoutes } from "./routes/experiment-routes.js";
 import { reviewPages } from "./review/review-pages.js";
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -198,6 +199,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   await app.register(jobRoutes, deps);
   await app.register(metricsRoutes, deps);
   await app.register(reviewApiRoutes, deps);
+  await app.register(experimentRoutes, deps);
   await app.register(reviewPages, deps);
   await app.ready();
   return app;

@@ -3,6 +3,11 @@
 // prompts define: the prompt id on the system prompt's first line, the <facts> and <listing>
 // blocks, and the "Output language" / "Target language code" / "Keep these names" lines.
 // Re-asks carry the same system prompt and first user message, so they get the same answer.
+//
+// Prompt variants (experiments) get answers that differ the way real ones might, so a report
+// has something to find: a model whose id contains "careless" invents an unquoted trait in
+// 40% of profiles (chosen by a hash of the listing) and fixes half of those when re-asked;
+// instructions that ask for a "warm" tone add a third sentence to the bio (more tokens).
 import {
   FACTS_CLOSE,
   FACTS_OPEN,
@@ -42,10 +47,19 @@ export function answerLikeAModel(request: FakeCompletionRequest): string {
       return tidyListing(listing, displayName(facts.name), bannedPhrases(system));
     case "dog_profiler":
       return JSON.stringify(
-        profileOf(
-          listing,
-          facts,
-          languageCode(lineValue(system, OUTPUT_LANGUAGE_LINE_PREFIX)) ?? "en",
+        withVariantQuirks(
+          profileOf(
+            listing,
+            facts,
+            languageCode(lineValue(system, OUTPUT_LANGUAGE_LINE_PREFIX)) ?? "en",
+          ),
+          {
+            careless: /careless/i.test(request.model),
+            warm: /\bwarm/i.test(system),
+            reasked: request.messages.some((m) => m.role === "assistant"),
+            listingHash: fnv1a(listing),
+            name: displayName(facts.name),
+          },
         ),
       );
     case "translation":
@@ -60,6 +74,49 @@ export function answerLikeAModel(request: FakeCompletionRequest): string {
     default:
       return request.messages[request.messages.length - 1]?.content ?? "";
   }
+}
+
+interface VariantQuirks {
+  readonly careless: boolean;
+  readonly warm: boolean;
+  readonly reasked: boolean;
+  readonly listingHash: number;
+  readonly name: string | undefined;
+}
+
+function withVariantQuirks(
+  profile: Record<string, unknown>,
+  quirks: VariantQuirks,
+): Record<string, unknown> {
+  let out = profile;
+  if (quirks.warm && typeof out.bio === "string") {
+    const who = quirks.name ?? "This dog";
+    out = { ...out, bio: `${out.bio} ${who} is ready to meet the people who will share a home.` };
+  }
+  const bucket = quirks.listingHash % 100;
+  const invents = quirks.careless && bucket < 40 && !(quirks.reasked && bucket < 20);
+  if (invents && Array.isArray(out.personality_traits) && Array.isArray(out.evidence)) {
+    const traits = [...(out.personality_traits as string[]).slice(0, 4), "fearless"];
+    out = {
+      ...out,
+      personality_traits: traits,
+      evidence: [
+        ...(out.evidence as unknown[]),
+        { field: "personality_traits", claim: "fearless", quote: "afraid of nothing at all" },
+      ],
+    };
+  }
+  return out;
+}
+
+/** 32-bit FNV-1a of a text: a stable choice per listing. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
 }
 
 function lineValue(text: string, prefix: string): string | undefined {

@@ -29,6 +29,8 @@ const ROUTES = [
   ["get", "/api/animals/{id}/enrichment"],
   ["get", "/api/llm/review"],
   ["post", "/api/llm/review/{animal_id}"],
+  ["get", "/api/llm/experiments"],
+  ["get", "/api/llm/experiments/{id}"],
 ] as const;
 
 let h: Harness;

@@ -2,6 +2,7 @@
 // Implemented with plain SQL in src/db/enrichment-store.ts.
 import type { ProcessingType } from "../../config.js";
 import type { LlmError } from "../../errors.js";
+import type { PromptVariant } from "../experiments/prompt-variant.js";
 import type { ProcessingTypeDefinition } from "../processing-types/processing-type-definition.js";
 
 export interface CandidateFilter {
@@ -35,6 +36,11 @@ export interface WorkItem {
   readonly description: string | null;
   readonly enrichedDescription: string | null;
   readonly organizationConfig: unknown;
+  /**
+   * The item's experiment arm, or its type's promoted default; undefined = the built-in
+   * prompt. An arm's prompt version is also part of `sourceHash`.
+   */
+  readonly variant?: PromptVariant | undefined;
 }
 
 export type ItemStatus = "succeeded" | "failed" | "skipped";
@@ -55,6 +61,8 @@ export interface ItemWrite {
   readonly providerError?: LlmError;
   /** A forced run asked to replace a staff edit with this output (RunRequest.replaceStaffEdits). */
   readonly replaceStaffEdit?: boolean;
+  /** The experiment arm the result was made with (its prompt version is in the source hash). */
+  readonly experiment?: { readonly id: number; readonly arm: string } | undefined;
 }
 
 export interface CallLogRow {
@@ -73,6 +81,8 @@ export interface CallLogRow {
   /** How the call reached the provider: one call at a time, or in a provider batch. */
   readonly transport?: "sync" | "batch";
   readonly providerBatchId?: string | null;
+  /** The experiment arm the call was made for. */
+  readonly experiment?: { readonly id: number; readonly arm: string } | undefined;
 }
 
 export interface CandidateTotals {

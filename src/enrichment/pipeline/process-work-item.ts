@@ -34,7 +34,7 @@ export async function processWorkItem(
     return outcomeOf(item, definition, {
       status: "failed",
       reasons: [reason],
-      promptVersion: definition.promptVersion,
+      promptVersion: item.variant?.promptVersion ?? definition.promptVersion,
       sourceLanguage: undefined,
       calls: [],
     });
@@ -52,6 +52,7 @@ export async function processWorkItem(
       animal,
       targetLanguage: item.targetLanguage,
       signal,
+      variant: item.variant,
     },
   );
   return outcomeOf(item, definition, outcome);
@@ -85,6 +86,7 @@ function outcomeOf(
   outcome: ProcessingOutcome<unknown>,
 ): ItemOutcome {
   const calls = outcome.calls;
+  const experiment = item.variant?.experiment ?? undefined;
   const logs = calls.map((c) => ({
     animalId: item.animalId,
     processingType: definition.name,
@@ -99,12 +101,14 @@ function outcomeOf(
     errorMessage: c.reasons?.join("; ") ?? null,
     transport: c.providerBatchId !== undefined ? ("batch" as const) : ("sync" as const),
     providerBatchId: c.providerBatchId ?? null,
+    ...(experiment && { experiment }),
   }));
   const base = {
     animalId: item.animalId,
     targetLanguage: item.targetLanguage,
     sourceHash: item.sourceHash,
-    promptVersion: definition.promptVersion,
+    promptVersion: item.variant?.promptVersion ?? definition.promptVersion,
+    ...(experiment && { experiment }),
   };
   const providerError = calls[calls.length - 1]?.error;
   const language = outcome.sourceLanguage ? [`source_language:${outcome.sourceLanguage}`] : [];

@@ -3,6 +3,7 @@
 import type { ProcessingType } from "../../config.js";
 import type { AnimalSource } from "../animal-source.js";
 import type { EnrichmentDeps } from "../enrichment-deps.js";
+import type { PromptVariant } from "../experiments/prompt-variant.js";
 import type { TokenProfile } from "../estimate-tokens.js";
 import type { ProcessingOutcome } from "../processing-outcome.js";
 import type { SourceFields } from "./source-fields.js";
@@ -18,6 +19,8 @@ export interface ProcessInput {
   /** ISO 639-1 target of this item; "" for a type that does not fan out over languages. */
   readonly targetLanguage: string;
   readonly signal: AbortSignal;
+  /** The item's experiment arm or promoted prompt version; undefined = the built-in prompt. */
+  readonly variant?: PromptVariant | undefined;
 }
 
 export interface ProcessingTypeDefinition<T extends ProcessingType = ProcessingType> {
@@ -31,6 +34,8 @@ export interface ProcessingTypeDefinition<T extends ProcessingType = ProcessingT
   /** What an item's result is made from (hashed in SQL to tell a changed source). */
   readonly sourceFields: SourceFields;
   readonly resultColumn: ResultColumn;
+  /** Temperatures allowed for the type (its LLM_TEMPERATURE_* and any prompt variant's). */
+  readonly temperatureRange: { readonly min: number; readonly max: number };
   /** For dry-run estimates: prompt overhead per call and the expected answer size. */
   readonly tokens: TokenProfile;
   /** Runs the type on one item: the value to store, the reasons there is none, or a skip. */

@@ -11,15 +11,17 @@ export const translationType: ProcessingTypeDefinition<"translation"> = {
   fansOutOverLanguages: true,
   sourceFields: "display_text",
   resultColumn: "translations",
+  temperatureRange: { min: 0.1, max: 0.3 },
   // Most target languages take more tokens than English for the same text.
   tokens: { promptOverheadTokens: 150, completion: { perSourceToken: 1.3 } },
-  async process(deps, { animal, targetLanguage, signal }) {
+  async process(deps, { animal, targetLanguage, signal, variant }) {
     const outcome = await translateText(deps, {
       text: translationSourceText(animal),
       targetLanguage,
       preserve: animal.name ? [animal.name] : [],
       overrides: animal.organizationOverrides,
       signal,
+      variant,
     });
     // translations[lang] holds the text alone; the detected source language is in the flags.
     return outcome.status === "succeeded" ? { ...outcome, value: outcome.value.text } : outcome;

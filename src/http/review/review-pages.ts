@@ -38,6 +38,7 @@ import { ErrorPage } from "./pages/error-page.js";
 import { QueuePage } from "./pages/queue-page.js";
 import { SignInPage } from "./pages/sign-in-page.js";
 import { createFilterChoices } from "./filter-choices.js";
+import { registerExperimentPages } from "./experiment-pages.js";
 import { loadReviewAssets } from "./review-assets.js";
 import { dogHref, itemKeyOf, queueHref, safeFrom, type QueueParams } from "./review-urls.js";
 import { createStaffKeyring } from "./staff-keyring.js";
@@ -132,6 +133,8 @@ export const reviewPages: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
     request.staff = staff;
     return undefined;
   };
+
+  registerExperimentPages(app, { db, openDevelopment: keyring.open, requireStaff, html });
 
   app.get(
     "/review/assets/:name",

@@ -9,7 +9,7 @@ export interface LayoutProps {
   /** Development without API_KEYS: pages are open; say so on every page. */
   readonly openDevelopment: boolean;
   readonly csrfToken?: string | undefined;
-  readonly page: "queue" | "dog" | "sign-in" | "error";
+  readonly page: "queue" | "dog" | "sign-in" | "error" | "experiments";
   readonly children?: Children;
 }
 
@@ -49,6 +49,11 @@ export function Layout(props: LayoutProps): JSX.Element {
               rescue-llm <span>review</span>
             </a>
             {props.staff !== undefined && (
+              <a class="nav-link" href="/review/experiments">
+                Experiments
+              </a>
+            )}
+            {props.staff !== undefined && (
               <nav class="who" aria-label="Account">
                 <span>
                   Signed in as <strong safe>{props.staff}</strong>
@@ -73,7 +78,7 @@ export function Layout(props: LayoutProps): JSX.Element {
           <main id="main" tabindex="-1">
             {props.children}
           </main>
-          {props.page !== "sign-in" && props.page !== "error" && (
+          {props.page !== "sign-in" && props.page !== "error" && props.page !== "experiments" && (
             <footer class="help">
               <details>
                 <summary>Keyboard shortcuts</summary>
