@@ -43,7 +43,8 @@ describe.each(DATABASE_KINDS)("database commands on %s", (kind) => {
         "applied 006_add_llm_provenance.sql\n" +
         "applied 009_llm_runs.sql\n" +
         "applied 010_staff_review_and_publishing.sql\n" +
-        "applied 011_provider_batches.sql\n",
+        "applied 011_provider_batches.sql\n" +
+        "applied 012_prompt_experiments.sql\n",
       stderr: "",
     });
     const second = await runCliCaptured(["migrate"], env);
