@@ -2,7 +2,7 @@
 // invocation against the fake OpenRouter (a real HTTP server) and real PostgreSQL, and writes
 // bench/RESULTS.md. Options: --items N (pipeline, default 2000), --sequential-items N,
 // --fixed-items N, --rate-limited-items N, --memory-items N, --only a,b (sections:
-// strategies, rate-limited, memory, api, workers).
+// strategies, rate-limited, memory, api, workers, review, short-latency, crash-soak).
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -36,12 +36,17 @@ const { values: args } = parseArgs({
     "rate-limit-rps": { type: "string", default: "5" },
     "memory-items": { type: "string", default: "100000" },
     "review-animals": { type: "string", default: "100000" },
+    "short-latency-items": { type: "string", default: "600" },
+    "crash-items": { type: "string", default: "800" },
+    "crash-kills": { type: "string", default: "20" },
     only: { type: "string" },
     "heap-mb": { type: "string" },
   },
 });
 const sections = new Set(
-  (args.only ?? "strategies,rate-limited,memory,api,workers,review").split(","),
+  (args.only ?? "strategies,rate-limited,memory,api,workers,review,short-latency,crash-soak").split(
+    ",",
+  ),
 );
 const adminUrl =
   process.env.BENCH_DATABASE_URL ??
@@ -332,6 +337,50 @@ if (sections.has("workers")) {
   }
   report.push("");
   await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
+
+if (sections.has("short-latency")) {
+  // Where our own CPU per item shows: at short latency the bound C / mean latency is high.
+  const template = "rescue_llm_bench_short";
+  const items = Number(args["short-latency-items"]);
+  const latency = { medianMs: 300, sigma: 0.6 };
+  const nominalMeanMs = latency.medianMs * Math.exp((latency.sigma * latency.sigma) / 2);
+  await prepareTemplate(template, items);
+  const r = await runStrategy(template, "pipeline", items, {
+    latency,
+    failureRate: FAILURE_RATE,
+    seed: 17,
+  });
+  const bound = CONCURRENCY / (r.meanLatencyMs / 1000);
+  report.push("## Short latency (median 300 ms)", "");
+  report.push(
+    `Log-normal latency median ${latency.medianMs} ms, sigma ${latency.sigma} (mean ${fmt(nominalMeanMs, 0)} ms), ${FAILURE_RATE * 100}% transient errors, concurrency ${CONCURRENCY}, PostgreSQL; the bound is C / mean latency of the run's successful calls.`,
+    "",
+  );
+  report.push(
+    "| items | wall (s) | throughput (items/s) | bound C / mean latency (items/s) | efficiency | LLM calls | failed | peak RSS (MB) |",
+    "|---|---|---|---|---|---|---|---|",
+  );
+  report.push(
+    `| ${r.items} | ${fmt(r.wallMs / 1000, 1)} | ${fmt(throughput(r))} | ${fmt(bound)} (mean ${fmt(r.meanLatencyMs, 0)} ms) | ${fmt(throughput(r) / bound)} | ${r.llmCalls} | ${r.failed} | ${fmt(r.peakRssMb, 0)} |`,
+    "",
+  );
+  await admin(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
+}
+
+if (sections.has("crash-soak")) {
+  const { runCrashSoak, crashSoakReport } = await import("./crash-soak.js");
+  const template = "rescue_llm_bench_crash";
+  const items = Number(args["crash-items"]);
+  await prepareTemplate(template, items);
+  const result = await runCrashSoak({
+    databaseUrl: databaseUrl(template),
+    items,
+    kills: Number(args["crash-kills"]),
+    concurrency: CONCURRENCY,
+  });
+  report.push(...crashSoakReport(result));
+  await admin(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
 }
 
 if (sections.has("review")) {
