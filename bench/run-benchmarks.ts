@@ -2,7 +2,8 @@
 // invocation against the fake OpenRouter (a real HTTP server) and real PostgreSQL, and writes
 // bench/RESULTS.md. Options: --items N (pipeline, default 2000), --sequential-items N,
 // --fixed-items N, --rate-limited-items N, --memory-items N, --cost-dogs N, --only a,b
-// (sections: strategies, rate-limited, memory, api, workers, review, cost).
+// (sections: strategies, rate-limited, memory, api, workers, review, cost, batch-kill,
+// short-latency, crash-soak).
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -38,12 +39,19 @@ const { values: args } = parseArgs({
     "review-animals": { type: "string", default: "100000" },
     "cost-dogs": { type: "string", default: "200" },
     "batch-kill-items": { type: "string", default: "2000" },
+    "short-latency-items": { type: "string", default: "600" },
+    "crash-items": { type: "string", default: "800" },
+    "crash-kills": { type: "string", default: "20" },
+    "workers-gate-share": { type: "string", default: "0.9" },
     only: { type: "string" },
     "heap-mb": { type: "string" },
   },
 });
 const sections = new Set(
-  (args.only ?? "strategies,rate-limited,memory,api,workers,review,cost,batch-kill").split(","),
+  (
+    args.only ??
+    "strategies,rate-limited,memory,api,workers,review,cost,batch-kill,short-latency,crash-soak"
+  ).split(","),
 );
 const adminUrl = benchAdminUrl();
 const work = mkdtempSync(join(tmpdir(), "rescue-llm-bench-"));
@@ -301,23 +309,68 @@ if (sections.has("workers")) {
     databaseUrl: databaseUrl(name),
     redisUrl: process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
     providerRps: rps,
+    gateShare: Number(args["workers-gate-share"]),
   });
   report.push("## Distributed workers against a provider limit", "");
   report.push(
-    `Provider limit ${rps} requests/s (the fake answers 429 above it); workers share a limit of 90% of it through Redis; log-normal latency as above. "Most requests in any 1 s" counts arrivals at the fake over a sliding second; the fake itself limits fixed seconds.`,
+    `Provider limit ${rps} requests/s (the fake answers 429 above it); workers share a limit of ${Math.round(Number(args["workers-gate-share"]) * 100)}% of it through Redis (\`--workers-gate-share\`); log-normal latency as above. "Most requests in any 1 s" counts arrivals at the fake over a sliding second; the fake itself limits fixed seconds. "Accepted requests/s" is the provider's accepted rate from the first to the last arrival (no job start-up or last-call tail).`,
     "",
   );
   report.push(
-    "| worker processes | items | wall (s) | items/s | share of limit | LLM calls | 429s | most requests in any 1 s |",
-    "|---|---|---|---|---|---|---|---|",
+    "| worker processes | items | wall (s) | items/s | share of limit | accepted requests/s | accepted share of limit | LLM calls | 429s | most requests in any 1 s |",
+    "|---|---|---|---|---|---|---|---|---|---|",
   );
   for (const r of results) {
     report.push(
-      `| ${r.workers} | ${r.items} | ${r.wallSeconds} | ${r.itemsPerSecond} | ${r.shareOfLimit} | ${r.llmCalls} | ${r.rateLimited} | ${r.maxRequestsInOneSecond} |`,
+      `| ${r.workers} | ${r.items} | ${r.wallSeconds} | ${r.itemsPerSecond} | ${r.shareOfLimit} | ${r.acceptedPerSecond} | ${r.acceptedShareOfLimit} | ${r.llmCalls} | ${r.rateLimited} | ${r.maxRequestsInOneSecond} |`,
     );
   }
   report.push("");
   await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
+
+if (sections.has("short-latency")) {
+  // Where our own CPU per item shows: at short latency the bound C / mean latency is high.
+  const template = "rescue_llm_bench_short";
+  const items = Number(args["short-latency-items"]);
+  const latency = { medianMs: 300, sigma: 0.6 };
+  const nominalMeanMs = latency.medianMs * Math.exp((latency.sigma * latency.sigma) / 2);
+  await prepareTemplate(template, items);
+  const r = await runStrategy(template, "pipeline", items, {
+    latency,
+    failureRate: FAILURE_RATE,
+    seed: 17,
+  });
+  const bound = CONCURRENCY / (r.meanLatencyMs / 1000);
+  report.push("## Short latency (median 300 ms)", "");
+  report.push(
+    `Log-normal latency median ${latency.medianMs} ms, sigma ${latency.sigma} (mean ${fmt(nominalMeanMs, 0)} ms), ${FAILURE_RATE * 100}% transient errors, concurrency ${CONCURRENCY}, PostgreSQL; the bound is C / mean latency of the run's successful calls.`,
+    "",
+  );
+  report.push(
+    "| items | wall (s) | throughput (items/s) | bound C / mean latency (items/s) | efficiency | LLM calls | failed | peak RSS (MB) |",
+    "|---|---|---|---|---|---|---|---|",
+  );
+  report.push(
+    `| ${r.items} | ${fmt(r.wallMs / 1000, 1)} | ${fmt(throughput(r))} | ${fmt(bound)} (mean ${fmt(r.meanLatencyMs, 0)} ms) | ${fmt(throughput(r) / bound)} | ${r.llmCalls} | ${r.failed} | ${fmt(r.peakRssMb, 0)} |`,
+    "",
+  );
+  await admin(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
+}
+
+if (sections.has("crash-soak")) {
+  const { runCrashSoak, crashSoakReport } = await import("./crash-soak.js");
+  const template = "rescue_llm_bench_crash";
+  const items = Number(args["crash-items"]);
+  await prepareTemplate(template, items);
+  const result = await runCrashSoak({
+    databaseUrl: databaseUrl(template),
+    items,
+    kills: Number(args["crash-kills"]),
+    concurrency: CONCURRENCY,
+  });
+  report.push(...crashSoakReport(result));
+  await admin(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
 }
 
 if (sections.has("review")) {

@@ -31,6 +31,8 @@ export interface WorkersThroughputOptions {
   readonly latency?: number | { medianMs: number; sigma: number };
   /** LLM calls in flight per chunk run (LLM_BATCH_CONCURRENT). */
   readonly callsPerWorker?: number;
+  /** The shared limit the workers are given, as a share of the provider's (default 1). */
+  readonly gateShare?: number;
 }
 
 export interface WorkersThroughputResult {
@@ -44,6 +46,10 @@ export interface WorkersThroughputResult {
   readonly rateLimited: number;
   /** Most requests the provider saw in any one-second window. */
   readonly maxRequestsInOneSecond: number;
+  /** Requests the provider accepted per second, first to last arrival. */
+  readonly acceptedPerSecond: number;
+  /** acceptedPerSecond as a share of the provider limit. */
+  readonly acceptedShareOfLimit: number;
 }
 
 export async function measureWorkersThroughput(
@@ -76,9 +82,8 @@ export async function measureWorkersThroughput(
         logger: createLogger("silent"),
         settings,
       });
-      // Workers aim a little under the provider's limit: their requests reach it with some
-      // jitter, and the fake counts in fixed windows the way real providers do.
-      const children = Array.from({ length: workers }, () => startWorker(options, tag, rps * 0.9));
+      const gateRps = rps * (options.gateShare ?? 1);
+      const children = Array.from({ length: workers }, () => startWorker(options, tag, gateRps));
       try {
         await Promise.all(children.map((c) => c.ready));
         const started = performance.now();
@@ -93,6 +98,11 @@ export async function measureWorkersThroughput(
           await sleep(100);
         }
         const wallSeconds = (performance.now() - started) / 1000;
+        const arrivals = fake.requests.map((r) => r.receivedAt).sort((a, b) => a - b);
+        const spanSeconds = ((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0)) / 1000;
+        const accepted = fake.stats.completions - fake.stats.rateLimited;
+        // n arrivals span n - 1 intervals.
+        const acceptedPerSecond = spanSeconds > 0 ? (accepted - 1) / spanSeconds : 0;
         results.push({
           workers,
           items,
@@ -101,10 +111,9 @@ export async function measureWorkersThroughput(
           shareOfLimit: round(items / wallSeconds / rps),
           llmCalls: fake.stats.completions,
           rateLimited: fake.stats.rateLimited,
-          maxRequestsInOneSecond: maxInWindow(
-            fake.requests.map((r) => r.receivedAt),
-            1000,
-          ),
+          maxRequestsInOneSecond: maxInWindow(arrivals, 1000),
+          acceptedPerSecond: round(acceptedPerSecond),
+          acceptedShareOfLimit: round(acceptedPerSecond / rps),
         });
       } finally {
         for (const c of children) c.child.kill("SIGTERM");
@@ -193,6 +202,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     databaseUrl: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
     redisUrl: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
     items: Number(process.env.BENCH_WORKER_ITEMS ?? 200),
+    workerCounts: (process.env.BENCH_WORKER_COUNTS ?? "1,2,4").split(",").map(Number),
+    gateShare: Number(process.env.BENCH_GATE_SHARE ?? 1),
   });
   console.table(results);
 }

@@ -37,9 +37,8 @@ export interface LayeredResultCache extends ResultCache {
   flush(): Promise<void>;
 }
 
-/** Table writes are batched behind the callers: this many rows, or this long, per statement. */
-const WRITE_BATCH_ROWS = 50;
-const WRITE_DELAY_MS = 1000;
+/** Rows per table write statement at most. */
+const WRITE_BATCH_ROWS = 200;
 /** Table reads requested together (a page of items starting at once) share one statement. */
 const READ_BATCH_MAX = 200;
 
@@ -105,24 +104,36 @@ export function createLayeredResultCache(
   }
 
   // Write-behind: the memory layer answers repeats at once, so the table row need not be
-  // written before the caller goes on; rows are flushed in batches, one statement each.
+  // written before the caller goes on. Group commit: one statement at a time, started as soon
+  // as a row arrives; rows arriving meanwhile go into the next one. Batches grow with the rate,
+  // and a process killed mid-run loses only the answers of the last statement's round trip
+  // (a rerun gets the rest from the table instead of paying for them again).
   let buffered: CachedResponseRow[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  let scheduled = false;
   let writing: Promise<void> = Promise.resolve();
 
   function flushBuffer(): Promise<void> {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    const rows = buffered;
-    buffered = [];
-    if (rows.length > 0 && db) {
+    while (buffered.length > 0 && db) {
+      const rows = buffered.splice(0, WRITE_BATCH_ROWS);
       writing = writing.then(() =>
         upsertCachedResponses(db, rows).catch((error: unknown) =>
           warn(error, "table", "write", rows[0]!.key),
         ),
       );
     }
+    buffered = [];
     return writing;
+  }
+
+  function scheduleFlush(): void {
+    if (scheduled) return;
+    scheduled = true;
+    void writing
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => {
+        scheduled = false;
+        return flushBuffer();
+      });
   }
 
   function save(key: string, value: unknown, meta: CacheLookupMeta) {
@@ -139,11 +150,7 @@ export function createLayeredResultCache(
       response: value,
       expiresAt: new Date(now() + options.ttlMs),
     });
-    if (buffered.length >= WRITE_BATCH_ROWS) void flushBuffer();
-    else if (!timer) {
-      timer = setTimeout(() => void flushBuffer(), WRITE_DELAY_MS);
-      timer.unref();
-    }
+    scheduleFlush();
   }
 
   return {

@@ -199,4 +199,36 @@ describe("one embedded database, several processes", () => {
     },
     PROCESS_MS,
   );
+
+  it(
+    "a processing command beside serve killed with -9 holds nothing: an immediate rerun does every item",
+    async () => {
+      // Answers that come: the rerun finishes. The killed command used the fake that never answers.
+      const answering = await startFakeOpenRouter({ latency: 20 });
+      try {
+        const fast = { ...env, LLM_BASE_URL: answering.baseUrl };
+        const serve = track(startCli(["serve"], fast));
+        await waitFor(() => serve.stdout().includes("CLI commands run meanwhile"), PROCESS_MS);
+        const victim = track(startCli(["enrich-descriptions", "-o", "proc-rescue"], env));
+        const inFlight = fake.stats.inFlight;
+        await waitFor(() => fake.stats.inFlight > inFlight, PROCESS_MS);
+        // It holds claims on every dog (a lease of a minute), through serve's one session.
+        victim.child.kill("SIGKILL");
+        await victim.exited;
+
+        const rerun = await runCli(["enrich-descriptions", "-o", "proc-rescue", "--json"], fast);
+        expect(rerun.code).toBe(0);
+        const summary = JSON.parse(rerun.stdout) as Record<string, number>;
+        // On PGlite a run is its process: the killed one's claims were free at once.
+        expect(summary.held_by_other_runs).toBe(0);
+        expect(summary.succeeded).toBe(9);
+        expect(answering.stats.completions).toBe(9);
+        serve.child.kill("SIGTERM");
+        expect(await serve.exited).toBe(0);
+      } finally {
+        await answering.close();
+      }
+    },
+    PROCESS_MS,
+  );
 });

@@ -130,7 +130,11 @@ describe.skipIf(!enabled)("distributed workers (subprocesses)", { timeout: 300_0
       "the job to finish",
     );
 
-  /** One succeeded result row and one logged call per item: nothing lost, nothing doubled. */
+  /**
+   * One succeeded result row and one log row per item: nothing lost, nothing doubled. The log
+   * row is a provider call, or a cache hit where a killed worker's answer reached llm_cache
+   * before its result was written (the retry reuses it instead of paying again).
+   */
   const expectExactlyOnce = async (ids: readonly number[], job: JobState) => {
     const results = await testDb.db.query<{ animal_id: number; status: string }>(
       "SELECT animal_id, status FROM llm_enrichments WHERE processing_type = 'description_cleaning' AND animal_id = ANY($1::int[])",
