@@ -15,7 +15,7 @@ import {
 import { createProviderGate, type ProviderGate } from "./llm/provider-gate.js";
 import { createJobQueue } from "./jobs/create-job-queue.js";
 import type { JobQueue } from "./jobs/job-queue.js";
-import { createLogger, type Logger } from "./logger.js";
+import { createLogger, logDestination, type Logger } from "./logger.js";
 import {
   createMetrics,
   instrumentLlmClient,
@@ -54,7 +54,8 @@ export async function openServices(
   config: Config,
   options: ServiceOptions = {},
 ): Promise<Services> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger =
+    options.logger ?? createLogger(config.logLevel, logDestination(config.logFile, process.stderr));
   const db = options.db ?? (await openDatabase(config));
   const gate = createProviderGate();
   const metrics = createMetrics();

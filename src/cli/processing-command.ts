@@ -14,7 +14,7 @@ import type { DryRunSummary, RunSummary } from "../enrichment/pipeline/run-types
 import { SKIP_REASONS, type SkipReason } from "../enrichment/skip-reason.js";
 import type { ProcessingTypeDefinition } from "../enrichment/processing-types/processing-type-definition.js";
 import { QueueUnavailableError, ValidationError } from "../errors.js";
-import { createLogger } from "../logger.js";
+import { createHeldLogStream, createLogger, logDestination } from "../logger.js";
 import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { EXIT, exitCodeForRun } from "./exit-codes.js";
@@ -141,7 +141,11 @@ async function runProcessingCommand(
     throw new QueueUnavailableError("--queue needs REDIS_URL: workers take queued work from Redis");
   }
 
-  const logger = createLogger(config.logLevel, io.stderr);
+  // JSON logs never break into the progress bar: LOG_FILE when set; else, on a terminal, they
+  // wait until the bar is gone; off a terminal they go to stderr as they come.
+  const held =
+    config.logFile === undefined && io.stderr.isTTY ? createHeldLogStream(io.stderr) : undefined;
+  const logger = createLogger(config.logLevel, held ?? logDestination(config.logFile, io.stderr));
   const services = await openServices(config, { logger });
   try {
     const plan = await resolveRunRequest(services.pipeline, request, FIELD_NAMES);
@@ -170,11 +174,13 @@ async function runProcessingCommand(
       });
     } finally {
       reporter.stop();
+      held?.release();
     }
     printSummary(io, summary, options.json ?? false);
     return exitCodeForRun(summary);
   } finally {
     await services.close();
+    held?.release();
   }
 }
 

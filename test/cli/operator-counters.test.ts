@@ -1,10 +1,12 @@
 // What an operator reads after a run, through the real CLI on both databases: success rates
 // over attempted items only, skips by reason, "nothing to do", --force, the budget stop and
 // failure lists that say how many more there are.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/program.js";
 import type { Env } from "../../src/config.js";
 import type { Database } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
@@ -203,5 +205,64 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
     expect(text.stdout).toMatch(/memory entries \(this process\) +0 of at most \d+/);
     expect(text.stdout).toContain(`hit rate`);
     expect(text.stdout).toContain(`${stats.hit_rate_percent}% (${stats.hit_rate} of`);
+  });
+
+  it("LOG_FILE takes the JSON logs; each item's lines name the animal, type and language", async () => {
+    const org = await freshOrganization("log-file-org");
+    const junk = await startFakeOpenRouter({ responder: () => "Call 555-0100 now!" });
+    const logFile = join(dir, `logs-${kind}`, "run.log");
+    try {
+      const result = await runCliCaptured(["translate", "-o", org, "-t", "de", "-l", "3"], {
+        ...env,
+        LLM_BASE_URL: junk.baseUrl,
+        LOG_LEVEL: "debug",
+        LOG_FILE: logFile,
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).not.toContain('{"level"');
+      const lines = readFileSync(logFile, "utf8")
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const failures = lines.filter((l) => l.msg === "LLM processing failed");
+      expect(failures).toHaveLength(3);
+      for (const line of failures) {
+        expect(line).toMatchObject({ processingType: "translation", targetLanguage: "de" });
+        expect(typeof line.animalId).toBe("number");
+      }
+    } finally {
+      await junk.close();
+    }
+  });
+
+  it("on a terminal, JSON logs wait until the progress bar is gone", async () => {
+    const org = await freshOrganization("tty-log-org");
+    const junk = await startFakeOpenRouter({ responder: () => "Call 555-0100 now!" });
+    const err: string[] = [];
+    const stderr = Object.assign(
+      new Writable({
+        write(chunk: Buffer | string, _encoding, callback) {
+          err.push(String(chunk));
+          callback();
+        },
+      }),
+      { isTTY: true, columns: 120 },
+    );
+    try {
+      const code = await runCli(["enrich-descriptions", "-o", org, "-l", "4"], {
+        stdout: new Writable({ write: (_c, _e, cb) => cb() }),
+        stderr,
+        env: { ...env, LLM_BASE_URL: junk.baseUrl, LOG_LEVEL: "warn" },
+        signal: new AbortController().signal,
+      });
+      expect(code).toBe(1);
+      const text = err.join("");
+      const lastBar = text.lastIndexOf("enrich-descriptions [");
+      const firstLog = text.indexOf('{"level"');
+      expect(lastBar).toBeGreaterThanOrEqual(0);
+      expect(firstLog).toBeGreaterThan(lastBar);
+    } finally {
+      await junk.close();
+    }
   });
 });

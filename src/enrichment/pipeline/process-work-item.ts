@@ -3,6 +3,7 @@
 import { AppError } from "../../errors.js";
 import type { AnimalSource } from "../animal-source.js";
 import type { EnrichmentDeps } from "../enrichment-deps.js";
+import { itemLogger } from "../item-logger.js";
 import { parseOrganizationOverrides } from "../organization-overrides.js";
 import type { LlmCallRecord, ProcessingOutcome } from "../processing-outcome.js";
 import type { ProcessingTypeDefinition } from "../processing-types/processing-type-definition.js";
@@ -38,7 +39,15 @@ export async function processWorkItem(
       calls: [],
     });
   }
-  const outcome = await definition.process(deps, {
+  // Every line logged about this item names it (animal, type, language).
+  const logger =
+    deps.logger &&
+    itemLogger(deps.logger, ["warn", "debug"], {
+      animalId: item.animalId,
+      processingType: definition.name,
+      targetLanguage: item.targetLanguage === "" ? null : item.targetLanguage,
+    });
+  const outcome = await definition.process(logger ? { ...deps, logger } : deps, {
     animal,
     targetLanguage: item.targetLanguage,
     signal,

@@ -186,7 +186,15 @@ export async function runEnrichment(
       }
       // Not written: its claim is released and a rerun takes it.
       if (error instanceof IntakeStopped || abandon.signal.aborted) return;
-      deps.logger?.error({ err: error, animalId: item.animalId }, "item failed unexpectedly");
+      deps.logger?.error(
+        {
+          err: error,
+          animalId: item.animalId,
+          processingType: definition.name,
+          targetLanguage: item.targetLanguage === "" ? null : item.targetLanguage,
+        },
+        "item failed unexpectedly",
+      );
       outcome = undefined;
     }
     if (outcome === undefined) {
