@@ -150,9 +150,10 @@ const envSchema = z.object({
   LLM_FEATURE_METRICS: bool.default(true),
   LLM_TRANSLATION_LANGUAGES: languageList.default(["es", "fr", "de"]),
   LLM_PROFILER_MIN_SOURCE_CHARS: int(0, 100_000).default(150),
-  // Listing statuses (animals.status, compared case-insensitively) that are not processed.
+  // Listing statuses (animals.status, compared case-insensitively) that are not processed;
+  // `none` processes every listing whatever its status.
   LLM_SKIP_LISTING_STATUSES: csv
-    .transform((v) => v.map((s) => s.toLowerCase()))
+    .transform((v) => v.map((s) => s.toLowerCase()).filter((s) => s !== "none"))
     .default(["adopted", "removed", "inactive"]),
   LLM_BUDGET_USD: num(0, 1_000_000).optional(),
   LLM_CLAIM_LEASE_SECONDS: num(1, 86_400).default(60),

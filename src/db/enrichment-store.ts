@@ -38,6 +38,13 @@ const SOURCE_TEXT_SQL: Readonly<Record<SourceFields, string>> = {
   display_text: "coalesce(a.enriched_description, a.properties->>'description', '')",
 };
 
+/**
+ * A skip for the listing's status (listing-status.ts) stands only while the status is the one
+ * it was skipped for: a listing back up for adoption is taken again.
+ */
+const STATUS_CHANGED_SQL = `(e.status = 'skipped' AND e.flags->>0 = 'listing_inactive'
+  AND NOT e.flags @> jsonb_build_array('listing_status:' || lower(btrim(coalesce(a.status, '')))))`;
+
 /** The single-value result columns: written only on success, so a failure keeps the old value. */
 const VALUE_SQL: Readonly<Record<Exclude<ResultColumn, "translations">, string>> = {
   enriched_description:
@@ -58,6 +65,7 @@ interface CandidateRow {
   description: string | null;
   enriched_description: string | null;
   llm_config: unknown;
+  listing_status: string | null;
 }
 
 function toWorkItem(row: CandidateRow): WorkItem {
@@ -74,6 +82,7 @@ function toWorkItem(row: CandidateRow): WorkItem {
     description: row.description,
     enrichedDescription: row.enriched_description,
     organizationConfig: row.llm_config,
+    listingStatus: row.listing_status,
   };
 }
 
@@ -86,7 +95,8 @@ function candidateSql(definition: ProcessingTypeDefinition, tail: string): strin
   return `
     SELECT a.id, t.lang, ${hash} AS source_hash, a.name, a.breed, a.age_text, a.sex, a.size,
            a.language, a.properties->>'description' AS description, a.enriched_description,
-           o.llm_config, length(${SOURCE_TEXT_SQL[definition.sourceFields]}) AS source_chars
+           o.llm_config, a.status AS listing_status,
+           length(${SOURCE_TEXT_SQL[definition.sourceFields]}) AS source_chars
     FROM animals a
     JOIN organizations o ON o.id = a.organization_id
     CROSS JOIN unnest($2::text[]) AS t(lang)
@@ -100,7 +110,8 @@ function candidateSql(definition: ProcessingTypeDefinition, tail: string): strin
            OR e.status IS NULL
            OR e.status NOT IN ('succeeded', 'skipped')
            OR e.prompt_version IS DISTINCT FROM $3
-           OR e.source_hash IS DISTINCT FROM ${hash})
+           OR e.source_hash IS DISTINCT FROM ${hash}
+           OR ${STATUS_CHANGED_SQL})
     ${tail}`;
 }
 
@@ -112,7 +123,8 @@ function settledSql(definition: ProcessingTypeDefinition): string {
     SELECT (count(*) FILTER (WHERE ${held}))::int AS held,
            (count(*) FILTER (WHERE NOT coalesce(${held}, false) AND NOT $6::boolean
                               AND e.status IN ('succeeded', 'skipped')
-                              AND e.prompt_version = $3 AND e.source_hash = ${hash}))::int AS up_to_date
+                              AND e.prompt_version = $3 AND e.source_hash = ${hash}
+                              AND NOT ${STATUS_CHANGED_SQL}))::int AS up_to_date
     FROM animals a
     JOIN organizations o ON o.id = a.organization_id
     CROSS JOIN unnest($2::text[]) AS t(lang)

@@ -265,4 +265,41 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
       await junk.close();
     }
   });
+
+  it("skips listings whose status says adopted or removed, and takes them again once back", async () => {
+    const org = await freshOrganization("status-org");
+    const withStatus = (statuses: (string | null)[]) => {
+      const file = join(dir, `status-${kind}-${statuses.join("-")}.jsonl`);
+      const lines = RICH.slice(0, 4).map((l, i) => ({ ...l, status: statuses[i] }));
+      writeFileSync(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+      return file;
+    };
+    const imported = await runCliCaptured(
+      ["import", withStatus(["adopted", "Removed", "adoptable", null]), "-o", org],
+      env,
+    );
+    expect(imported.code, imported.stderr).toBe(0);
+    const args = ["enrich-descriptions", "-o", org];
+    const first = await runJson(args);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.summary).toMatchObject({
+      skipped_by_reason: { listing_inactive: 2 },
+      llm_calls: LISTINGS.length - 2,
+    });
+    expect(fake.stats.completions).toBeGreaterThan(0);
+
+    // Back up for adoption: taken again; the one still adopted stays skipped, not redone.
+    await runCliCaptured(
+      ["import", withStatus(["adopted", "adoptable", "adoptable", null]), "-o", org],
+      env,
+    );
+    const second = await runJson(args);
+    expect(second.summary).toMatchObject({ succeeded: 1, skipped: 0, total_processed: 1 });
+
+    // Configurable: with no statuses to skip, the adopted listing is processed too.
+    const all = await runJson(args, { LLM_SKIP_LISTING_STATUSES: "none" });
+    expect(all.summary).toMatchObject({ total_processed: 0, up_to_date: LISTINGS.length });
+    const forced = await runJson([...args, "--force"], { LLM_SKIP_LISTING_STATUSES: "none" });
+    expect(forced.summary).toMatchObject({ succeeded: LISTINGS.length, skipped: 0 });
+  });
 });

@@ -35,6 +35,8 @@ export interface WorkItem {
   readonly description: string | null;
   readonly enrichedDescription: string | null;
   readonly organizationConfig: unknown;
+  /** animals.status (e.g. "adopted"): LLM_SKIP_LISTING_STATUSES skips some. */
+  readonly listingStatus: string | null;
 }
 
 export type ItemStatus = "succeeded" | "failed" | "skipped";

@@ -4,6 +4,7 @@ import { AppError } from "../../errors.js";
 import type { AnimalSource } from "../animal-source.js";
 import type { EnrichmentDeps } from "../enrichment-deps.js";
 import { itemLogger } from "../item-logger.js";
+import { inactiveListingSkip } from "../listing-status.js";
 import { parseOrganizationOverrides } from "../organization-overrides.js";
 import type { LlmCallRecord, ProcessingOutcome } from "../processing-outcome.js";
 import type { ProcessingTypeDefinition } from "../processing-types/processing-type-definition.js";
@@ -39,6 +40,8 @@ export async function processWorkItem(
       calls: [],
     });
   }
+  const inactive = inactiveListingSkip(item.listingStatus, deps.config.skipListingStatuses);
+  if (inactive !== undefined) return outcomeOf(item, definition, inactive);
   // Every line logged about this item names it (animal, type, language).
   const logger =
     deps.logger &&
@@ -131,7 +134,7 @@ function outcomeOf(
             model: null,
             value: null,
             // The code first: summaries and stats count skips by it.
-            flags: [outcome.code, outcome.reason],
+            flags: [outcome.code, outcome.reason, ...(outcome.flags ?? [])],
             error: null,
           };
   const last = calls[calls.length - 1];
