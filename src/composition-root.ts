@@ -12,6 +12,7 @@ import {
   type OpenRouterClientHooks,
   type ProviderHealthCheck,
 } from "./llm/openrouter-client.js";
+import { createModelPriceCatalog } from "./llm/model-price-catalog.js";
 import { createProviderGate, type ProviderGate } from "./llm/provider-gate.js";
 import { createJobQueue } from "./jobs/create-job-queue.js";
 import type { JobQueue } from "./jobs/job-queue.js";
@@ -85,10 +86,18 @@ export async function openServices(
   const cache: LayeredResultCache = config.features.metrics
     ? { ...layeredCache, ...instrumentResultCache(layeredCache, metrics) }
     : layeredCache;
+  const prices = createModelPriceCatalog({
+    baseUrl: config.llm.baseUrl,
+    apiKey: config.llm.apiKey,
+    timeoutMs: config.llm.timeoutMs,
+    retry: config.retry,
+    ...(options.fetch !== undefined && { fetch: options.fetch }),
+  });
   const pipeline: PipelineDeps = {
     config,
     llm,
     cache,
+    prices,
     store: createEnrichmentStore(db, { reviewMode: config.reviewMode }),
     directory: createListingDirectory(db),
     gate,

@@ -173,6 +173,17 @@ export function createEnrichmentStore(
       return { upToDate: rows[0]?.up_to_date ?? 0, heldByOtherRuns: rows[0]?.held ?? 0 };
     },
 
+    async peekCandidates(filter, after, limit) {
+      const rows = await db.query<CandidateRow>(
+        candidateSql(
+          filter.definition,
+          "AND (a.id, t.lang) > ($8::int, $9::text) ORDER BY a.id, t.lang LIMIT $10",
+        ),
+        [...baseParams(filter, ""), after?.animalId ?? 0, after?.targetLanguage ?? "", limit],
+      );
+      return rows.map(toWorkItem);
+    },
+
     async sampleCandidates(filter, limit) {
       const rows = await db.query<CandidateRow>(
         candidateSql(filter.definition, "ORDER BY a.id, t.lang LIMIT $8"),

@@ -302,4 +302,56 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
     const forced = await runJson([...args, "--force"], { LLM_SKIP_LISTING_STATUSES: "none" });
     expect(forced.summary).toMatchObject({ succeeded: LISTINGS.length, skipped: 0 });
   });
+
+  it("--dry-run counts by outcome and prices the calls from GET /models", async () => {
+    const org = await freshOrganization("dry-org");
+    const priced = { LLM_DEFAULT_MODEL: "openai/gpt-4o-mini" };
+    const dry = await runJson(["generate-profiles", "--dry-run", "-o", org], priced);
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = JSON.parse(JSON.stringify(dry.summary));
+    expect(plan).toMatchObject({
+      would_process: LISTINGS.length,
+      would_call: RICH.length,
+      would_skip: { too_thin: THIN.length },
+      cached: 0,
+      up_to_date: 0,
+      price: {
+        known: true,
+        model: "openai/gpt-4o-mini",
+        prompt_usd_per_million: 0.15,
+        completion_usd_per_million: 0.6,
+      },
+    });
+    const expected =
+      (plan.estimated_prompt_tokens * 0.15 + plan.estimated_completion_tokens * 0.6) / 1e6;
+    expect(plan.estimated_cost_usd).toBeCloseTo(expected, 4);
+
+    const run = await runJson(["generate-profiles", "-o", org], priced);
+    // The estimate is of the same order as what the calls were charged.
+    expect(plan.estimated_cost_usd).toBeGreaterThan((run.summary.cost_usd as number) / 3);
+    expect(plan.estimated_cost_usd).toBeLessThan((run.summary.cost_usd as number) * 3);
+    const after = await runJson(["generate-profiles", "--dry-run", "-o", org], priced);
+    expect(after.summary).toMatchObject({
+      would_process: 0,
+      would_call: 0,
+      up_to_date: LISTINGS.length,
+    });
+
+    // The same listings elsewhere: the cache would answer them.
+    const twin = await freshOrganization("dry-twin-org");
+    const cachedPlan = await runJson(["generate-profiles", "--dry-run", "-o", twin], priced);
+    expect(cachedPlan.summary).toMatchObject({
+      would_call: 0,
+      cached: RICH.length,
+      would_skip: { too_thin: THIN.length },
+    });
+    const forced = await runJson(["generate-profiles", "--dry-run", "--force", "-o", twin], priced);
+    expect(forced.summary).toMatchObject({ would_call: RICH.length, cached: 0 });
+
+    const text = await runCliCaptured(["generate-profiles", "--dry-run", "-o", twin], env);
+    expect(text.stdout).toMatch(
+      new RegExp(`would skip: +${THIN.length} \\(too thin ${THIN.length}\\)`),
+    );
+    expect(text.stdout).toMatch(/estimated cost: +unknown: openrouter\/auto routes each request/);
+  });
 });

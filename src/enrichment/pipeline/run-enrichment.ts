@@ -14,6 +14,7 @@ import {
 } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import type { LlmClient } from "../llm-client.js";
+import type { ModelPrices } from "../model-prices.js";
 import { refreshingCache, type ResultCache } from "../result-cache.js";
 import { isSkipReason, type SkipReason } from "../skip-reason.js";
 import { createAdaptiveWindow } from "./adaptive-window.js";
@@ -41,6 +42,8 @@ export interface PipelineDeps {
   readonly logger?: PipelineLogger;
   /** How long a claim holds without renewal; a crashed run's items free up after it. */
   readonly claimLeaseMs?: number;
+  /** The models' prices, for dry-run estimates (OpenRouter's GET /models). */
+  readonly prices?: ModelPrices;
   /** Pause between write retries (tests shorten it). */
   readonly writeRetryDelayMs?: number;
 }
