@@ -354,4 +354,52 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
     );
     expect(text.stdout).toMatch(/estimated cost: +unknown: openrouter\/auto routes each request/);
   });
+
+  it("stats counts stale results as stale, not coverage, with skips by reason and languages", async () => {
+    const org = await freshOrganization("stale-org");
+    await runJson(["generate-profiles", "-o", org]);
+    await runJson(["translate", "-o", org, "-t", "de,fr"]);
+    const before = JSON.parse((await runCliCaptured(["stats", "-o", org, "--json"], env)).stdout);
+    expect(before).toMatchObject({
+      total_animals: LISTINGS.length,
+      dog_profiles: RICH.length,
+      with_translations: LISTINGS.length,
+      by_type: {
+        dog_profiler: {
+          succeeded: RICH.length,
+          stale: 0,
+          skipped_by_reason: { too_thin: THIN.length },
+        },
+        translation: { succeeded: 2 * LISTINGS.length, stale: 0 },
+      },
+      by_language: {
+        de: { translated: LISTINGS.length, stale: 0, coverage: 100 },
+        fr: { translated: LISTINGS.length, stale: 0, coverage: 100 },
+      },
+    });
+
+    // Two descriptions change; nothing is rerun.
+    const changed = join(dir, `changed-${kind}.jsonl`);
+    writeFileSync(
+      changed,
+      RICH.slice(0, 2)
+        .map((l) =>
+          JSON.stringify({ ...l, description: `${String(l.description)} Now house-trained.` }),
+        )
+        .join("\n") + "\n",
+    );
+    expect((await runCliCaptured(["import", changed, "-o", org], env)).code).toBe(0);
+    const after = JSON.parse((await runCliCaptured(["stats", "-o", org, "--json"], env)).stdout);
+    expect(after).toMatchObject({
+      dog_profiles: RICH.length - 2,
+      with_translations: LISTINGS.length - 2,
+      by_type: { dog_profiler: { stale: 2 }, translation: { stale: 4 } },
+      by_language: { de: { translated: LISTINGS.length - 2, stale: 2 } },
+    });
+    const text = await runCliCaptured(["stats", "-o", org], env);
+    expect(text.stdout).toMatch(
+      /dog_profiler +succeeded \d+, stale 2, failed 0, skipped 4 \(too thin 4\)/,
+    );
+    expect(text.stdout).toMatch(/de +translated 8 \(80\.0%\), stale 2/);
+  });
 });
