@@ -167,6 +167,8 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
       const result = await runCliCaptured(["enrich-descriptions", "-o", org], {
         ...env,
         LLM_BASE_URL: junk.baseUrl,
+        // Earlier tests cached good answers for the same listings: this one must ask the junk.
+        LLM_CACHE_ENABLED: "false",
       });
       expect(result.code).toBe(1);
       const listed = result.stdout.split("\n").filter((l) => l.startsWith("  failed #"));
@@ -217,6 +219,7 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
         LLM_BASE_URL: junk.baseUrl,
         LOG_LEVEL: "debug",
         LOG_FILE: logFile,
+        LLM_CACHE_ENABLED: "false",
       });
       expect(result.code).toBe(1);
       expect(result.stderr).not.toContain('{"level"');
@@ -252,7 +255,7 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
       const code = await runCli(["enrich-descriptions", "-o", org, "-l", "4"], {
         stdout: new Writable({ write: (_c, _e, cb) => cb() }),
         stderr,
-        env: { ...env, LLM_BASE_URL: junk.baseUrl, LOG_LEVEL: "warn" },
+        env: { ...env, LLM_BASE_URL: junk.baseUrl, LOG_LEVEL: "warn", LLM_CACHE_ENABLED: "false" },
         signal: new AbortController().signal,
       });
       expect(code).toBe(1);
@@ -280,7 +283,9 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
     );
     expect(imported.code, imported.stderr).toBe(0);
     const args = ["enrich-descriptions", "-o", org];
-    const first = await runJson(args);
+    // Calls counted as calls: earlier tests cached answers for the same listings.
+    const noCache = { LLM_CACHE_ENABLED: "false" };
+    const first = await runJson(args, noCache);
     expect(first.code, first.stderr).toBe(0);
     expect(first.summary).toMatchObject({
       skipped_by_reason: { listing_inactive: 2 },
@@ -293,20 +298,27 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
       ["import", withStatus(["adopted", "adoptable", "adoptable", null]), "-o", org],
       env,
     );
-    const second = await runJson(args);
+    const second = await runJson(args, noCache);
     expect(second.summary).toMatchObject({ succeeded: 1, skipped: 0, total_processed: 1 });
 
     // Configurable: with no statuses to skip, the adopted listing is processed too.
-    const all = await runJson(args, { LLM_SKIP_LISTING_STATUSES: "none" });
+    const all = await runJson(args, { ...noCache, LLM_SKIP_LISTING_STATUSES: "none" });
     expect(all.summary).toMatchObject({ total_processed: 0, up_to_date: LISTINGS.length });
-    const forced = await runJson([...args, "--force"], { LLM_SKIP_LISTING_STATUSES: "none" });
+    const forced = await runJson([...args, "--force"], {
+      ...noCache,
+      LLM_SKIP_LISTING_STATUSES: "none",
+    });
     expect(forced.summary).toMatchObject({ succeeded: LISTINGS.length, skipped: 0 });
   });
 
   it("--dry-run counts by outcome and prices the calls from GET /models", async () => {
     const org = await freshOrganization("dry-org");
     const priced = { LLM_DEFAULT_MODEL: "openai/gpt-4o-mini" };
-    const dry = await runJson(["generate-profiles", "--dry-run", "-o", org], priced);
+    // Without the cache, so that earlier tests' answers for the same listings do not count.
+    const dry = await runJson(["generate-profiles", "--dry-run", "-o", org], {
+      ...priced,
+      LLM_CACHE_ENABLED: "false",
+    });
     expect(dry.code, dry.stderr).toBe(0);
     const plan = JSON.parse(JSON.stringify(dry.summary));
     expect(plan).toMatchObject({
@@ -326,7 +338,8 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
       (plan.estimated_prompt_tokens * 0.15 + plan.estimated_completion_tokens * 0.6) / 1e6;
     expect(plan.estimated_cost_usd).toBeCloseTo(expected, 4);
 
-    const run = await runJson(["generate-profiles", "-o", org], priced);
+    // Forced: fresh calls (what the estimate is about), and their answers cached for the twin.
+    const run = await runJson(["generate-profiles", "-o", org, "--force"], priced);
     // The estimate is of the same order as what the calls were charged.
     expect(plan.estimated_cost_usd).toBeGreaterThan((run.summary.cost_usd as number) / 3);
     expect(plan.estimated_cost_usd).toBeLessThan((run.summary.cost_usd as number) * 3);
