@@ -8,17 +8,17 @@ import { openDatabase } from "./db/open-database.js";
 import type { LlmClient } from "./enrichment/llm-client.js";
 import type { PipelineDeps } from "./enrichment/pipeline/run-enrichment.js";
 import { createLayeredResultCache, type LayeredResultCache } from "./llm/layered-result-cache.js";
-import { createModelPriceCatalog } from "./llm/model-price-catalog.js";
 import { createOpenRouterBatchClient } from "./llm/openrouter-batch-client.js";
 import {
   createOpenRouterClient,
   type OpenRouterClientHooks,
   type ProviderHealthCheck,
 } from "./llm/openrouter-client.js";
+import { createModelPriceCatalog } from "./llm/model-price-catalog.js";
 import { createProviderGate, type ProviderGate } from "./llm/provider-gate.js";
 import { createJobQueue } from "./jobs/create-job-queue.js";
 import type { JobQueue } from "./jobs/job-queue.js";
-import { createLogger, type Logger } from "./logger.js";
+import { createLogger, logDestination, type Logger } from "./logger.js";
 import {
   createMetrics,
   instrumentLlmClient,
@@ -59,7 +59,8 @@ export async function openServices(
   config: Config,
   options: ServiceOptions = {},
 ): Promise<Services> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger =
+    options.logger ?? createLogger(config.logLevel, logDestination(config.logFile, process.stderr));
   const db = options.db ?? (await openDatabase(config));
   const gate = createProviderGate();
   const metrics = createMetrics();

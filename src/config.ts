@@ -154,6 +154,11 @@ const envSchema = z.object({
   LLM_FEATURE_METRICS: bool.default(true),
   LLM_TRANSLATION_LANGUAGES: languageList.default(["es", "fr", "de"]),
   LLM_PROFILER_MIN_SOURCE_CHARS: int(0, 100_000).default(150),
+  // Listing statuses (animals.status, compared case-insensitively) that are not processed;
+  // `none` processes every listing whatever its status.
+  LLM_SKIP_LISTING_STATUSES: csv
+    .transform((v) => v.map((s) => s.toLowerCase()).filter((s) => s !== "none"))
+    .default(["adopted", "removed", "inactive"]),
   LLM_BUDGET_USD: num(0, 1_000_000).optional(),
   LLM_CLAIM_LEASE_SECONDS: num(1, 86_400).default(60),
   LLM_MAX_ITEM_ATTEMPTS: int(1, 1000).default(3),
@@ -186,6 +191,7 @@ const envSchema = z.object({
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   PORT: int(0, 65535).default(8000),
   LOG_LEVEL: z.enum(LEVELS, { message: `must be one of ${LEVELS.join(", ")}` }).default("info"),
+  LOG_FILE: z.string().trim().min(1, { message: "must be a file path" }).optional(),
 });
 
 export interface Config {
@@ -215,6 +221,8 @@ export interface Config {
   readonly features: Readonly<Record<ProcessingType | "metrics", boolean>>;
   readonly translationLanguages: readonly LanguageCode[];
   readonly profilerMinSourceChars: number;
+  /** LLM_SKIP_LISTING_STATUSES, lower case: listings with these statuses are skipped. */
+  readonly skipListingStatuses: readonly string[];
   readonly budgetUsd: number | undefined;
   /** An item that failed its checks this often waits for a changed source or prompt, or --force. */
   readonly maxItemAttempts: number;
@@ -239,6 +247,8 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly logLevel: (typeof LEVELS)[number];
+  /** LOG_FILE: structured logs go to this file instead of stderr. */
+  readonly logFile: string | undefined;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -316,6 +326,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     translationLanguages: e.LLM_TRANSLATION_LANGUAGES,
     profilerMinSourceChars: e.LLM_PROFILER_MIN_SOURCE_CHARS,
+    skipListingStatuses: e.LLM_SKIP_LISTING_STATUSES,
     budgetUsd: e.LLM_BUDGET_USD,
     maxItemAttempts: e.LLM_MAX_ITEM_ATTEMPTS,
     batchApi: {
@@ -334,6 +345,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    logFile: e.LOG_FILE,
   });
 }
 

@@ -6,7 +6,7 @@ import { NotFoundError, QueueUnavailableError } from "../errors.js";
 import { createBullmqJobQueue } from "../jobs/bullmq-job-queue.js";
 import type { JobState } from "../jobs/job-queue.js";
 import { queueSettings } from "../jobs/queue-settings.js";
-import { createLogger } from "../logger.js";
+import { createLogger, logDestination } from "../logger.js";
 import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { EXIT } from "./exit-codes.js";
@@ -40,7 +40,7 @@ export function registerJobs(
           redisUrl: config.redisUrl,
           listAnimalIds: doesNotEnqueue,
           listPendingItems: doesNotEnqueue,
-          logger: createLogger(config.logLevel),
+          logger: createLogger(config.logLevel, logDestination(config.logFile, process.stderr)),
           settings: queueSettings(
             options.queuePrefix !== undefined ? { prefix: options.queuePrefix } : {},
           ),

@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { loadConfig, SUPPORTED_LANGUAGES, type Config, type LanguageCode } from "../config.js";
 import { openServices } from "../composition-root.js";
-import { toDryRunJson } from "../contract/dry-run-json.js";
+import { perMillion, toDryRunJson } from "../contract/dry-run-json.js";
 import { isNothingToDo, toRunSummaryJson } from "../contract/run-summary-json.js";
 import { planDryRun } from "../enrichment/pipeline/plan-dry-run.js";
 import { resolveRunRequest } from "../enrichment/pipeline/resolve-run-request.js";
@@ -14,7 +14,7 @@ import type { DryRunSummary, RunSummary } from "../enrichment/pipeline/run-types
 import { SKIP_REASONS, type SkipReason } from "../enrichment/skip-reason.js";
 import type { ProcessingTypeDefinition } from "../enrichment/processing-types/processing-type-definition.js";
 import { QueueUnavailableError, ValidationError } from "../errors.js";
-import { createLogger } from "../logger.js";
+import { createHeldLogStream, createLogger, logDestination } from "../logger.js";
 import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { EXIT, exitCodeForRun } from "./exit-codes.js";
@@ -147,7 +147,11 @@ async function runProcessingCommand(
     throw new QueueUnavailableError("--queue needs REDIS_URL: workers take queued work from Redis");
   }
 
-  const logger = createLogger(config.logLevel, io.stderr);
+  // JSON logs never break into the progress bar: LOG_FILE when set; else, on a terminal, they
+  // wait until the bar is gone; off a terminal they go to stderr as they come.
+  const held =
+    config.logFile === undefined && io.stderr.isTTY ? createHeldLogStream(io.stderr) : undefined;
+  const logger = createLogger(config.logLevel, held ?? logDestination(config.logFile, io.stderr));
   const services = await openServices(config, { logger });
   try {
     const plan = await resolveRunRequest(services.pipeline, request, FIELD_NAMES);
@@ -176,11 +180,13 @@ async function runProcessingCommand(
       });
     } finally {
       reporter.stop();
+      held?.release();
     }
     printSummary(io, spec, summary, options.json ?? false);
     return exitCodeForRun(summary);
   } finally {
     await services.close();
+    held?.release();
   }
 }
 
@@ -194,25 +200,44 @@ function printDryRun(
     writeLine(io.stdout, JSON.stringify(toDryRunJson(plan)));
     return;
   }
+  const line = (label: string, value: string) =>
+    writeLine(io.stdout, `  ${label.padEnd(22)}${value}`);
   writeLine(io.stdout, `Dry run of ${spec.name}: no LLM call, nothing written.`);
-  writeLine(io.stdout, `  would process:        ${plan.itemCount} item(s)`);
+  line("would process:", `${plan.itemCount} item(s)`);
+  line("  would call the model:", String(plan.wouldCall));
+  const skips = Object.entries(plan.wouldSkip).map(
+    ([code, n]) => `${SKIP_REASONS[code as SkipReason]} ${n}`,
+  );
+  const skipped = Object.values(plan.wouldSkip).reduce((a, b) => a + b, 0);
+  line("  would skip:", `${skipped}${skips.length > 0 ? ` (${skips.join(", ")})` : ""}`);
+  line("  answered from cache:", String(plan.cached));
+  if (plan.withoutCall > 0) line("  done without a call:", String(plan.withoutCall));
+  line("up to date:", `${plan.upToDate} (not taken; --force redoes them)`);
+  if (plan.heldByOtherRuns > 0) line("held by other runs:", String(plan.heldByOtherRuns));
   for (const s of plan.samples) {
     const lang = s.targetLanguage ? ` → ${s.targetLanguage}` : "";
     writeLine(io.stdout, `    e.g. #${s.animalId} ${s.name}${lang} (${s.sourceChars} chars)`);
   }
-  writeLine(
-    io.stdout,
-    `  estimated tokens:     ${plan.estimatedPromptTokens} prompt + ${plan.estimatedCompletionTokens} completion`,
+  line(
+    "estimated tokens:",
+    `${plan.estimatedPromptTokens} prompt + ${plan.estimatedCompletionTokens} completion (the calls above, re-asks not included)`,
   );
-  writeLine(io.stdout, `  estimated cost:       $${plan.estimatedCostUsd.toFixed(4)} synchronous`);
-  if (plan.estimatedBatchCostUsd !== undefined) {
-    writeLine(
-      io.stdout,
-      `                        $${plan.estimatedBatchCostUsd.toFixed(4)} with --batch-api`,
+  const price = plan.price;
+  if (price.known && plan.estimatedCostUsd !== undefined) {
+    line(
+      "estimated cost:",
+      `$${plan.estimatedCostUsd.toFixed(4)} at ${price.modelId}'s listed price ` +
+        `($${perMillion(price.sync.promptUsdPerToken)} prompt / $${perMillion(price.sync.completionUsdPerToken)} completion per million tokens, GET /models)`,
+    );
+  } else if (!price.known) {
+    line("estimated cost:", `unknown: ${price.reason}`);
+  }
+  if (price.known && plan.estimatedBatchCostUsd !== undefined) {
+    line(
+      "",
+      `$${plan.estimatedBatchCostUsd.toFixed(4)} with --batch-api (batch price ${price.batchPriceSource === "listed" ? "listed" : "taken as 50% of the listed one"})`,
     );
   }
-  if (plan.priceSource !== undefined)
-    writeLine(io.stdout, `  prices:               ${plan.priceSource}`);
 }
 
 /** Failures listed one by one after a summary; the rest are counted. */

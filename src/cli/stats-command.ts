@@ -1,9 +1,15 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config.js";
-import { toEnrichmentStatsJson } from "../contract/enrichment-stats-json.js";
+import { toEnrichmentStatsDetailJson } from "../contract/enrichment-stats-json.js";
 import { createListingDirectory } from "../db/listing-directory.js";
 import { openDatabase } from "../db/open-database.js";
-import { countHeldItems, getEnrichmentStats, type EnrichmentStats } from "../db/stats-store.js";
+import {
+  countHeldItems,
+  getEnrichmentBreakdown,
+  getEnrichmentStats,
+  type EnrichmentBreakdown,
+  type EnrichmentStats,
+} from "../db/stats-store.js";
 import { resolveOrganization } from "../enrichment/pipeline/resolve-run-request.js";
 import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
@@ -24,6 +30,7 @@ export function registerStats(
       const db = await openDatabase(config);
       let stats: EnrichmentStats;
       let held: { processingType: string; items: number }[];
+      let breakdown: EnrichmentBreakdown;
       try {
         const organization =
           options.organization === undefined
@@ -34,11 +41,12 @@ export function registerStats(
           organizationId: organization?.id,
           maxItemAttempts: config.maxItemAttempts,
         });
+        breakdown = await getEnrichmentBreakdown(db, { organizationId: organization?.id });
       } finally {
         await db.close();
       }
       if (options.json) {
-        writeLine(io.stdout, JSON.stringify(toEnrichmentStatsJson(stats)));
+        writeLine(io.stdout, JSON.stringify(toEnrichmentStatsDetailJson(stats, breakdown)));
       } else {
         const scope = options.organization ?? "all organizations";
         writeLine(io.stdout, `Enrichment stats (${scope})`);
@@ -58,7 +66,34 @@ export function registerStats(
             `  ${h.items} ${h.processingType} item(s) failed their checks ${config.maxItemAttempts} times (LLM_MAX_ITEM_ATTEMPTS): held until their source or prompt changes, or --force`,
           );
         }
+        writeLine(io.stdout, "  (coverage counts current results only; stale ones are below)");
+        printBreakdown(io, breakdown);
       }
       setExit(EXIT.ok);
     });
+}
+
+function printBreakdown(io: CommandIo, breakdown: EnrichmentBreakdown): void {
+  const reasons = (counts: Readonly<Record<string, number>>) => {
+    const parts = Object.entries(counts).map(
+      ([reason, n]) => `${reason.replaceAll("_", " ")} ${n}`,
+    );
+    return parts.length === 0 ? "" : ` (${parts.join(", ")})`;
+  };
+  const types = Object.entries(breakdown.byType);
+  if (types.length > 0) writeLine(io.stdout, "By processing type (latest attempt per item)");
+  for (const [type, t] of types) {
+    writeLine(
+      io.stdout,
+      `  ${type.padEnd(22)}succeeded ${t.succeeded}, stale ${t.stale}, failed ${t.failed}${reasons(t.failedByReason)}, skipped ${t.skipped}${reasons(t.skippedByReason)}`,
+    );
+  }
+  const languages = Object.entries(breakdown.byLanguage);
+  if (languages.length > 0) writeLine(io.stdout, "Translations by language");
+  for (const [lang, l] of languages) {
+    writeLine(
+      io.stdout,
+      `  ${lang.padEnd(22)}translated ${l.translated} (${l.coveragePercent.toFixed(1)}%), stale ${l.stale}, failed ${l.failed}, skipped ${l.skipped}`,
+    );
+  }
 }

@@ -10,7 +10,7 @@ import { QueueUnavailableError, ValidationError } from "../errors.js";
 import { startChunkWorker, type ChunkWorker } from "../jobs/chunk-worker.js";
 import { queueSettings } from "../jobs/queue-settings.js";
 import { createRedisProviderGate } from "../jobs/redis-provider-gate.js";
-import { createLogger } from "../logger.js";
+import { createLogger, logDestination } from "../logger.js";
 import type { CommandIo } from "./command-context.js";
 import { EXIT } from "./exit-codes.js";
 
@@ -60,7 +60,7 @@ export function registerWorker(
           stalledIntervalMs: positive(options.stalledIntervalMs, "--stalled-interval-ms"),
         }),
       });
-      const logger = createLogger(config.logLevel);
+      const logger = createLogger(config.logLevel, logDestination(config.logFile, process.stderr));
       const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
       let worker: ChunkWorker | undefined;
       const gate = createRedisProviderGate({

@@ -71,6 +71,13 @@ const SOURCE_TEXT_SQL: Readonly<Record<SourceFields, string>> = {
   display_text: "coalesce(a.enriched_description, a.properties->>'description', '')",
 };
 
+/**
+ * A skip for the listing's status (listing-status.ts) stands only while the status is the one
+ * it was skipped for: a listing back up for adoption is taken again.
+ */
+const STATUS_CHANGED_SQL = `(e.status = 'skipped' AND e.flags->>0 = 'listing_inactive'
+  AND NOT e.flags @> jsonb_build_array('listing_status:' || lower(btrim(coalesce(a.status, '')))))`;
+
 /** The single-value result columns: written only on success, so a failure keeps the old value. */
 const VALUE_SQL: Readonly<Record<Exclude<ResultColumn, "translations">, string>> = {
   enriched_description:
@@ -97,6 +104,7 @@ interface CandidateRow {
   system_text: string | null;
   variant_temperature: number | null;
   variant_model: string | null;
+  listing_status: string | null;
 }
 
 function variantOf(row: CandidateRow): PromptVariant | undefined {
@@ -128,6 +136,7 @@ function toWorkItem(row: CandidateRow): WorkItem {
     enrichedDescription: row.enriched_description,
     organizationConfig: row.llm_config,
     variant: variantOf(row),
+    listingStatus: row.listing_status,
   };
 }
 
@@ -155,7 +164,8 @@ function candidateSql(
   return `
     SELECT a.id, t.lang, ${hash} AS source_hash, a.name, a.breed, a.age_text, a.sex, a.size,
            a.language, a.properties->>'description' AS description, a.enriched_description,
-           o.llm_config, length(${SOURCE_TEXT_SQL[definition.sourceFields]}) AS source_chars,
+           o.llm_config, a.status AS listing_status,
+           length(${SOURCE_TEXT_SQL[definition.sourceFields]}) AS source_chars,
            ${VARIANT_COLUMNS}
     FROM animals a
     JOIN organizations o ON o.id = a.organization_id
@@ -171,7 +181,8 @@ function candidateSql(
            OR e.status IS NULL
            OR e.status NOT IN ('succeeded', 'skipped')
            OR e.prompt_version IS DISTINCT FROM coalesce(xa.prompt_version, dv.prompt_version, $3)
-           OR e.source_hash IS DISTINCT FROM ${hash})
+           OR e.source_hash IS DISTINCT FROM ${hash}
+           OR ${STATUS_CHANGED_SQL})
       -- LLM_MAX_ITEM_ATTEMPTS: failed its checks this often for this source and prompt: wait.
       AND ($6::boolean
            OR e.status IS DISTINCT FROM 'failed'
@@ -189,7 +200,8 @@ function settledSql(definition: ProcessingTypeDefinition): string {
     SELECT (count(*) FILTER (WHERE NOT coalesce(${held}, false) AND NOT $6::boolean
                               AND e.status IN ('succeeded', 'skipped')
                               AND e.prompt_version = coalesce(xa.prompt_version, dv.prompt_version, $3)
-                              AND e.source_hash = ${hash}))::int AS up_to_date
+                              AND e.source_hash = ${hash}
+                              AND NOT ${STATUS_CHANGED_SQL}))::int AS up_to_date
     FROM animals a
     JOIN organizations o ON o.id = a.organization_id
     CROSS JOIN unnest($2::text[]) AS t(lang)
@@ -254,6 +266,17 @@ export function createEnrichmentStore(
         baseParams(filter, ""),
       );
       return { upToDate: rows[0]?.up_to_date ?? 0 };
+    },
+
+    async peekCandidates(filter, after, limit) {
+      const rows = await db.query<CandidateRow>(
+        candidates(
+          filter.definition,
+          "AND (a.id, t.lang) > ($8::int, $9::text) ORDER BY a.id, t.lang LIMIT $10",
+        ),
+        [...baseParams(filter, ""), after?.animalId ?? 0, after?.targetLanguage ?? "", limit],
+      );
+      return rows.map(toWorkItem);
     },
 
     async sampleCandidates(filter, limit) {

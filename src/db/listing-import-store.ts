@@ -28,15 +28,16 @@ export async function upsertListings(
     `WITH input AS (
        SELECT * FROM unnest(
          $1::text[], $2::int[], $3::text[], $4::text[], $5::text[],
-         $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]
+         $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]
        ) AS t(external_id, organization_id, name, breed, age_text,
-              sex, size, language, adoption_url, properties)
+              sex, size, language, adoption_url, properties, status)
      ),
      written AS (
        INSERT INTO animals AS a (external_id, organization_id, name, breed, age_text,
-                                 sex, size, language, adoption_url, properties)
+                                 sex, size, language, adoption_url, properties, status)
        SELECT external_id, organization_id, name, breed, age_text,
-              sex, size, COALESCE(language, 'en'), adoption_url, properties::jsonb
+              sex, size, COALESCE(language, 'en'), adoption_url, properties::jsonb,
+              COALESCE(status, 'available')
        FROM input
        ON CONFLICT (external_id, organization_id) DO UPDATE SET
          name = EXCLUDED.name,
@@ -47,11 +48,13 @@ export async function upsertListings(
          language = EXCLUDED.language,
          adoption_url = EXCLUDED.adoption_url,
          properties = EXCLUDED.properties,
+         status = EXCLUDED.status,
          updated_at = now()
-       WHERE (a.name, a.breed, a.age_text, a.sex, a.size, a.language, a.adoption_url, a.properties)
+       WHERE (a.name, a.breed, a.age_text, a.sex, a.size, a.language, a.adoption_url, a.properties,
+              a.status)
          IS DISTINCT FROM
          (EXCLUDED.name, EXCLUDED.breed, EXCLUDED.age_text, EXCLUDED.sex, EXCLUDED.size,
-          EXCLUDED.language, EXCLUDED.adoption_url, EXCLUDED.properties)
+          EXCLUDED.language, EXCLUDED.adoption_url, EXCLUDED.properties, EXCLUDED.status)
        RETURNING (a.xmax = 0) AS is_insert
      )
      SELECT (count(*) FILTER (WHERE is_insert))::int AS inserted,
@@ -68,6 +71,7 @@ export async function upsertListings(
       records.map((r) => r.language),
       records.map((r) => r.adoptionUrl),
       records.map((r) => JSON.stringify(r.properties)),
+      records.map((r) => r.status),
     ],
   );
   const inserted = rows[0]?.inserted ?? 0;

@@ -49,6 +49,8 @@ export type ProcessingOutcome<V> =
       readonly code: SkipReason;
       /** For people: what made it skip, with the numbers. */
       readonly reason: string;
+      /** Further flags stored with the skip (e.g. the listing status it was skipped for). */
+      readonly flags?: readonly string[];
       readonly sourceLanguage: string | undefined;
       readonly calls: readonly [];
     };

@@ -133,6 +133,7 @@ export async function importListings(
         sex: listing.sex,
         size: listing.size,
         language: listing.language,
+        status: listing.status,
         adoptionUrl: listing.adoptionUrl,
         properties: listing.properties,
       }));

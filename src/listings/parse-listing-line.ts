@@ -15,6 +15,8 @@ export interface ParsedListing {
   /** null when absent: the store then uses the column default ('en'). */
   readonly language: string | null;
   readonly adoptionUrl: string | null;
+  /** The listing's status (e.g. "adoptable", "adopted"); null → the column default 'available'. */
+  readonly status: string | null;
   /** `description` plus every field that has no column of its own. */
   readonly properties: Readonly<Record<string, unknown>>;
 }
@@ -59,6 +61,7 @@ const lineSchema = z.looseObject({
   language: optionalText,
   adoption_url: optionalText,
   organization: optionalText,
+  status: optionalText,
 });
 
 /** Fields with a column of their own; everything else except `description` is a property. */
@@ -72,6 +75,7 @@ const COLUMN_FIELDS = new Set([
   "language",
   "adoption_url",
   "organization",
+  "status",
 ]);
 
 export function parseListingLine(line: string): ParseResult {
@@ -109,6 +113,7 @@ export function parseListingLine(line: string): ParseResult {
       size: data.size,
       language: data.language,
       adoptionUrl: data.adoption_url,
+      status: data.status,
       properties,
     },
   };

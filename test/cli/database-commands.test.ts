@@ -133,6 +133,9 @@ describe.each(DATABASE_KINDS)("database commands on %s", (kind) => {
       enrichment_coverage: 0,
       profile_coverage: 0,
       translation_coverage: 0,
+      // Nothing processed yet: no outcomes per type, no translations per language.
+      by_type: {},
+      by_language: {},
     });
   });
 

@@ -1,10 +1,12 @@
 // What an operator reads after a run, through the real CLI on both databases: success rates
 // over attempted items only, skips by reason, "nothing to do", --force, the budget stop and
 // failure lists that say how many more there are.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/program.js";
 import type { Env } from "../../src/config.js";
 import type { Database } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
@@ -205,5 +207,212 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
     expect(text.stdout).toMatch(/memory entries \(this process\) +0 of at most \d+/);
     expect(text.stdout).toContain(`hit rate`);
     expect(text.stdout).toContain(`${stats.hit_rate_percent}% (${stats.hit_rate} of`);
+  });
+
+  it("LOG_FILE takes the JSON logs; each item's lines name the animal, type and language", async () => {
+    const org = await freshOrganization("log-file-org");
+    const junk = await startFakeOpenRouter({ responder: () => "Call 555-0100 now!" });
+    const logFile = join(dir, `logs-${kind}`, "run.log");
+    try {
+      const result = await runCliCaptured(["translate", "-o", org, "-t", "de", "-l", "3"], {
+        ...env,
+        LLM_BASE_URL: junk.baseUrl,
+        LOG_LEVEL: "debug",
+        LOG_FILE: logFile,
+        LLM_CACHE_ENABLED: "false",
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).not.toContain('{"level"');
+      const lines = readFileSync(logFile, "utf8")
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const failures = lines.filter((l) => l.msg === "LLM processing failed");
+      expect(failures).toHaveLength(3);
+      for (const line of failures) {
+        expect(line).toMatchObject({ processingType: "translation", targetLanguage: "de" });
+        expect(typeof line.animalId).toBe("number");
+      }
+    } finally {
+      await junk.close();
+    }
+  });
+
+  it("on a terminal, JSON logs wait until the progress bar is gone", async () => {
+    const org = await freshOrganization("tty-log-org");
+    const junk = await startFakeOpenRouter({ responder: () => "Call 555-0100 now!" });
+    const err: string[] = [];
+    const stderr = Object.assign(
+      new Writable({
+        write(chunk: Buffer | string, _encoding, callback) {
+          err.push(String(chunk));
+          callback();
+        },
+      }),
+      { isTTY: true, columns: 120 },
+    );
+    try {
+      const code = await runCli(["enrich-descriptions", "-o", org, "-l", "4"], {
+        stdout: new Writable({ write: (_c, _e, cb) => cb() }),
+        stderr,
+        env: { ...env, LLM_BASE_URL: junk.baseUrl, LOG_LEVEL: "warn", LLM_CACHE_ENABLED: "false" },
+        signal: new AbortController().signal,
+      });
+      expect(code).toBe(1);
+      const text = err.join("");
+      const lastBar = text.lastIndexOf("enrich-descriptions [");
+      const firstLog = text.indexOf('{"level"');
+      expect(lastBar).toBeGreaterThanOrEqual(0);
+      expect(firstLog).toBeGreaterThan(lastBar);
+    } finally {
+      await junk.close();
+    }
+  });
+
+  it("skips listings whose status says adopted or removed, and takes them again once back", async () => {
+    const org = await freshOrganization("status-org");
+    const withStatus = (statuses: (string | null)[]) => {
+      const file = join(dir, `status-${kind}-${statuses.join("-")}.jsonl`);
+      const lines = RICH.slice(0, 4).map((l, i) => ({ ...l, status: statuses[i] }));
+      writeFileSync(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+      return file;
+    };
+    const imported = await runCliCaptured(
+      ["import", withStatus(["adopted", "Removed", "adoptable", null]), "-o", org],
+      env,
+    );
+    expect(imported.code, imported.stderr).toBe(0);
+    const args = ["enrich-descriptions", "-o", org];
+    // Calls counted as calls: earlier tests cached answers for the same listings.
+    const noCache = { LLM_CACHE_ENABLED: "false" };
+    const first = await runJson(args, noCache);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.summary).toMatchObject({
+      skipped_by_reason: { listing_inactive: 2 },
+      llm_calls: LISTINGS.length - 2,
+    });
+    expect(fake.stats.completions).toBeGreaterThan(0);
+
+    // Back up for adoption: taken again; the one still adopted stays skipped, not redone.
+    await runCliCaptured(
+      ["import", withStatus(["adopted", "adoptable", "adoptable", null]), "-o", org],
+      env,
+    );
+    const second = await runJson(args, noCache);
+    expect(second.summary).toMatchObject({ succeeded: 1, skipped: 0, total_processed: 1 });
+
+    // Configurable: with no statuses to skip, the adopted listing is processed too.
+    const all = await runJson(args, { ...noCache, LLM_SKIP_LISTING_STATUSES: "none" });
+    expect(all.summary).toMatchObject({ total_processed: 0, up_to_date: LISTINGS.length });
+    const forced = await runJson([...args, "--force"], {
+      ...noCache,
+      LLM_SKIP_LISTING_STATUSES: "none",
+    });
+    expect(forced.summary).toMatchObject({ succeeded: LISTINGS.length, skipped: 0 });
+  });
+
+  it("--dry-run counts by outcome and prices the calls from GET /models", async () => {
+    const org = await freshOrganization("dry-org");
+    const priced = { LLM_DEFAULT_MODEL: "openai/gpt-4o-mini" };
+    // Without the cache, so that earlier tests' answers for the same listings do not count.
+    const dry = await runJson(["generate-profiles", "--dry-run", "-o", org], {
+      ...priced,
+      LLM_CACHE_ENABLED: "false",
+    });
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = JSON.parse(JSON.stringify(dry.summary));
+    expect(plan).toMatchObject({
+      would_process: LISTINGS.length,
+      would_call: RICH.length,
+      would_skip: { too_thin: THIN.length },
+      cached: 0,
+      up_to_date: 0,
+      price: {
+        known: true,
+        model: "openai/gpt-4o-mini",
+        prompt_usd_per_million: 0.15,
+        completion_usd_per_million: 0.6,
+      },
+    });
+    const expected =
+      (plan.estimated_prompt_tokens * 0.15 + plan.estimated_completion_tokens * 0.6) / 1e6;
+    expect(plan.estimated_cost_usd).toBeCloseTo(expected, 4);
+
+    // Forced: fresh calls (what the estimate is about), and their answers cached for the twin.
+    const run = await runJson(["generate-profiles", "-o", org, "--force"], priced);
+    // The estimate is of the same order as what the calls were charged.
+    expect(plan.estimated_cost_usd).toBeGreaterThan((run.summary.cost_usd as number) / 3);
+    expect(plan.estimated_cost_usd).toBeLessThan((run.summary.cost_usd as number) * 3);
+    const after = await runJson(["generate-profiles", "--dry-run", "-o", org], priced);
+    expect(after.summary).toMatchObject({
+      would_process: 0,
+      would_call: 0,
+      up_to_date: LISTINGS.length,
+    });
+
+    // The same listings elsewhere: the cache would answer them.
+    const twin = await freshOrganization("dry-twin-org");
+    const cachedPlan = await runJson(["generate-profiles", "--dry-run", "-o", twin], priced);
+    expect(cachedPlan.summary).toMatchObject({
+      would_call: 0,
+      cached: RICH.length,
+      would_skip: { too_thin: THIN.length },
+    });
+    const forced = await runJson(["generate-profiles", "--dry-run", "--force", "-o", twin], priced);
+    expect(forced.summary).toMatchObject({ would_call: RICH.length, cached: 0 });
+
+    const text = await runCliCaptured(["generate-profiles", "--dry-run", "-o", twin], env);
+    expect(text.stdout).toMatch(
+      new RegExp(`would skip: +${THIN.length} \\(too thin ${THIN.length}\\)`),
+    );
+    expect(text.stdout).toMatch(/estimated cost: +unknown: openrouter\/auto routes each request/);
+  });
+
+  it("stats counts stale results as stale, not coverage, with skips by reason and languages", async () => {
+    const org = await freshOrganization("stale-org");
+    await runJson(["generate-profiles", "-o", org]);
+    await runJson(["translate", "-o", org, "-t", "de,fr"]);
+    const before = JSON.parse((await runCliCaptured(["stats", "-o", org, "--json"], env)).stdout);
+    expect(before).toMatchObject({
+      total_animals: LISTINGS.length,
+      dog_profiles: RICH.length,
+      with_translations: LISTINGS.length,
+      by_type: {
+        dog_profiler: {
+          succeeded: RICH.length,
+          stale: 0,
+          skipped_by_reason: { too_thin: THIN.length },
+        },
+        translation: { succeeded: 2 * LISTINGS.length, stale: 0 },
+      },
+      by_language: {
+        de: { translated: LISTINGS.length, stale: 0, coverage: 100 },
+        fr: { translated: LISTINGS.length, stale: 0, coverage: 100 },
+      },
+    });
+
+    // Two descriptions change; nothing is rerun.
+    const changed = join(dir, `changed-${kind}.jsonl`);
+    writeFileSync(
+      changed,
+      RICH.slice(0, 2)
+        .map((l) =>
+          JSON.stringify({ ...l, description: `${String(l.description)} Now house-trained.` }),
+        )
+        .join("\n") + "\n",
+    );
+    expect((await runCliCaptured(["import", changed, "-o", org], env)).code).toBe(0);
+    const after = JSON.parse((await runCliCaptured(["stats", "-o", org, "--json"], env)).stdout);
+    expect(after).toMatchObject({
+      dog_profiles: RICH.length - 2,
+      with_translations: LISTINGS.length - 2,
+      by_type: { dog_profiler: { stale: 2 }, translation: { stale: 4 } },
+      by_language: { de: { translated: LISTINGS.length - 2, stale: 2 } },
+    });
+    const text = await runCliCaptured(["stats", "-o", org], env);
+    expect(text.stdout).toMatch(
+      /dog_profiler +succeeded \d+, stale 2, failed 0, skipped 4 \(too thin 4\)/,
+    );
+    expect(text.stdout).toMatch(/de +translated 8 \(80\.0%\), stale 2/);
   });
 });

@@ -103,6 +103,7 @@ describe.each(DATABASE_KINDS)("cleanDescription against the fake OpenRouter (%s)
     });
     expect(outcome).toEqual({
       status: "skipped",
+      code: "no_source_text",
       reason: "the listing has no description",
       sourceLanguage: undefined,
       calls: [],

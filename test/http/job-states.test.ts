@@ -63,4 +63,21 @@ describe.each(DATABASE_KINDS)("job final states on %s", (kind) => {
     const job = await finish(organization);
     expect(job).toMatchObject({ state, ...counts, failed_chunks: [] });
   });
+
+  it("GET /api/llm/stats shows the outcomes per type, failures by reason", async () => {
+    const res = await h.app.inject({
+      method: "GET",
+      url: "/api/llm/stats?organization_id=some-bad-org",
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const stats = res.json();
+    expect(stats).toMatchObject({
+      total_animals: 2,
+      enriched_descriptions: 1,
+      by_type: { description_cleaning: { succeeded: 1, failed: 1, skipped: 0, stale: 0 } },
+      by_language: {},
+    });
+    const reasons = stats.by_type.description_cleaning.failed_by_reason;
+    expect(Object.values(reasons)).toEqual([1]);
+  });
 });

@@ -25,6 +25,7 @@ describe("parseListingLine", () => {
         size: "medium",
         language: "de",
         adoption_url: "https://example.org/rex",
+        status: "adopted",
         age_months: 24,
         color: ["Black", "White"],
         quantity: 1,
@@ -44,6 +45,7 @@ describe("parseListingLine", () => {
         size: "medium",
         language: "de",
         adoptionUrl: "https://example.org/rex",
+        status: "adopted",
         properties: {
           description: "A calm beagle.",
           age_months: 24,

@@ -41,6 +41,8 @@ export interface WorkItem {
    * prompt. An arm's prompt version is also part of `sourceHash`.
    */
   readonly variant?: PromptVariant | undefined;
+  /** animals.status (e.g. "adopted"): LLM_SKIP_LISTING_STATUSES skips some. */
+  readonly listingStatus: string | null;
 }
 
 export type ItemStatus = "succeeded" | "failed" | "skipped";
@@ -120,6 +122,12 @@ export interface EnrichmentStore {
   countCandidates(filter: CandidateFilter): Promise<CandidateTotals>;
   /** How many items the filter's scope has that are not candidates, by why. */
   countSettled(filter: CandidateFilter): Promise<SettledTotals>;
+  /** Candidates after `after` in run order, without claiming them (dry runs). */
+  peekCandidates(
+    filter: CandidateFilter,
+    after: CandidateCursor | undefined,
+    limit: number,
+  ): Promise<WorkItem[]>;
   /** A few candidates without claiming them (dry runs). */
   sampleCandidates(filter: CandidateFilter, limit: number): Promise<WorkItem[]>;
   /** The first `limit` candidates' keys, in the order a run takes them (queued jobs with a limit). */

@@ -1,78 +1,127 @@
-// `--dry-run`: what a run of the plan would do — how many items, a few samples, and a token
-// and cost estimate — without any LLM call or write.
-import { estimateRunTokens } from "../estimate-tokens.js";
-import { tokensCostUsd, type ModelPrices } from "../model-prices.js";
+// `--dry-run`: what a run of the plan would do now, item by item — call the model, skip (and
+// why), or answer from the cache — without any LLM call or write, and what the calls would
+// cost at the model's listed price (OpenRouter's GET /models, through the ModelPrices port).
+//
+// Each candidate goes through the same code a run uses (processWorkItem) with an LLM client
+// that refuses to call: whatever happens before the call (skips, cache lookups, text already
+// in the target language) happens as in a run, and the refused call is counted instead.
+import { createRunTokenTally } from "../estimate-tokens.js";
+import type { LlmClient } from "../llm-client.js";
+import { tokensCostUsd, type ModelPriceQuote, type ModelPrices } from "../model-prices.js";
 import { sourceText } from "../processing-types/source-fields.js";
-import type { EnrichmentStore } from "./enrichment-store.js";
+import { refreshingCache } from "../result-cache.js";
+import { isSkipReason, type SkipReason } from "../skip-reason.js";
+import type { CandidateCursor, WorkItem } from "./enrichment-store.js";
+import { processWorkItem } from "./process-work-item.js";
 import { candidateFilter } from "./resolve-run-request.js";
+import type { PipelineDeps } from "./run-enrichment.js";
 import type { RunPlan } from "./run-request.js";
-import type { DryRunSummary } from "./run-types.js";
+import type { DryRunSample, DryRunSummary } from "./run-types.js";
 
-/**
- * USD per million tokens assumed for the estimate (a small current model's list price);
- * `openrouter/auto` may route elsewhere, so treat the figure as an order of magnitude.
- */
-export const ESTIMATE_PRICE_PER_MILLION = { prompt: 0.15, completion: 0.6 } as const;
+/** Thrown by the dry run's LLM client where a run would make its call. */
+class WouldCall extends Error {
+  constructor() {
+    super("dry run: no LLM call");
+  }
+}
+
+const REFUSING_CLIENT: LlmClient = {
+  complete: () => Promise.reject(new WouldCall()),
+};
+
+/** Candidates read and tried per page (their cache lookups share one table read). */
+const PAGE_SIZE = 200;
+const SAMPLES = 3;
 
 export async function planDryRun(
-  deps: {
-    readonly store: EnrichmentStore;
-    /** The model's real price (GET /models); without it, the small-model assumption above. */
-    readonly prices?: ModelPrices;
-    readonly config?: { readonly llm: { readonly defaultModel: string } };
-  },
+  deps: PipelineDeps & { readonly prices?: ModelPrices },
   plan: RunPlan,
+  signal: AbortSignal = new AbortController().signal,
 ): Promise<DryRunSummary> {
   const { definition } = plan;
   const filter = candidateFilter(plan);
-  const totals = await deps.store.countCandidates(filter);
-  const items = Math.min(totals.items, plan.limit ?? Number.POSITIVE_INFINITY);
-  const share = totals.items === 0 ? 0 : items / totals.items;
-  const { promptTokens, completionTokens } = estimateRunTokens(
-    definition.tokens,
-    items,
-    totals.sourceChars * share,
-  );
-  const samples = await deps.store.sampleCandidates(filter, Math.min(3, items));
-  const tokens = { promptTokens, completionTokens };
-  const assumed = {
-    promptUsdPerToken: ESTIMATE_PRICE_PER_MILLION.prompt / 1e6,
-    completionUsdPerToken: ESTIMATE_PRICE_PER_MILLION.completion / 1e6,
+  const settled = await deps.store.countSettled(filter);
+  const itemDeps = {
+    config: deps.config,
+    llm: REFUSING_CLIENT,
+    // A forced run reads no cache: neither does its dry run.
+    cache: plan.force ? refreshingCache(deps.cache) : deps.cache,
   };
-  let sync = assumed;
-  let batch = {
-    promptUsdPerToken: assumed.promptUsdPerToken / 2,
-    completionUsdPerToken: assumed.completionUsdPerToken / 2,
-  };
-  let priceSource = `assumed $${ESTIMATE_PRICE_PER_MILLION.prompt}/$${ESTIMATE_PRICE_PER_MILLION.completion} per million tokens (a small model's list price)`;
-  const model = deps.config?.llm.defaultModel;
-  if (deps.prices !== undefined && model !== undefined) {
+  const tally = createRunTokenTally(definition.tokens);
+  const wouldSkip: Partial<Record<SkipReason, number>> = {};
+  const samples: DryRunSample[] = [];
+  let items = 0;
+  let cached = 0;
+  let withoutCall = 0;
+
+  const tryItem = async (item: WorkItem): Promise<void> => {
     try {
-      const quote = await deps.prices.quote(model);
-      if (quote.known) {
-        sync = quote.sync;
-        batch = quote.batch;
-        priceSource = `${quote.modelId}'s price from GET /models (batch price ${quote.batchPriceSource === "listed" ? "listed" : "taken as 50% of it"})`;
-      } else {
-        priceSource += `; no real price: ${quote.reason}`;
-      }
+      const outcome = await processWorkItem(itemDeps, definition, item, signal);
+      const code = outcome.write.flags[0];
+      if (outcome.write.status === "skipped" && isSkipReason(code)) {
+        wouldSkip[code] = (wouldSkip[code] ?? 0) + 1;
+      } else if (outcome.cacheHits > 0) cached += 1;
+      else withoutCall += 1;
     } catch (error) {
-      priceSource += `; the model list could not be read (${error instanceof Error ? error.message : "unknown error"})`;
+      if (!(error instanceof WouldCall)) throw error;
+      const text = sourceText(definition.sourceFields, item);
+      tally.add(text);
+      if (samples.length < SAMPLES) {
+        samples.push({
+          animalId: item.animalId,
+          name: item.name,
+          ...(item.targetLanguage !== "" && { targetLanguage: item.targetLanguage }),
+          sourceChars: text.length,
+        });
+      }
     }
+  };
+
+  let remaining = plan.limit ?? Number.POSITIVE_INFINITY;
+  let cursor: CandidateCursor | undefined;
+  while (remaining > 0) {
+    const page = await deps.store.peekCandidates(filter, cursor, Math.min(PAGE_SIZE, remaining));
+    if (page.length === 0) break;
+    await Promise.all(page.map(tryItem));
+    items += page.length;
+    remaining -= page.length;
+    const last = page[page.length - 1]!;
+    cursor = { animalId: last.animalId, targetLanguage: last.targetLanguage };
   }
-  const round = (usd: number) => Math.round(usd * 1e6) / 1e6;
+
+  const tokens = tally.estimate();
+  const price = await quotePrice(deps.prices, deps.config.llm.defaultModel, signal);
   return {
     itemCount: items,
-    samples: samples.map((s) => ({
-      animalId: s.animalId,
-      name: s.name,
-      ...(s.targetLanguage !== "" && { targetLanguage: s.targetLanguage }),
-      sourceChars: sourceText(definition.sourceFields, s).length,
-    })),
-    estimatedPromptTokens: promptTokens,
-    estimatedCompletionTokens: completionTokens,
-    estimatedCostUsd: round(tokensCostUsd(tokens, sync)),
-    estimatedBatchCostUsd: round(tokensCostUsd(tokens, batch)),
-    priceSource,
+    wouldCall: tally.calls,
+    wouldSkip,
+    cached,
+    withoutCall,
+    upToDate: settled.upToDate,
+    heldByOtherRuns: await deps.store.countHeld(filter, ""),
+    samples,
+    estimatedPromptTokens: tokens.promptTokens,
+    estimatedCompletionTokens: tokens.completionTokens,
+    price,
+    estimatedCostUsd: price.known
+      ? Math.round(tokensCostUsd(tokens, price.sync) * 1e6) / 1e6
+      : undefined,
+    estimatedBatchCostUsd: price.known
+      ? Math.round(tokensCostUsd(tokens, price.batch) * 1e6) / 1e6
+      : undefined,
   };
+}
+
+async function quotePrice(
+  prices: ModelPrices | undefined,
+  modelId: string,
+  signal: AbortSignal,
+): Promise<ModelPriceQuote> {
+  if (prices === undefined) return { known: false, modelId, reason: "no price list configured" };
+  try {
+    return await prices.quote(modelId, { signal });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return { known: false, modelId, reason: `the model list could not be read: ${why}` };
+  }
 }

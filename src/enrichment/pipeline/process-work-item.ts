@@ -3,6 +3,8 @@
 import { AppError } from "../../errors.js";
 import type { AnimalSource } from "../animal-source.js";
 import type { EnrichmentDeps } from "../enrichment-deps.js";
+import { itemLogger } from "../item-logger.js";
+import { inactiveListingSkip } from "../listing-status.js";
 import { parseOrganizationOverrides } from "../organization-overrides.js";
 import type { LlmClient } from "../llm-client.js";
 import type { LlmCallRecord, ProcessingOutcome } from "../processing-outcome.js";
@@ -39,6 +41,16 @@ export async function processWorkItem(
       calls: [],
     });
   }
+  const inactive = inactiveListingSkip(item.listingStatus, deps.config.skipListingStatuses);
+  if (inactive !== undefined) return outcomeOf(item, definition, inactive);
+  // Every line logged about this item names it (animal, type, language).
+  const logger =
+    deps.logger &&
+    itemLogger(deps.logger, ["warn", "debug"], {
+      animalId: item.animalId,
+      processingType: definition.name,
+      targetLanguage: item.targetLanguage === "" ? null : item.targetLanguage,
+    });
   // Every call of this item names it, so that a batch transport can map its answer back.
   const origin = {
     animalId: item.animalId,
@@ -47,7 +59,7 @@ export async function processWorkItem(
   };
   const llm: LlmClient = { complete: (request) => deps.llm.complete({ ...request, origin }) };
   const outcome = await definition.process(
-    { ...deps, llm },
+    { ...deps, llm, ...(logger && { logger }) },
     {
       animal,
       targetLanguage: item.targetLanguage,
@@ -139,7 +151,7 @@ function outcomeOf(
             model: null,
             value: null,
             // The code first: summaries and stats count skips by it.
-            flags: [outcome.code, outcome.reason],
+            flags: [outcome.code, outcome.reason, ...(outcome.flags ?? [])],
             error: null,
           };
   const last = calls[calls.length - 1];

@@ -57,7 +57,7 @@ export interface PipelineDeps {
   /** The provider's Batch API and where its batches are recorded (batch mode). */
   readonly batchApi?: BatchApi;
   readonly batchStore?: BatchStore;
-  /** Model prices (GET /models), to share a batch's cost among its requests. */
+  /** Model prices (GET /models): dry-run estimates, and a batch's cost shared among its requests. */
   readonly prices?: ModelPrices;
   /** Submit pending batch requests after this long without a new one (tests shorten it). */
   readonly batchIdleFlushMs?: number;
@@ -339,7 +339,15 @@ export async function runEnrichment(
       if (error instanceof BatchWaitStoppedError) return;
       // Not written: its claim is released and a rerun takes it.
       if (error instanceof IntakeStopped || abandon.signal.aborted) return;
-      deps.logger?.error({ err: error, animalId: item.animalId }, "item failed unexpectedly");
+      deps.logger?.error(
+        {
+          err: error,
+          animalId: item.animalId,
+          processingType: definition.name,
+          targetLanguage: item.targetLanguage === "" ? null : item.targetLanguage,
+        },
+        "item failed unexpectedly",
+      );
       outcome = undefined;
     }
     if (outcome === undefined) {

@@ -1,6 +1,7 @@
 // What a run reports while it runs and when it ends. Field names are the domain's; the SPEC's
 // snake_case JSON is made from them at the edges (src/contract/).
 import type { LlmError } from "../../errors.js";
+import type { ModelPriceQuote } from "../model-prices.js";
 import type { SkipReason } from "../skip-reason.js";
 import type { BatchTransportProgress } from "./batch-transport.js";
 import type { RunStop } from "./run-stop.js";
@@ -81,14 +82,28 @@ export interface DryRunSample {
 }
 
 export interface DryRunSummary {
-  /** Items a run of the same plan would take now. */
+  /** Items a run of the same plan would take now (capped by the limit). */
   readonly itemCount: number;
+  /** Of those, the ones that would call the model. */
+  readonly wouldCall: number;
+  /** …that would be skipped without a call, by reason. */
+  readonly wouldSkip: Readonly<Partial<Record<SkipReason, number>>>;
+  /** …that the cache would answer. */
+  readonly cached: number;
+  /** …that need no call at all (e.g. text already in the target language). */
+  readonly withoutCall: number;
+  /** Items not taken: their result is current. */
+  readonly upToDate: number;
+  readonly heldByOtherRuns: number;
+  /** A few of the items that would call the model. */
   readonly samples: readonly DryRunSample[];
+  /** Tokens of the calls a run would make (first attempts; re-asks not included). */
   readonly estimatedPromptTokens: number;
   readonly estimatedCompletionTokens: number;
-  readonly estimatedCostUsd: number;
-  /** The same through the Batch API (--batch-api, LLM_BATCH_API). */
-  readonly estimatedBatchCostUsd?: number;
-  /** Where the price came from: the model's listed price, or an assumption and why. */
-  readonly priceSource?: string;
+  /** The default model's listed price, or why there is none. */
+  readonly price: ModelPriceQuote;
+  /** Undefined when the price is unknown (e.g. openrouter/auto). */
+  readonly estimatedCostUsd: number | undefined;
+  /** The same calls through the Batch API (--batch-api, LLM_BATCH_API). */
+  readonly estimatedBatchCostUsd: number | undefined;
 }

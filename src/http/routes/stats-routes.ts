@@ -1,7 +1,7 @@
 // GET /api/llm/stats (enrichment coverage) and GET /api/llm/cache-stats.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { toCacheStatsJson } from "../../contract/cache-stats-json.js";
-import { toEnrichmentStatsJson } from "../../contract/enrichment-stats-json.js";
+import { toEnrichmentStatsDetailJson } from "../../contract/enrichment-stats-json.js";
 import { readSharedCacheStats } from "../../db/shared-cache-stats.js";
 import { resolveOrganization } from "../../enrichment/pipeline/resolve-run-request.js";
 import { createCoalescedStatsReader } from "../coalesced-stats.js";
@@ -36,7 +36,8 @@ export const statsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
       const ref = request.query.organization_id;
       const organization =
         ref === undefined ? undefined : await resolveOrganization(services.pipeline.directory, ref);
-      return toEnrichmentStatsJson(await readStats({ organizationId: organization?.id }));
+      const report = await readStats({ organizationId: organization?.id });
+      return toEnrichmentStatsDetailJson(report.stats, report.breakdown);
     },
   );
 

@@ -24,6 +24,31 @@ export const statsResponseSchema = z
     enrichment_coverage: percent,
     profile_coverage: percent,
     translation_coverage: percent,
+    by_type: z
+      .record(
+        z.string(),
+        z.object({
+          succeeded: z.number().int(),
+          failed: z.number().int(),
+          skipped: z.number().int(),
+          stale: z.number().int().describe("Results whose source changed since: not coverage"),
+          skipped_by_reason: z.record(z.string(), z.number().int()),
+          failed_by_reason: z.record(z.string(), z.number().int()),
+        }),
+      )
+      .describe("Per processing type: the latest attempt's outcome per item"),
+    by_language: z
+      .record(
+        z.string(),
+        z.object({
+          translated: z.number().int(),
+          stale: z.number().int(),
+          failed: z.number().int(),
+          skipped: z.number().int(),
+          coverage: percent,
+        }),
+      )
+      .describe("Translations per target language"),
   })
   .meta({ id: "EnrichmentStats" });
 
