@@ -5,7 +5,7 @@ import { describeLanguage, OUTPUT_LANGUAGE_LINE_PREFIX } from "./language-names.
 import { listingMessages } from "./listing-messages.js";
 import { promptIdLine } from "./prompt-id.js";
 
-export const PROMPT_VERSION = "description_cleaning@1";
+export const PROMPT_VERSION = "description_cleaning@2";
 
 export function descriptionCleaningMessages(
   listing: PreparedListing,

@@ -1,0 +1,49 @@
+// Meaning, not just form: the adoption-critical facts (facts/) of an output against its
+// source. A cleaned description and a translation keep every one and add or flip none.
+import { compareFacts } from "../facts/compare-facts.js";
+import { FACT_LANGUAGES, sourceLexiconLanguages } from "../facts/lexicon.js";
+import { structuredFactKeys, type StructuredFactsInput } from "../facts/listing-facts.js";
+import { readFacts } from "../facts/read-facts.js";
+
+export interface KeptFactsInput {
+  readonly source: string;
+  /** Detected language of the source (undefined: too short to tell; read as English). */
+  readonly sourceLanguage: string | undefined;
+  readonly output: string;
+  /** Language the output is written in. */
+  readonly outputLanguage: string | undefined;
+  /** The listing's structured fields: facts an output may repeat. */
+  readonly structured?: StructuredFactsInput;
+  readonly outputName: string;
+}
+
+export interface KeptFactsResult {
+  readonly reasons: string[];
+  /** "critical_facts_unchecked:pl" when no lexicon reads one side. */
+  readonly flags: string[];
+}
+
+/** Every critical fact of the source kept, none added or flipped. */
+export function keptCriticalFactReasons(input: KeptFactsInput): KeptFactsResult {
+  const sourceLanguages = sourceLexiconLanguages(input.sourceLanguage);
+  const outputLanguage = input.outputLanguage ?? input.sourceLanguage ?? "en";
+  // A cleaned text in the listing's language is read with the listing's lexicons; another
+  // language only with its own (English words left in a translation are no fact of it).
+  const outputLanguages =
+    outputLanguage === (input.sourceLanguage ?? "en")
+      ? sourceLanguages
+      : FACT_LANGUAGES.includes(outputLanguage)
+        ? [outputLanguage]
+        : [];
+  if (sourceLanguages.length === 0 || outputLanguages.length === 0) {
+    return { reasons: [], flags: [`critical_facts_unchecked:${outputLanguage}`] };
+  }
+  const problems = compareFacts({
+    source: readFacts(input.source, sourceLanguages),
+    sourceExtraKeys: input.structured ? structuredFactKeys(input.structured) : [],
+    output: readFacts(input.output, outputLanguages),
+    mustKeepAll: true,
+    outputName: input.outputName,
+  });
+  return { reasons: problems.map((p) => p.reason), flags: [] };
+}
