@@ -15,6 +15,8 @@ export interface FactComparisonInput {
   /** Keys the source states elsewhere (structured fields): allowed, not required. */
   readonly sourceExtraKeys?: readonly string[];
   readonly output: readonly Fact[];
+  /** Keys the output states in a reading that does not count against it (e.g. inside a name). */
+  readonly outputExtraKeys?: readonly string[];
   /** Cleaning and translation keep every fact; profiles and bios need not. */
   readonly mustKeepAll: boolean;
   /** How the output is named in reasons ("the cleaned description"). */
@@ -63,7 +65,7 @@ export function covers(keys: ReadonlySet<string>, key: string): boolean {
 
 export function compareFacts(input: FactComparisonInput): FactProblem[] {
   const sourceKeys = closure([...input.source.map((f) => f.key), ...(input.sourceExtraKeys ?? [])]);
-  const outputKeys = closure(input.output.map((f) => f.key));
+  const outputKeys = closure([...input.output.map((f) => f.key), ...(input.outputExtraKeys ?? [])]);
   const problems: FactProblem[] = [];
   const reported = new Set<string>();
   for (const fact of input.output) {

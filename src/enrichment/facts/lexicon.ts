@@ -61,10 +61,16 @@ const L = "\\p{L}\\p{N}";
  * Whole words: no letter or digit may touch the match on either side. A word gap (`\S+` in the
  * data) is one word, with at most a trailing comma, that is not a contrast word.
  */
-function wordsRegex(sources: readonly string[], flags = "giu", contrast: readonly string[] = []): RegExp {
+function wordsRegex(
+  sources: readonly string[],
+  flags = "giu",
+  contrast: readonly string[] = [],
+): RegExp {
   const notContrast = contrast.length > 0 ? `(?!(?:${contrast.join("|")})(?![${L}]))` : "";
   const gap = `${notContrast}[^\\s,;:.!?()]+,?`;
-  const body = sources.map((s) => s.replace(/\\S\+/g, gap).replace(/ /g, "\\s+")).join("|");
+  const body = sources
+    .map((s) => s.replace(/\\w/g, `[${L}]`).replace(/\\S\+/g, gap).replace(/ /g, "\\s+"))
+    .join("|");
   return new RegExp(`(?<![${L}])(?:${body})(?![${L}])`, flags);
 }
 

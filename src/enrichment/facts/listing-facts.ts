@@ -24,9 +24,10 @@ export function structuredFactKeys(input: StructuredFactsInput): string[] {
 }
 
 function ageInMonths(text: string): number | undefined {
-  const m = /(\d+(?:[.,]\d+)?)\s*(months?|monate?n?|mo|weeks?|wochen|years?|jahre?n?|yrs?|y)\b/iu.exec(
-    text,
-  );
+  const m =
+    /(\d+(?:[.,]\d+)?)\s*(months?|monate?n?|mo|weeks?|wochen|years?|jahre?n?|yrs?|y)\b/iu.exec(
+      text,
+    );
   if (!m) return undefined;
   const n = Number(m[1]!.replace(",", "."));
   const unit = m[2]!.toLowerCase();

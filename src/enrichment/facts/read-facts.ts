@@ -1,6 +1,7 @@
 // Reads the adoption-critical facts of a text: lexicon patterns per sentence, each match turned
 // around by a negation in its clause ("not good with cats") and dropped when it only states a
 // plan or a requirement ("must be vaccinated"). Deterministic and pure.
+import { LRUCache } from "lru-cache";
 import { factKey, flippedValue, type Fact, type FactKind } from "./fact-kinds.js";
 import { lexiconFor, type CompiledLexicon } from "./lexicon.js";
 import { splitSentences, type Sentence } from "./sentences.js";
@@ -17,8 +18,21 @@ interface Match {
   readonly negationInPattern: boolean;
 }
 
+// The same source is read for every output compared with it (each target language, each
+// re-ask): remember recent readings. Facts are immutable, so sharing them is safe.
+const recent = new LRUCache<string, readonly Fact[]>({ max: 2000 });
+
 /** Every fact `text` states, in the order they appear; `languages` picks the lexicons. */
 export function readFacts(text: string, languages: readonly string[]): Fact[] {
+  const key = `${languages.join(",")}\u0000${text}`;
+  const known = recent.get(key);
+  if (known) return [...known];
+  const facts = readFactsUncached(text, languages);
+  recent.set(key, facts);
+  return [...facts];
+}
+
+function readFactsUncached(text: string, languages: readonly string[]): Fact[] {
   const lexicons = languages
     .map((l) => lexiconFor(l))
     .filter((l): l is CompiledLexicon => l !== undefined);
@@ -98,9 +112,16 @@ function factsOfSentence(
   return facts;
 }
 
-/** Overlapping matches of one kind: the longest says most ("not house trained" over "house trained"). */
+/**
+ * Overlapping matches of one kind: a "selective" reading wins ("good with older children"),
+ * else the longest says most ("not house trained" over "house trained").
+ */
 function longestPerKind(matches: readonly Match[]): Match[] {
-  const sorted = [...matches].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const selective = (m: Match): number => (m.value === "selective" ? 1 : 0);
+  const sorted = [...matches].sort(
+    (a, b) =>
+      selective(b) - selective(a) || b.end - b.start - (a.end - a.start) || a.start - b.start,
+  );
   const kept: Match[] = [];
   for (const m of sorted) {
     if (kept.some((k) => k.kind === m.kind && k.start < m.end && m.start < k.end)) continue;

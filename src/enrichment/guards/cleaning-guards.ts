@@ -40,6 +40,7 @@ export function checkCleaning(input: CleaningGuardInput): { reasons: string[]; f
     outputLanguage: input.outputLanguage ?? input.sourceLanguage,
     structured: input.facts,
     outputName: "the cleaned description",
+    names: input.facts.name ? [input.facts.name] : [],
   });
   return { reasons: [...form, ...facts.reasons], flags: facts.flags };
 }
@@ -48,7 +49,12 @@ export function checkCleaning(input: CleaningGuardInput): { reasons: string[]; f
 export function cleaningLanguageReasons(input: CleaningGuardInput): string[] {
   const expected = input.outputLanguage
     ? [input.outputLanguage]
-    : [...new Set([...(input.sourceLanguage ? [input.sourceLanguage] : []), ...plausibleLanguages(input.source)])];
+    : [
+        ...new Set([
+          ...(input.sourceLanguage ? [input.sourceLanguage] : []),
+          ...plausibleLanguages(input.source),
+        ]),
+      ];
   const detected = wrongLanguage(input.output, expected);
   return detected === undefined
     ? []

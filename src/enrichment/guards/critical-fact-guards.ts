@@ -15,6 +15,8 @@ export interface KeptFactsInput {
   /** The listing's structured fields: facts an output may repeat. */
   readonly structured?: StructuredFactsInput;
   readonly outputName: string;
+  /** The dog's names: "Stray No.1" or "Lady" say nothing about the dog's facts. */
+  readonly names?: readonly string[];
 }
 
 export interface KeptFactsResult {
@@ -38,12 +40,38 @@ export function keptCriticalFactReasons(input: KeptFactsInput): KeptFactsResult 
   if (sourceLanguages.length === 0 || outputLanguages.length === 0) {
     return { reasons: [], flags: [`critical_facts_unchecked:${outputLanguage}`] };
   }
+  // A name may hold words of a fact ("Neutered Male Poodle") or a negation ("Stray No.1"):
+  // facts are read with the names blanked, and what the names themselves say is allowed on
+  // either side but never required.
+  const names = input.names ?? [];
+  const nameKeys =
+    names.length > 0 ? readFacts(names.join("\n"), sourceLanguages).map((f) => f.key) : [];
   const problems = compareFacts({
-    source: readFacts(input.source, sourceLanguages),
-    sourceExtraKeys: input.structured ? structuredFactKeys(input.structured) : [],
-    output: readFacts(input.output, outputLanguages),
+    source: readFacts(maskNames(input.source, names), sourceLanguages),
+    sourceExtraKeys: [
+      ...(input.structured ? structuredFactKeys(input.structured) : []),
+      ...nameKeys,
+    ],
+    output: readFacts(maskNames(input.output, names), outputLanguages),
+    outputExtraKeys: nameKeys,
     mustKeepAll: true,
     outputName: input.outputName,
   });
   return { reasons: problems.map((p) => p.reason), flags: [] };
+}
+
+/** Blanks each name (and each of its words of 3+ letters) with spaces, keeping offsets. */
+export function maskNames(text: string, names: readonly string[]): string {
+  let out = text;
+  for (const name of names) {
+    const parts = [name, ...name.split(/[^\p{L}\p{N}.]+/u).filter((w) => w.length >= 2)];
+    for (const part of parts) {
+      if (part.trim() === "") continue;
+      const escaped = part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "giu"), (m) =>
+        " ".repeat(m.length),
+      );
+    }
+  }
+  return out;
 }

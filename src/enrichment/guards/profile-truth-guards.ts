@@ -31,7 +31,10 @@ const KIND_OF_FIELD: Readonly<Record<CompatibilityField, CompatibilityKind>> = {
   good_with_dogs: "dogs",
 };
 
-export function profileTruthReasons(input: ProfileTruthInput): { reasons: string[]; flags: string[] } {
+export function profileTruthReasons(input: ProfileTruthInput): {
+  reasons: string[];
+  flags: string[];
+} {
   const languages = sourceLexiconLanguages(input.sourceLanguage);
   const language = languages[0] ?? "en";
   const listingFacts = readFacts(input.listingText, languages);
@@ -130,9 +133,38 @@ function supports(values: ReadonlySet<string>, value: string): boolean {
 }
 
 const STOPWORDS = new Set([
-  "with", "from", "that", "this", "they", "them", "their", "very", "being", "time", "around",
-  "other", "about", "mit", "und", "sehr", "einem", "einer", "eine", "der", "die", "das", "den",
-  "con", "para", "avec", "pour", "dans", "des", "les", "una", "uno",
+  "with",
+  "from",
+  "that",
+  "this",
+  "they",
+  "them",
+  "their",
+  "very",
+  "being",
+  "time",
+  "around",
+  "other",
+  "about",
+  "mit",
+  "und",
+  "sehr",
+  "einem",
+  "einer",
+  "eine",
+  "der",
+  "die",
+  "das",
+  "den",
+  "con",
+  "para",
+  "avec",
+  "pour",
+  "dans",
+  "des",
+  "les",
+  "una",
+  "uno",
 ]);
 
 function contentWords(text: string): string[] {
@@ -176,7 +208,11 @@ function findWordStart(text: string, prefix: string): number {
 }
 
 /** Traits and interests: each quote's sentence names the claim, outside a negation. */
-function claimQuoteReasons(profile: DogProfile, sentences: readonly Sentence[], language: string): string[] {
+function claimQuoteReasons(
+  profile: DogProfile,
+  sentences: readonly Sentence[],
+  language: string,
+): string[] {
   const reasons: string[] = [];
   const claims: Array<[EvidenceField, string]> = [
     ...profile.personality_traits.map((t): [EvidenceField, string] => ["personality_traits", t]),

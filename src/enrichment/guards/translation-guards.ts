@@ -39,6 +39,7 @@ export function checkTranslation(input: TranslationGuardInput): {
     outputLanguage: input.targetLanguage,
     ...(input.structured ? { structured: input.structured } : {}),
     outputName: "the translation",
+    names: input.preserve ?? [],
   });
   const form = translationGuards(input);
   // Read in the wrong language, every fact looks dropped: the language reason says it all.

@@ -1,4 +1,5 @@
 // Source language by detection (tinyld), never assumed to be English.
+import { LRUCache } from "lru-cache";
 import { detectAll } from "tinyld";
 
 /** Below this many letters detection is a guess; callers get `undefined` instead. */
@@ -6,8 +7,19 @@ export const MIN_DETECTABLE_LETTERS = 30;
 
 const MIN_CONFIDENCE = 0.1;
 
+// Guards and prompts ask about the same texts again and again; detection is pure.
+const recent = new LRUCache<string, { lang: string | undefined }>({ max: 2000 });
+
 /** ISO 639-1 code of the text's language, or undefined when the text is too short or unclear. */
 export function detectLanguage(text: string): string | undefined {
+  const known = recent.get(text);
+  if (known) return known.lang;
+  const lang = detectUncached(text);
+  recent.set(text, { lang });
+  return lang;
+}
+
+function detectUncached(text: string): string | undefined {
   const letters = text.match(/\p{L}/gu)?.length ?? 0;
   if (letters < MIN_DETECTABLE_LETTERS) return undefined;
   const [top] = detectAll(text);
