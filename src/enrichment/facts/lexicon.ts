@@ -16,6 +16,8 @@ interface LexiconFile {
     readonly breaks: readonly string[];
     /** Words that turn a sentence around ("but"): a pattern's word gap never crosses one. */
     readonly contrast: readonly string[];
+    /** Cues that negate what comes before them ("Katzen … nicht"); "ohne" never does. */
+    readonly afterCues?: readonly string[];
   };
   readonly modality: {
     readonly cues: readonly string[];
@@ -42,6 +44,7 @@ export interface CompiledLexicon {
   readonly language: string;
   readonly patterns: readonly FactPattern[];
   readonly negationCue: RegExp;
+  readonly negationAfterCue: RegExp;
   readonly pseudoNegation: RegExp;
   readonly clauseBreak: RegExp;
   readonly negationBefore: number;
@@ -103,6 +106,7 @@ function compile(file: LexiconFile): CompiledLexicon {
     language: file.language,
     patterns,
     negationCue,
+    negationAfterCue: file.negation.afterCues ? cueRegex(file.negation.afterCues) : negationCue,
     pseudoNegation: wordsRegex(file.negation.pseudo.length > 0 ? file.negation.pseudo : ["$^"]),
     clauseBreak: wordsRegex(file.negation.breaks),
     negationBefore: file.negation.before,

@@ -130,8 +130,12 @@ function longestPerKind(matches: readonly Match[]): Match[] {
   return kept;
 }
 
-/** Yes/no facts turn around; a negated energy, sex, age or "selective" says nothing sure. */
+/**
+ * Yes/no facts turn around; "selective" stays ("no children younger than 10" is a condition);
+ * a negated energy, sex or age says nothing sure.
+ */
 function negatedValue(kind: FactKind, value: string): string | undefined {
+  if (value === "selective") return value;
   if (value !== "yes" && value !== "no") return undefined;
   return flippedValue(kind, value);
 }
@@ -178,7 +182,11 @@ function isNegated(text: string, clause: Clause, match: Match, lexicon: Compiled
   const before = wordsWindow(text, clause.start, match.start, lexicon.negationBefore, true);
   const after = wordsWindow(text, match.end, clause.end, lexicon.negationAfter, false);
   const inside = match.negationInPattern ? "" : text.slice(match.start, match.end);
-  return hasCue(before, cue, pseudo) || hasCue(after, cue, pseudo) || hasCue(inside, cue, pseudo);
+  return (
+    hasCue(before, cue, pseudo) ||
+    hasCue(after, lexicon.negationAfterCue, pseudo) ||
+    hasCue(inside, cue, pseudo)
+  );
 }
 
 function isModal(text: string, clause: Clause, match: Match, lexicon: CompiledLexicon): boolean {
