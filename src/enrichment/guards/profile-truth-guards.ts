@@ -228,7 +228,9 @@ function claimQuoteReasons(
     if (entries.length === 0) continue; // profileGuards reports the missing quote
     let negated = false;
     const named = entries.some((e) => {
-      const contexts = [e.quote, ...sentencesOfQuote(e.quote, sentences).map((s) => s.text)];
+      // The quote's own sentences, so that a negation around the quote counts too.
+      const around = sentencesOfQuote(e.quote, sentences).map((s) => s.text);
+      const contexts = around.length > 0 ? around : [e.quote];
       return contexts.some((context) => {
         const at = claimWordAt(claim, context);
         if (!at) return false;

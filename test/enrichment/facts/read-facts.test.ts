@@ -161,9 +161,7 @@ describe("negation scope", () => {
       "house_trained:yes",
       "children:yes",
     ]);
-    expect(keys("Mit Artgenossen hat sie keine Probleme.", ["de"])).toContain(
-      "dogs:yes",
-    );
+    expect(keys("Mit Artgenossen hat sie keine Probleme.", ["de"])).toContain("dogs:yes");
   });
 });
 
