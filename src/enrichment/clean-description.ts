@@ -48,6 +48,7 @@ export async function cleanDescription(
         bannedPhrases: overrides.banned_phrases ?? [],
         sourceLanguage: listing.language,
         outputLanguage: overrides.output_language,
+        declaredLanguage: input.animal.language,
       });
       return reasons.length === 0 ? { ok: true, value: output, flags } : { ok: false, reasons };
     },

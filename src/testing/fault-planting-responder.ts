@@ -201,7 +201,7 @@ function insertSentence(text: string, sentence: string, seed: string, language: 
 // Warning sentences, found by words of their own (not the guards' lexicons), so the dropped
 // warnings measured include ones the lexicons may miss.
 const WARNING_WORDS =
-  /\b(?:nervous|scared of|scared|fearful|afraid of|timid|anxious|aggressive|aggression|bites|biting|bitten|snaps|snappy|growls?|muzzle|guards? (?:his|her|its) (?:food|toys|bowl)|resource guard\w*|separation anxiety|(?:can ?not|can't|cannot) be left alone|reactive|escape artist|escapes|experienced (?:owner|home|adopter)s?|not (?:good|suitable|great|ok) (?:with|for)|no (?:small |young )?(?:children|kids|cats|other dogs)|only (?:dog|pet)|medication|special needs|skin (?:problem|disease|condition)s?|blind|deaf|injured|ängstlich\p{L}*|unsicher\p{L}*|nervös\p{L}*|aggressi\p{L}*|gebissen|bissig\p{L}*|maulkorb\p{L}*|ressourcen|trennungsangst|hundeerfahr\p{L}*|anfänger\p{L}*|kinderlos\p{L}*|ohne kinder|keine kinder|katzen sollten|einzelhund|einzelplatz|krank\p{L}*|medikament\p{L}*)\b/iu;
+  /\b(?:nervous|scared of|scared|fearful|afraid of|timid|anxious|aggressive|aggression|bites|biting|bitten|snaps|snappy|growls?|muzzle|guards? (?:his|her|its) (?:food|toys|bowl)|resource guard\w*|separation anxiety|(?:can ?not|can't|cannot) be left alone|reactive|escape artist|escapes|experienced (?:owner|home|adopter)s?|not (?:good|suitable|great|ok) (?:with|for) (?:\S+ ){0,2}(?:children|kids|toddlers|cats|dogs|families|beginners)|no (?:small |young )?(?:children|kids|cats|other dogs)|only (?:dog|pet)|medication|special needs|skin (?:problem|disease|condition)s?|blind|deaf|injured|ängstlich\p{L}*|unsicher\p{L}*|nervös\p{L}*|aggressive\p{L}*|aggression|gebissen|bissig\p{L}*|maulkorb\p{L}*|ressourcen|trennungsangst|hundeerfahr\p{L}*|anfänger\p{L}*|kinderlos\p{L}*|ohne kinder|keine kinder|katzen sollten|einzelhund|einzelplatz|krank\p{L}*|medikament\p{L}*)\b/iu;
 
 function dropWarningSentence(text: string, seed: string, language: string): string | undefined {
   const sentences = splitSentences(text, language).filter((s) => WARNING_WORDS.test(s.text));
@@ -226,7 +226,7 @@ const NEGATION_EDITS: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 const CRITICAL_WORDS =
-  /\b(?:children|kids|child|toddlers|cats?|(?:other )?dogs|(?:house|potty|toilet)[- ]?trained|left alone|suitable|beginners?|first[- ]time|aggressive|bite|kinder\p{L}*|katzen\p{L}*|artgenossen|hunden|rüden|anfänger\p{L}*|stubenrein|verträglich|alleine?)\b/iu;
+  /\b(?:children(?!['’]s)|kids|child|toddlers|cats?|(?:other )?dogs|(?:house|potty|toilet)[- ]?trained|left alone|beginners?|first[- ]time|aggressive|bite|kinder\p{L}*|katzen\p{L}*|artgenossen|hunden|rüden|anfänger\p{L}*|stubenrein|verträglich|alleine?)\b/iu;
 
 /** Loses the first negation that stands within a few words before a critical word. */
 function flipNegation(text: string, seed: string, language: string): string | undefined {

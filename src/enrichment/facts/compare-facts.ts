@@ -19,6 +19,11 @@ export interface FactComparisonInput {
   readonly outputExtraKeys?: readonly string[];
   /** Cleaning and translation keep every fact; profiles and bios need not. */
   readonly mustKeepAll: boolean;
+  /**
+   * A cleaned text keeps its sentences: each warning is stated in at least as many sentences
+   * as in the source, so a second warning sentence of the same kind cannot go missing.
+   */
+  readonly keepWarningSentences?: boolean;
   /** How the output is named in reasons ("the cleaned description"). */
   readonly outputName: string;
 }
@@ -93,5 +98,23 @@ export function compareFacts(input: FactComparisonInput): FactProblem[] {
       });
     }
   }
+  if (input.keepWarningSentences) {
+    for (const key of WARNING_KEYS) {
+      if (reported.has(key)) continue;
+      const before = sentenceCount(input.source, key);
+      const after = sentenceCount(input.output, key);
+      if (before > 1 && after < before) {
+        problems.push({
+          problem: "dropped",
+          key,
+          reason: `${input.outputName} states the listing's warning "${key.replace(":", ": ")}" in ${after} sentence(s); the listing does in ${before}`,
+        });
+      }
+    }
+  }
   return problems;
+}
+
+function sentenceCount(facts: readonly Fact[], key: string): number {
+  return new Set(facts.filter((f) => f.key === key).map((f) => f.sentenceSpan.start)).size;
 }

@@ -26,6 +26,8 @@ export interface CleaningGuardInput {
   readonly sourceLanguage?: string | undefined;
   /** The organization's output_language, when it asks for one; else the listing's own. */
   readonly outputLanguage?: string | undefined;
+  /** The animals.language column: the language to expect when the source is too short to tell. */
+  readonly declaredLanguage?: string | null | undefined;
 }
 
 /** Reasons a cleaned description fails, and flags on one that passes. */
@@ -41,25 +43,31 @@ export function checkCleaning(input: CleaningGuardInput): { reasons: string[]; f
     structured: input.facts,
     outputName: "the cleaned description",
     names: input.facts.name ? [input.facts.name] : [],
+    keepWarningSentences: true,
   });
   return { reasons: [...form, ...facts.reasons], flags: facts.flags };
 }
 
 /** The cleaned text stays in the listing's language (or the organization's output_language). */
 export function cleaningLanguageReasons(input: CleaningGuardInput): string[] {
+  const fromSource = [
+    ...new Set([
+      ...(input.sourceLanguage ? [input.sourceLanguage] : []),
+      ...plausibleLanguages(input.source),
+    ]),
+  ];
   const expected = input.outputLanguage
     ? [input.outputLanguage]
-    : [
-        ...new Set([
-          ...(input.sourceLanguage ? [input.sourceLanguage] : []),
-          ...plausibleLanguages(input.source),
-        ]),
-      ];
-  const detected = wrongLanguage(input.output, expected);
-  return detected === undefined
+    : fromSource.length > 0
+      ? fromSource
+      : input.declaredLanguage
+        ? [input.declaredLanguage]
+        : [];
+  const wrong = wrongLanguage(input.output, expected);
+  return wrong === undefined
     ? []
     : [
-        `the cleaned description is not in the listing's language ${expected[0] ?? "?"} (detected ${detected})`,
+        `the cleaned description is not in the listing's language ${expected[0] ?? "?"} (detected ${wrong})`,
       ];
 }
 

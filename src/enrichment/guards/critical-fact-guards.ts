@@ -17,6 +17,8 @@ export interface KeptFactsInput {
   readonly outputName: string;
   /** The dog's names: "Stray No.1" or "Lady" say nothing about the dog's facts. */
   readonly names?: readonly string[];
+  /** See FactComparisonInput.keepWarningSentences (cleaning: yes; translation: no). */
+  readonly keepWarningSentences?: boolean;
 }
 
 export interface KeptFactsResult {
@@ -55,6 +57,7 @@ export function keptCriticalFactReasons(input: KeptFactsInput): KeptFactsResult 
     output: readFacts(maskNames(input.output, names), outputLanguages),
     outputExtraKeys: nameKeys,
     mustKeepAll: true,
+    keepWarningSentences: input.keepWarningSentences ?? false,
     outputName: input.outputName,
   });
   return { reasons: problems.map((p) => p.reason), flags: [] };

@@ -33,7 +33,7 @@ export function dogProfilerMessages(
     `- personality_traits: ${PROFILE_COUNTS.traits.min} to ${PROFILE_COUNTS.traits.max} short traits, only those the listing states; fewer is fine`,
     `- interests: ${PROFILE_COUNTS.interests.min} to ${PROFILE_COUNTS.interests.max} things the listing says the dog enjoys; an empty list when it names none`,
     "- fun_fact: one fact from the listing, or null when there is none",
-    "- good_with_dogs, good_with_cats, good_with_children: yes, no, selective or unknown. Use unknown whenever the listing does not say so explicitly; \"not suitable for small children\" is no, never yes.",
+    '- good_with_dogs, good_with_cats, good_with_children: yes, no, selective or unknown. Use unknown whenever the listing does not say so explicitly; "not suitable for small children" is no, never yes.',
     "- bio and looking_for repeat only what the listing says: never add house-training, health, compatibility or behaviour the listing does not state, and keep its warnings' meaning.",
     "- evidence: one entry {field, claim, quote} for every personality trait, every interest, the fun fact, and every compatibility value that is not unknown. `quote` copies words verbatim from the listing or the facts (in their original language) that state the claim itself: a trait's quote names that trait.",
     "Write tagline, bio, looking_for, traits, interests and fun_fact without links, phone numbers, e-mail addresses or clichés.",
