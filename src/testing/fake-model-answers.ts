@@ -180,7 +180,7 @@ const TRAIT_CUES: readonly Cue[] = [
   { pattern: /\bloyal\b|\btreu\p{L}*/iu, en: "loyal", de: "treu" },
   { pattern: /\bgentle\b|\bsanft\p{L}*/iu, en: "gentle", de: "sanft" },
   {
-    pattern: /\b(?:shy|timid)\b|\bschüchtern\p{L}*|\bunsicher\p{L}*/iu,
+    pattern: /\b(?:shy|timid|nervous)\b|\bschüchtern\p{L}*|\bunsicher\p{L}*|\bängstlich\p{L}*/iu,
     en: "shy",
     de: "zurückhaltend",
   },
@@ -225,6 +225,16 @@ const TRAIT_CUES: readonly Cue[] = [
   { pattern: /\b(?:tame|jinak)\b/iu, en: "tame", de: "zahm" },
   { pattern: /\bobedient\b|\bgehorsam\p{L}*/iu, en: "obedient", de: "gehorsam" },
   { pattern: /\bcheerful\b/iu, en: "cheerful", de: "fröhlich" },
+  { pattern: /\bconfident\b|\bselbstbewusst\p{L}*/iu, en: "confident", de: "selbstbewusst" },
+  { pattern: /\bcheeky\b|\bfrech\p{L}*/iu, en: "cheeky", de: "frech" },
+  { pattern: /\bgoof(?:y|iest)\b/iu, en: "goofy", de: "albern" },
+  {
+    pattern: /\b(?:loves|eager) to learn\b|\blernwillig\p{L}*/iu,
+    en: "eager to learn",
+    de: "lernwillig",
+  },
+  { pattern: /\bverträglich\p{L}*|\beasy[- ]going\b/iu, en: "easy-going", de: "verträglich" },
+  { pattern: /\blovely\b/iu, en: "lovely", de: "liebenswert" },
   { pattern: /\bprotective\b|\bguard dog\b|\bwachsam\p{L}*/iu, en: "protective", de: "wachsam" },
 ];
 

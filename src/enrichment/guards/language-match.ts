@@ -1,7 +1,20 @@
 // Whether a text is in the language it should be, by the detector translations use (tinyld):
 // wrong only when another language clearly wins.
-import { detectAll } from "tinyld";
+import { LRUCache } from "lru-cache";
+import { detectAll as detectAllUncached } from "tinyld";
 import { MIN_DETECTABLE_LETTERS } from "../input/detect-language.js";
+
+// A listing is compared with each of its outputs (every target language, every re-ask).
+const recent = new LRUCache<string, ReturnType<typeof detectAllUncached>>({ max: 1000 });
+
+function detectAll(text: string): ReturnType<typeof detectAllUncached> {
+  let candidates = recent.get(text);
+  if (!candidates) {
+    candidates = detectAllUncached(text);
+    recent.set(text, candidates);
+  }
+  return candidates;
+}
 
 /** Languages a detector cannot reliably tell apart. */
 const SAME_LANGUAGE: readonly (readonly string[])[] = [
