@@ -63,7 +63,10 @@ export function keptCriticalFactReasons(input: KeptFactsInput): KeptFactsResult 
   return { reasons: problems.map((p) => p.reason), flags: [] };
 }
 
-/** Blanks each name (and each of its words of 3+ letters) with spaces, keeping offsets. */
+/**
+ * Blanks each name (and each of its words) letter by letter with "x", keeping offsets and the
+ * number of words (so a pattern's word gaps read the same), and keeping no word of it.
+ */
 export function maskNames(text: string, names: readonly string[]): string {
   let out = text;
   for (const name of names) {
@@ -72,7 +75,7 @@ export function maskNames(text: string, names: readonly string[]): string {
       if (part.trim() === "") continue;
       const escaped = part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
       out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "giu"), (m) =>
-        " ".repeat(m.length),
+        m.replace(/[\p{L}\p{N}]/gu, "x"),
       );
     }
   }
