@@ -367,6 +367,8 @@ function profileOf(
     for (const cue of cues) {
       const match = cue.pattern.exec(source);
       if (!match) continue;
+      // A "yes" inside a negation ("not overly cat friendly") is no yes.
+      if (cue.value === "yes" && negatedCue(source, match.index)) continue;
       compatibility[field] = cue.value;
       evidence.push({ field, claim: cue.value, quote: match[0] });
       break;
@@ -441,10 +443,27 @@ function listWords(words: readonly string[], lang: "en" | "de"): string {
   return `${words.slice(0, -1).join(", ")}${and}${words[words.length - 1]!}`;
 }
 
-/** A negation just before a cue ("not shy", "nicht ängstlich") means the listing denies it. */
+/**
+ * A careful reader's negation check: a negation earlier in the cue's clause ("cant walk
+ * properly", "not need to cuddle", "not dog-friendly"), or a German "nicht" later in it
+ * ("Lange Spaziergänge kommen … nicht mehr in Frage").
+ */
 function negatedCue(text: string, at: number): boolean {
-  const before = text.slice(Math.max(0, at - 25), at).toLowerCase();
-  return /(?:\bnot|\bno|\bnever|n't|\bnicht|\bkein\p{L}*|\bnie)\s+(?:\p{L}+\s+)?$/u.test(before);
+  const clauseStart = Math.max(
+    0,
+    ...[".", ",", ";", "!", "?", "\n", " but ", " aber "].map((p) => text.lastIndexOf(p, at) + 1),
+  );
+  const ends = [".", ",", ";", "!", "?", "\n"]
+    .map((p) => text.indexOf(p, at))
+    .filter((i) => i >= 0);
+  const clauseEnd = ends.length > 0 ? Math.min(...ends) : text.length;
+  const before = text.slice(clauseStart, at).toLowerCase();
+  const after = text.slice(at, clauseEnd).toLowerCase();
+  return (
+    /(?:^|[^\p{L}])(?:not|no|never|cant|cannot|dont|doesnt|isnt|without|nicht|kein\p{L}*|nie|ohne)(?:[^\p{L}]|$)|n['’]t\b/u.test(
+      before,
+    ) || /(?:^|[^\p{L}])(?:nicht|nie)(?:[^\p{L}]|$)/u.test(after)
+  );
 }
 
 function sentencesOf(text: string): string[] {

@@ -7,7 +7,7 @@ import {
   type DogProfile,
   type EvidenceField,
 } from "../dog-profile-schema.js";
-import { compareFacts } from "../facts/compare-facts.js";
+import { closure, compareFacts } from "../facts/compare-facts.js";
 import type { CompatibilityKind, Fact } from "../facts/fact-kinds.js";
 import { FACT_LANGUAGES, sourceLexiconLanguages, TRAIT_SYNONYMS } from "../facts/lexicon.js";
 import { structuredFactKeys, type StructuredFactsInput } from "../facts/listing-facts.js";
@@ -98,7 +98,12 @@ function compatibilityReasons(
     const value = profile[field];
     if (value === "unknown") continue;
     const kind = KIND_OF_FIELD[field];
-    const listingValues = new Set(listingFacts.filter((f) => f.kind === kind).map((f) => f.value));
+    // "Must be the only pet" also says "no other dogs": implications count.
+    const listingValues = new Set(
+      [...closure(listingFacts.map((f) => f.key))]
+        .filter((key) => key.startsWith(`${kind}:`))
+        .map((key) => key.slice(kind.length + 1)),
+    );
     if (!supports(listingValues, value)) {
       reasons.push(
         listingValues.size === 0
@@ -109,11 +114,13 @@ function compatibilityReasons(
     }
     const quotes = profile.evidence.filter((e) => e.field === field).map((e) => e.quote);
     const backed = quotes.some((quote) => {
+      const keys = closure(
+        sentencesOfQuote(quote, sentences).flatMap((s) =>
+          readFacts(s.text, languages).map((f) => f.key),
+        ),
+      );
       const values = new Set(
-        sentencesOfQuote(quote, sentences)
-          .flatMap((s) => readFacts(s.text, languages))
-          .filter((f) => f.kind === kind)
-          .map((f) => f.value),
+        [...keys].filter((k) => k.startsWith(`${kind}:`)).map((k) => k.slice(kind.length + 1)),
       );
       return supports(values, value);
     });
