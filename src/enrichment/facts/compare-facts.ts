@@ -36,11 +36,17 @@ export interface FactProblem {
 
 const COMPAT = new Set<FactKind>(COMPATIBILITY_KINDS);
 
-export function closure(keys: Iterable<string>): Set<string> {
+/**
+ * `keys` with what they imply. `strict` keeps only implications that say the same thing (an
+ * only pet lives without other dogs or cats): an output that keeps "bites" but drops
+ * "aggressive" has still dropped a warning sentence.
+ */
+export function closure(keys: Iterable<string>, strict = false): Set<string> {
   const out = new Set<string>();
   const add = (key: string): void => {
     if (out.has(key)) return;
     out.add(key);
+    if (strict && key !== "only_pet:yes") return;
     for (const implied of IMPLIED_KEYS[key] ?? []) add(implied);
   };
   for (const key of keys) add(key);
@@ -70,7 +76,10 @@ export function covers(keys: ReadonlySet<string>, key: string): boolean {
 
 export function compareFacts(input: FactComparisonInput): FactProblem[] {
   const sourceKeys = closure([...input.source.map((f) => f.key), ...(input.sourceExtraKeys ?? [])]);
-  const outputKeys = closure([...input.output.map((f) => f.key), ...(input.outputExtraKeys ?? [])]);
+  const outputKeys = closure(
+    [...input.output.map((f) => f.key), ...(input.outputExtraKeys ?? [])],
+    true,
+  );
   const problems: FactProblem[] = [];
   const reported = new Set<string>();
   for (const fact of input.output) {
