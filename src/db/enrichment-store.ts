@@ -474,7 +474,8 @@ async function writeTranslations(
     `UPDATE animals a SET
          translations = CASE WHEN u.ok THEN coalesce(a.translations, '{}'::jsonb) || u.texts ELSE a.translations END,
          llm_processed_at = CASE WHEN u.ok THEN now() ELSE a.llm_processed_at END,
-         llm_model_used = CASE WHEN u.ok THEN u.model ELSE a.llm_model_used END,
+         -- A translation that needed no call has no model: it never blanks the one that served.
+         llm_model_used = CASE WHEN u.ok THEN coalesce(u.model, a.llm_model_used) ELSE a.llm_model_used END,
          llm_processing_flags = coalesce(a.llm_processing_flags, '{}'::jsonb)
            || jsonb_build_object($7::text,
                 coalesce(a.llm_processing_flags->$7::text, '{}'::jsonb) || u.flags)
@@ -503,7 +504,7 @@ async function writeValue(
     `UPDATE animals a SET
        ${valueSql},
        llm_processed_at = CASE WHEN u.ok THEN now() ELSE a.llm_processed_at END,
-       llm_model_used = CASE WHEN u.ok THEN u.model ELSE a.llm_model_used END,
+       llm_model_used = CASE WHEN u.ok THEN coalesce(u.model, a.llm_model_used) ELSE a.llm_model_used END,
        llm_processing_flags = coalesce(a.llm_processing_flags, '{}'::jsonb) || jsonb_build_object($7::text, u.flag)
      FROM (
        SELECT r.animal_id, r.publish AS ok, r.value::jsonb AS value, r.model,

@@ -2,7 +2,7 @@
 import type { AnimalSource } from "./animal-source.js";
 import type { EnrichmentDeps } from "./enrichment-deps.js";
 import { runGuardedCompletion } from "./guarded-completion.js";
-import { cleaningGuards } from "./guards/cleaning-guards.js";
+import { checkCleaning } from "./guards/cleaning-guards.js";
 import { prepareListing } from "./input/prepare-listing.js";
 import { plainTextAnswer } from "./plain-text-answer.js";
 import type { PromptVariant } from "./experiments/prompt-variant.js";
@@ -47,13 +47,16 @@ export async function cleanDescription(
     signal: input.signal,
     check(content) {
       const output = plainTextAnswer(content);
-      const reasons = cleaningGuards({
+      const { reasons, flags } = checkCleaning({
         source: listing.text,
         facts: listing.facts,
         output,
         bannedPhrases: overrides.banned_phrases ?? [],
+        sourceLanguage: listing.language,
+        outputLanguage: overrides.output_language,
+        declaredLanguage: input.animal.language,
       });
-      return reasons.length === 0 ? { ok: true, value: output, flags: [] } : { ok: false, reasons };
+      return reasons.length === 0 ? { ok: true, value: output, flags } : { ok: false, reasons };
     },
   });
 }

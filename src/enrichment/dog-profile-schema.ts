@@ -24,6 +24,11 @@ export type EvidenceField = (typeof EVIDENCE_FIELDS)[number];
 
 export const TAGLINE_MAX_CHARS = 60;
 
+export const PROFILE_COUNTS = {
+  traits: { min: 1, max: 5 },
+  interests: { min: 0, max: 4 },
+} as const;
+
 const compatibility = z.enum(COMPATIBILITY_VALUES).default("unknown");
 
 export const evidenceSchema = z.strictObject({
@@ -40,8 +45,15 @@ export const dogProfileSchema = z.strictObject({
   tagline: z.string().trim().min(1).max(TAGLINE_MAX_CHARS),
   bio: z.string().trim().min(1).max(800),
   looking_for: z.string().trim().min(1).max(400),
-  personality_traits: z.array(z.string().trim().min(1).max(40)).min(3).max(5),
-  interests: z.array(z.string().trim().min(1).max(60)).min(2).max(4),
+  // SPEC §6: only what the listing says — a count never forces a claim it does not make.
+  personality_traits: z
+    .array(z.string().trim().min(1).max(40))
+    .min(PROFILE_COUNTS.traits.min)
+    .max(PROFILE_COUNTS.traits.max),
+  interests: z
+    .array(z.string().trim().min(1).max(60))
+    .min(PROFILE_COUNTS.interests.min)
+    .max(PROFILE_COUNTS.interests.max),
   fun_fact: z.string().trim().min(1).max(200).nullable(),
   good_with_dogs: compatibility,
   good_with_cats: compatibility,

@@ -9,6 +9,7 @@ import {
 import type { EnrichmentDeps } from "./enrichment-deps.js";
 import { runGuardedCompletion } from "./guarded-completion.js";
 import { enforceCompatibilityEvidence, profileGuards } from "./guards/profile-guards.js";
+import { profileTruthReasons } from "./guards/profile-truth-guards.js";
 import { factEntries, prepareListing } from "./input/prepare-listing.js";
 import { parseModelJson } from "./parse-model-json.js";
 import type { PromptVariant } from "./experiments/prompt-variant.js";
@@ -70,7 +71,18 @@ export async function generateProfile(
         language,
         bannedPhrases: overrides.banned_phrases ?? [],
       });
-      return reasons.length === 0 ? { ok: true, value: profile, flags } : { ok: false, reasons };
+      // Meaning is checked once the form holds (a quote not in the listing says enough).
+      if (reasons.length > 0) return { ok: false, reasons };
+      const truth = profileTruthReasons({
+        profile,
+        listingText: listing.text,
+        sourceLanguage: listing.language,
+        structured: listing.facts,
+        profileLanguage: language,
+      });
+      return truth.reasons.length === 0
+        ? { ok: true, value: profile, flags: [...flags, ...truth.flags] }
+        : { ok: false, reasons: truth.reasons };
     },
   });
 }

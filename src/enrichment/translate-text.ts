@@ -1,7 +1,8 @@
 // Translation into one target language; names and numbers kept, the language verified.
 import type { EnrichmentDeps } from "./enrichment-deps.js";
 import { runGuardedCompletion } from "./guarded-completion.js";
-import { translationGuards } from "./guards/translation-guards.js";
+import type { StructuredFactsInput } from "./facts/listing-facts.js";
+import { checkTranslation } from "./guards/translation-guards.js";
 import { cleanSourceText } from "./input/clean-source-text.js";
 import { detectLanguage } from "./input/detect-language.js";
 import type { OrganizationOverrides } from "./organization-overrides.js";
@@ -20,6 +21,8 @@ export interface TranslateTextInput {
   /** Names to keep exactly as written (e.g. the dog's name). */
   readonly preserve?: readonly string[];
   readonly overrides?: OrganizationOverrides;
+  /** The listing's structured fields (sex, age), when the text is a listing's. */
+  readonly structured?: StructuredFactsInput;
   readonly signal?: AbortSignal;
   /** An experiment arm or promoted prompt version; absent = the built-in prompt. */
   readonly variant?: PromptVariant | undefined;
@@ -81,9 +84,16 @@ export async function translateText(
     signal: input.signal,
     check(content) {
       const output = plainTextAnswer(content);
-      const reasons = translationGuards({ source: text, output, targetLanguage, preserve });
+      const { reasons, flags } = checkTranslation({
+        source: text,
+        output,
+        targetLanguage,
+        preserve,
+        sourceLanguage,
+        ...(input.structured ? { structured: input.structured } : {}),
+      });
       return reasons.length === 0
-        ? { ok: true, value: { text: output, sourceLanguage }, flags: [] }
+        ? { ok: true, value: { text: output, sourceLanguage }, flags }
         : { ok: false, reasons };
     },
   });

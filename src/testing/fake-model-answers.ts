@@ -27,6 +27,9 @@ import {
   DEFAULT_BANNED_PHRASES,
 } from "../enrichment/guards/banned-phrases.js";
 import { contactOrInstructionReasons } from "../enrichment/guards/injection-guard.js";
+import { lexiconFor, sourceLexiconLanguages } from "../enrichment/facts/lexicon.js";
+import { readFacts } from "../enrichment/facts/read-facts.js";
+import { detectLanguage } from "../enrichment/input/detect-language.js";
 
 export interface FakeCompletionRequest {
   readonly model: string;
@@ -35,42 +38,56 @@ export interface FakeCompletionRequest {
   readonly response_format?: unknown;
 }
 
-/** The content a well-behaved model would answer for this request. */
-export function answerLikeAModel(request: FakeCompletionRequest): string {
+/** What the fake reads from a request: the task, the listing and the prompt's lines. */
+export interface FakeRequestParts {
+  readonly task: string | undefined;
+  readonly listing: string;
+  readonly facts: Readonly<Record<string, string>>;
+  /** The dog's name as a person would write it. */
+  readonly name: string | undefined;
+  readonly outputLanguage: string | undefined;
+  readonly targetLanguage: string;
+  readonly preserve: readonly string[];
+  readonly bannedPhrases: readonly string[];
+}
+
+export function readFakeRequest(request: FakeCompletionRequest): FakeRequestParts {
   const system = request.messages.find((m) => m.role === "system")?.content ?? "";
   const user = request.messages.find((m) => m.role === "user")?.content ?? "";
-  const task = readPromptId(system)?.split("@")[0];
-  const listing = extractBlock(user, LISTING_OPEN, LISTING_CLOSE) ?? "";
   const facts = parseFacts(extractBlock(user, FACTS_OPEN, FACTS_CLOSE) ?? "");
-  switch (task) {
+  return {
+    task: readPromptId(system)?.split("@")[0],
+    listing: extractBlock(user, LISTING_OPEN, LISTING_CLOSE) ?? "",
+    facts,
+    name: displayName(facts.name),
+    outputLanguage: languageCode(lineValue(system, OUTPUT_LANGUAGE_LINE_PREFIX)),
+    targetLanguage: languageCode(lineValue(system, TARGET_LANGUAGE_LINE_PREFIX)) ?? "en",
+    preserve: (lineValue(system, PRESERVE_LINE_PREFIX) ?? "")
+      .split(",")
+      .map((n) => n.trim())
+      .filter(Boolean),
+    bannedPhrases: bannedPhrases(system),
+  };
+}
+
+/** The content a well-behaved model would answer for this request. */
+export function answerLikeAModel(request: FakeCompletionRequest): string {
+  const parts = readFakeRequest(request);
+  switch (parts.task) {
     case "description_cleaning":
-      return tidyListing(listing, displayName(facts.name), bannedPhrases(system));
+      return tidyListing(parts.listing, parts.name, parts.bannedPhrases);
     case "dog_profiler":
       return JSON.stringify(
-        withVariantQuirks(
-          profileOf(
-            listing,
-            facts,
-            languageCode(lineValue(system, OUTPUT_LANGUAGE_LINE_PREFIX)) ?? "en",
-          ),
-          {
-            careless: /careless/i.test(request.model),
-            warm: /\bwarm/i.test(system),
-            reasked: request.messages.some((m) => m.role === "assistant"),
-            listingHash: fnv1a(listing),
-            name: displayName(facts.name),
-          },
-        ),
+        withVariantQuirks(profileOf(parts.listing, parts.facts, parts.outputLanguage ?? "en"), {
+          careless: /careless/i.test(request.model),
+          warm: /\bwarm/i.test(request.messages.find((m) => m.role === "system")?.content ?? ""),
+          reasked: request.messages.some((m) => m.role === "assistant"),
+          listingHash: fnv1a(parts.listing),
+          name: parts.name,
+        }),
       );
     case "translation":
-      return translationOf(
-        listing,
-        languageCode(lineValue(system, TARGET_LANGUAGE_LINE_PREFIX)) ?? "en",
-        (lineValue(system, PRESERVE_LINE_PREFIX) ?? "")
-          .split(",")
-          .map((n) => n.trim())
-          .filter(Boolean),
-      );
+      return translationOf(parts.listing, parts.targetLanguage, parts.preserve);
     default:
       return request.messages[request.messages.length - 1]?.content ?? "";
   }
@@ -117,6 +134,11 @@ function fnv1a(text: string): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h;
+}
+
+/** The listing as the fake would translate it (also a cleaning answered in the wrong language). */
+export function fakeTranslation(text: string, target: string, names: readonly string[]): string {
+  return translationOf(text, target, names);
 }
 
 function lineValue(text: string, prefix: string): string | undefined {
@@ -214,7 +236,7 @@ const TRAIT_CUES: readonly Cue[] = [
   { pattern: /\bloyal\b|\btreu\p{L}*/iu, en: "loyal", de: "treu" },
   { pattern: /\bgentle\b|\bsanft\p{L}*/iu, en: "gentle", de: "sanft" },
   {
-    pattern: /\b(?:shy|timid)\b|\bschüchtern\p{L}*|\bunsicher\p{L}*/iu,
+    pattern: /\b(?:shy|timid|nervous)\b|\bschüchtern\p{L}*|\bunsicher\p{L}*|\bängstlich\p{L}*/iu,
     en: "shy",
     de: "zurückhaltend",
   },
@@ -250,6 +272,26 @@ const TRAIT_CUES: readonly Cue[] = [
   },
   { pattern: /\bsportlich\p{L}*|\bathletic\b/iu, en: "sporty", de: "sportlich" },
   { pattern: /\bzutraulich\p{L}*|\btrusting\b/iu, en: "trusting", de: "zutraulich" },
+  { pattern: /\b(?:cute|adorable)\b|\bsüß\p{L}*/iu, en: "cute", de: "süß" },
+  {
+    pattern: /\bgood temperament\b|\bgood[- ]natured\b|\bwell[- ]behaved?\b|\bbrav\p{L}*/iu,
+    en: "good-natured",
+    de: "brav",
+  },
+  { pattern: /\b(?:tame|jinak)\b/iu, en: "tame", de: "zahm" },
+  { pattern: /\bobedient\b|\bgehorsam\p{L}*/iu, en: "obedient", de: "gehorsam" },
+  { pattern: /\bcheerful\b/iu, en: "cheerful", de: "fröhlich" },
+  { pattern: /\bconfident\b|\bselbstbewusst\p{L}*/iu, en: "confident", de: "selbstbewusst" },
+  { pattern: /\bcheeky\b|\bfrech\p{L}*/iu, en: "cheeky", de: "frech" },
+  { pattern: /\bgoof(?:y|iest)\b/iu, en: "goofy", de: "albern" },
+  {
+    pattern: /\b(?:loves|eager) to learn\b|\blernwillig\p{L}*/iu,
+    en: "eager to learn",
+    de: "lernwillig",
+  },
+  { pattern: /\bverträglich\p{L}*|\beasy[- ]going\b/iu, en: "easy-going", de: "verträglich" },
+  { pattern: /\blovely\b/iu, en: "lovely", de: "liebenswert" },
+  { pattern: /\bprotective\b|\bguard dog\b|\bwachsam\p{L}*/iu, en: "protective", de: "wachsam" },
 ];
 
 const INTEREST_CUES: readonly Cue[] = [
@@ -346,43 +388,34 @@ function profileOf(
   const evidence: FakeEvidence[] = [];
   const sentences = sentencesOf(source);
 
-  const pick = (
-    cues: readonly Cue[],
-    field: string,
-    min: number,
-    max: number,
-    fallback: readonly Cue[],
-  ): string[] => {
+  // A careful model names only what the listing states: no padding to a count, and a cue the
+  // listing negates ("not shy") is no trait.
+  const pick = (cues: readonly Cue[], field: string, max: number): string[] => {
     const chosen: string[] = [];
     for (const cue of cues) {
       const match = cue.pattern.exec(source);
-      if (!match || chosen.length >= max) continue;
+      if (!match || chosen.length >= max || negatedCue(source, match.index)) continue;
+      if (chosen.includes(cue[lang])) continue;
       chosen.push(cue[lang]);
       evidence.push({ field, claim: cue[lang], quote: match[0] });
-    }
-    // A thin listing still yields the minimum, each label tied to a sentence of the listing.
-    for (let i = 0; chosen.length < min && i < fallback.length; i++) {
-      const label = fallback[i]![lang];
-      if (chosen.includes(label)) continue;
-      chosen.push(label);
-      evidence.push({
-        field,
-        claim: label,
-        quote: quoteFrom(sentences[i % Math.max(1, sentences.length)] ?? source),
-      });
     }
     return chosen;
   };
 
-  const traits = pick(TRAIT_CUES, "personality_traits", 3, 5, [
-    { pattern: /$^/, en: "looking for people", de: "auf Menschen angewiesen" },
-    { pattern: /$^/, en: "ready for a new start", de: "bereit für einen Neuanfang" },
-    { pattern: /$^/, en: "worth getting to know", de: "kennenlernenswert" },
-  ]);
-  const interests = pick(INTEREST_CUES, "interests", 2, 4, [
-    { pattern: /$^/, en: "company", de: "Gesellschaft" },
-    { pattern: /$^/, en: "attention", de: "Aufmerksamkeit" },
-  ]);
+  const traits = pick(TRAIT_CUES, "personality_traits", 5);
+  if (traits.length === 0) {
+    // Every profile names one trait; with none stated, the plainest honest one is "looking for
+    // a home", quoted from where the listing says so, when it does.
+    const home = HOME_PHRASE.exec(source);
+    const label = lang === "de" ? "sucht ein Zuhause" : "looking for a home";
+    traits.push(label);
+    evidence.push({
+      field: "personality_traits",
+      claim: label,
+      quote: home?.[0] ?? quoteFrom(sentences[0] ?? source),
+    });
+  }
+  const interests = pick(INTEREST_CUES, "interests", 4);
 
   const compatibility: Record<string, string> = {};
   for (const [field, cues] of Object.entries(COMPATIBILITY_CUES)) {
@@ -390,6 +423,8 @@ function profileOf(
     for (const cue of cues) {
       const match = cue.pattern.exec(source);
       if (!match) continue;
+      // A "yes" inside a negation ("not overly cat friendly") is no yes.
+      if (cue.value === "yes" && negatedCue(source, match.index)) continue;
       compatibility[field] = cue.value;
       evidence.push({ field, claim: cue.value, quote: match[0] });
       break;
@@ -406,18 +441,24 @@ function profileOf(
   );
   if (funFact) evidence.push({ field: "fun_fact", claim: funFact, quote: funFact });
 
-  const [t1, t2] = traits;
-  const [i1, i2] = interests;
+  const traitList = listWords(traits, lang);
+  const interestList = listWords(interests, lang);
   const copy =
     lang === "de"
       ? {
-          tagline: `${name}: ${t1} und ${t2}`,
-          bio: `${name} ist ${t1}, ${t2} und ${traits[2]}. Laut Tierheim mag ${name} besonders ${i1} und ${i2}.`,
+          tagline: `${name}: ${traitList}`,
+          bio:
+            interests.length > 0
+              ? `${name} ist laut Tierheim ${traitList}. ${name} mag besonders ${interestList}.`
+              : `${name} ist laut Tierheim ${traitList}. Das Tierheim erzählt gerne mehr über ${name}.`,
           looking_for: `Menschen, die ${name} Zeit, Geduld und ein passendes Zuhause geben.`,
         }
       : {
-          tagline: `${name}: ${t1} and ${t2}`,
-          bio: `${name} is ${t1}, ${t2} and ${traits[2]}. According to the shelter, ${name} especially enjoys ${i1} and ${i2}.`,
+          tagline: `${name}: ${traitList}`,
+          bio:
+            interests.length > 0
+              ? `According to the shelter, ${name} is ${traitList}. ${name} especially enjoys ${interestList}.`
+              : `According to the shelter, ${name} is ${traitList}. The shelter will gladly tell you more about ${name}.`,
           looking_for: `People who will give ${name} time, patience and a home that suits them.`,
         };
   return {
@@ -432,6 +473,53 @@ function profileOf(
     good_with_children: compatibility.good_with_children,
     evidence,
   };
+}
+
+const HOME_PHRASE =
+  /\b(?:looking for|waiting for|needs?|deserves?|searching for)\b[^.!?\n]{0,40}?\b(?:home|family|owner|adopter)s?\b|\bsucht\b[^.!?\n]{0,40}?\b(?:zuhause|familie|menschen)\b/iu;
+
+/**
+ * Whether the fake can write an honest profile of this listing: one that names at least one
+ * trait the listing states (or says it is looking for a home). Listings without one get a
+ * profile whose one trait has no quote to stand on, which the guards rightly reject.
+ */
+export function fakeProfileIsGrounded(listing: string): boolean {
+  return (
+    TRAIT_CUES.some((cue) => {
+      const match = cue.pattern.exec(listing);
+      return match !== null && !negatedCue(listing, match.index);
+    }) || HOME_PHRASE.test(listing)
+  );
+}
+
+/** "a, b and c" */
+function listWords(words: readonly string[], lang: "en" | "de"): string {
+  const and = lang === "de" ? " und " : " and ";
+  if (words.length <= 1) return words[0] ?? "";
+  return `${words.slice(0, -1).join(", ")}${and}${words[words.length - 1]!}`;
+}
+
+/**
+ * A careful reader's negation check: a negation earlier in the cue's clause ("cant walk
+ * properly", "not need to cuddle", "not dog-friendly"), or a German "nicht" later in it
+ * ("Lange Spaziergänge kommen … nicht mehr in Frage").
+ */
+function negatedCue(text: string, at: number): boolean {
+  const clauseStart = Math.max(
+    0,
+    ...[".", ",", ";", "!", "?", "\n", " but ", " aber "].map((p) => text.lastIndexOf(p, at) + 1),
+  );
+  const ends = [".", ",", ";", "!", "?", "\n"]
+    .map((p) => text.indexOf(p, at))
+    .filter((i) => i >= 0);
+  const clauseEnd = ends.length > 0 ? Math.min(...ends) : text.length;
+  const before = text.slice(clauseStart, at).toLowerCase();
+  const after = text.slice(at, clauseEnd).toLowerCase();
+  return (
+    /(?:^|[^\p{L}])(?:not|no|never|cant|cannot|dont|doesnt|isnt|without|nicht|kein\p{L}*|nie|ohne)(?:[^\p{L}]|$)|n['’]t\b/u.test(
+      before,
+    ) || /(?:^|[^\p{L}])(?:nicht|nie)(?:[^\p{L}]|$)/u.test(after)
+  );
 }
 
 function sentencesOf(text: string): string[] {
@@ -471,7 +559,7 @@ const TEMPLATES: Readonly<Record<string, TranslationTemplate>> = {
     numbers: (l) => `Die Anzeige nennt diese Angaben: ${l}.`,
     filler: [
       "Das Team beschreibt einen Hund, der Zeit, Geduld und verlässliche Menschen braucht.",
-      "Spaziergänge, ein ruhiger Schlafplatz und etwas Training würden ihm sehr helfen.",
+      "Spaziergänge, ein eigener Schlafplatz und etwas Training würden ihm sehr helfen.",
       "Wer den Hund kennenlernen möchte, kann sich gerne beim Tierheim melden und einen Besuch vereinbaren.",
       "Die Pfleger kennen den Hund gut und beantworten gerne jede Frage.",
     ],
@@ -481,7 +569,7 @@ const TEMPLATES: Readonly<Record<string, TranslationTemplate>> = {
     numbers: (l) => `El anuncio da estos datos: ${l}.`,
     filler: [
       "El equipo describe a un perro que necesita tiempo, paciencia y personas que se queden con él.",
-      "Los paseos, un lugar tranquilo para dormir y un poco de adiestramiento le ayudarían mucho.",
+      "Los paseos, un buen lugar para dormir y un poco de adiestramiento le ayudarían mucho.",
       "Quien quiera conocer a este perro puede ponerse en contacto con el refugio y concertar una visita.",
       "Los cuidadores conocen bien al perro y responderán con gusto a todas las preguntas.",
     ],
@@ -491,7 +579,7 @@ const TEMPLATES: Readonly<Record<string, TranslationTemplate>> = {
     numbers: (l) => `L'annonce donne ces précisions : ${l}.`,
     filler: [
       "L'équipe décrit un chien qui a besoin de temps, de patience et de personnes qui restent.",
-      "Des promenades, un endroit calme pour dormir et un peu d'éducation l'aideraient beaucoup.",
+      "Des promenades, un bon endroit pour dormir et un peu d'éducation l'aideraient beaucoup.",
       "Toute personne qui souhaite rencontrer ce chien peut contacter le refuge et prévoir une visite.",
       "Les soigneurs connaissent bien le chien et répondront avec plaisir à toutes les questions.",
     ],
@@ -526,6 +614,166 @@ const TEMPLATES: Readonly<Record<string, TranslationTemplate>> = {
       "Os tratadores conhecem bem o cão e respondem com gosto a todas as perguntas.",
     ],
   },
+  pl: {
+    intro: (n) => `${n} czeka w schronisku na nową rodzinę.`,
+    numbers: (l) => `Ogłoszenie podaje te dane: ${l}.`,
+    filler: [
+      "Zespół opisuje psa, który potrzebuje czasu, cierpliwości i ludzi, którzy zostaną.",
+      "Spacery, własne miejsce do spania i trochę szkolenia bardzo by mu pomogły.",
+      "Kto chciałby poznać tego psa, może skontaktować się ze schroniskiem i umówić wizytę.",
+      "Opiekunowie dobrze znają psa i chętnie odpowiedzą na każde pytanie.",
+    ],
+  },
+  sv: {
+    intro: (n) => `${n} väntar på härbärget på en ny familj.`,
+    numbers: (l) => `Annonsen anger dessa uppgifter: ${l}.`,
+    filler: [
+      "Teamet beskriver en hund som behöver tid, tålamod och människor som stannar.",
+      "Promenader, en egen sovplats och lite träning skulle hjälpa mycket.",
+      "Den som vill träffa hunden kan kontakta härbärget och boka ett besök.",
+      "Skötarna känner hunden väl och svarar gärna på alla frågor.",
+    ],
+  },
+  da: {
+    intro: (n) => `${n} venter på internatet på en ny familie.`,
+    numbers: (l) => `Annoncen giver disse oplysninger: ${l}.`,
+    filler: [
+      "Holdet beskriver en hund, der har brug for tid, tålmodighed og mennesker, der bliver.",
+      "Gåture, en fast soveplads og lidt træning ville hjælpe meget.",
+      "Den, der gerne vil møde hunden, kan kontakte internatet og aftale et besøg.",
+      "Plejerne kender hunden godt og svarer gerne på alle spørgsmål.",
+    ],
+  },
+  fi: {
+    intro: (n) => `${n} odottaa löytöeläinkodissa uutta perhettä.`,
+    numbers: (l) => `Ilmoituksessa on nämä tiedot: ${l}.`,
+    filler: [
+      "Henkilökunta kuvailee koiraa, joka tarvitsee aikaa, kärsivällisyyttä ja ihmisiä, jotka pysyvät.",
+      "Kävelylenkit, oma nukkumapaikka ja vähän koulutusta auttaisivat paljon.",
+      "Joka haluaa tavata tämän koiran, voi ottaa yhteyttä löytöeläinkotiin ja sopia käynnistä.",
+      "Hoitajat tuntevat koiran hyvin ja vastaavat mielellään kaikkiin kysymyksiin.",
+    ],
+  },
+  cs: {
+    intro: (n) => `${n} čeká v útulku na novou rodinu.`,
+    numbers: (l) => `Inzerát uvádí tyto údaje: ${l}.`,
+    filler: [
+      "Tým popisuje psa, který potřebuje čas, trpělivost a lidi, kteří zůstanou.",
+      "Procházky, vlastní místo na spaní a trochu výcviku by mu velmi pomohly.",
+      "Kdo by chtěl tohoto psa poznat, může kontaktovat útulek a domluvit si návštěvu.",
+      "Ošetřovatelé psa dobře znají a rádi odpoví na každou otázku.",
+    ],
+  },
+  ro: {
+    intro: (n) => `${n} așteaptă la adăpost o nouă familie.`,
+    numbers: (l) => `Anunțul oferă aceste date: ${l}.`,
+    filler: [
+      "Echipa descrie un câine care are nevoie de timp, răbdare și oameni care rămân.",
+      "Plimbările, un loc propriu de dormit și puțin dresaj l-ar ajuta foarte mult.",
+      "Cine dorește să cunoască acest câine poate contacta adăpostul și poate programa o vizită.",
+      "Îngrijitorii cunosc bine câinele și răspund cu plăcere la orice întrebare.",
+    ],
+  },
+  hu: {
+    intro: (n) => `${n} egy új családra vár a menhelyen.`,
+    numbers: (l) => `A hirdetés ezeket az adatokat adja meg: ${l}.`,
+    filler: [
+      "A csapat egy olyan kutyát ír le, akinek időre, türelemre és maradandó emberekre van szüksége.",
+      "A séták, egy saját alvóhely és egy kis tanítás sokat segítene neki.",
+      "Aki szeretné megismerni ezt a kutyát, felveheti a kapcsolatot a menhellyel és időpontot egyeztethet.",
+      "A gondozók jól ismerik a kutyát, és szívesen válaszolnak minden kérdésre.",
+    ],
+  },
+  tr: {
+    intro: (n) => `${n} barınakta yeni bir aile bekliyor.`,
+    numbers: (l) => `İlan şu bilgileri veriyor: ${l}.`,
+    filler: [
+      "Ekip, zamana, sabra ve kalıcı insanlara ihtiyaç duyan bir köpeği anlatıyor.",
+      "Yürüyüşler, kendine ait bir uyku yeri ve biraz eğitim ona çok yardımcı olur.",
+      "Bu köpekle tanışmak isteyen herkes barınakla iletişime geçip bir ziyaret ayarlayabilir.",
+      "Bakıcılar köpeği iyi tanıyor ve her soruyu memnuniyetle yanıtlıyor.",
+    ],
+  },
+  ms: {
+    intro: (n) => `${n} sedang menunggu keluarga baharu di pusat perlindungan.`,
+    numbers: (l) => `Iklan ini memberikan butiran berikut: ${l}.`,
+    filler: [
+      "Pasukan menggambarkan seekor anjing yang memerlukan masa, kesabaran dan orang yang akan kekal bersamanya.",
+      "Berjalan-jalan, tempat tidur sendiri dan sedikit latihan akan sangat membantunya.",
+      "Sesiapa yang ingin berkenalan dengan anjing ini boleh menghubungi pusat perlindungan dan mengatur lawatan.",
+      "Penjaga mengenali anjing ini dengan baik dan sedia menjawab setiap soalan.",
+    ],
+  },
+  id: {
+    intro: (n) => `${n} sedang menunggu keluarga baru di penampungan.`,
+    numbers: (l) => `Iklan ini memberikan keterangan berikut: ${l}.`,
+    filler: [
+      "Tim menggambarkan seekor anjing yang membutuhkan waktu, kesabaran, dan orang-orang yang akan tetap bersamanya.",
+      "Jalan-jalan, tempat tidur sendiri, dan sedikit pelatihan akan sangat membantunya.",
+      "Siapa pun yang ingin berkenalan dengan anjing ini dapat menghubungi penampungan dan mengatur kunjungan.",
+      "Para pengasuh mengenal anjing ini dengan baik dan dengan senang hati menjawab setiap pertanyaan.",
+    ],
+  },
+  ja: {
+    intro: (n) => `${n} は保護施設で新しい家族を待っています。`,
+    numbers: (l) => `掲載情報には次の内容があります：${l}.`,
+    filler: [
+      "スタッフによると、この犬には時間と忍耐、そしてずっとそばにいてくれる人が必要です。",
+      "散歩と自分の寝床、そして少しのトレーニングがとても役に立つでしょう。",
+      "この犬に会いたい方は、保護施設に連絡して訪問の予約をしてください。",
+      "世話をしているスタッフはこの犬のことをよく知っていて、どんな質問にも喜んで答えます。",
+    ],
+  },
+  zh: {
+    intro: (n) => `${n} 正在收容所等待一个新的家庭。`,
+    numbers: (l) => `启事提供了以下信息：${l}.`,
+    filler: [
+      "工作人员介绍说，这只狗需要时间、耐心和愿意一直陪伴它的人。",
+      "散步、一个属于自己的睡觉地方和一点训练会对它很有帮助。",
+      "想认识这只狗的人可以联系收容所并预约参观。",
+      "照顾它的工作人员很了解这只狗，乐意回答每一个问题。",
+    ],
+  },
+  ko: {
+    intro: (n) => `${n} 는 보호소에서 새 가족을 기다리고 있습니다.`,
+    numbers: (l) => `공고에는 다음 정보가 있습니다: ${l}.`,
+    filler: [
+      "직원들은 이 개가 시간과 인내, 그리고 곁에 머물러 줄 사람이 필요하다고 설명합니다.",
+      "산책과 자신만의 잠자리, 그리고 약간의 훈련이 큰 도움이 될 것입니다.",
+      "이 개를 만나고 싶은 분은 보호소에 연락해 방문 일정을 잡을 수 있습니다.",
+      "돌보는 직원들은 이 개를 잘 알고 있으며 어떤 질문에도 기꺼이 답해 드립니다.",
+    ],
+  },
+  ru: {
+    intro: (n) => `${n} ждёт в приюте новую семью.`,
+    numbers: (l) => `В объявлении указаны следующие данные: ${l}.`,
+    filler: [
+      "Сотрудники описывают собаку, которой нужны время, терпение и люди, которые останутся рядом.",
+      "Прогулки, собственное место для сна и немного дрессировки очень бы ей помогли.",
+      "Кто хочет познакомиться с этой собакой, может связаться с приютом и договориться о визите.",
+      "Смотрители хорошо знают собаку и с радостью ответят на любой вопрос.",
+    ],
+  },
+  uk: {
+    intro: (n) => `${n} чекає в притулку на нову родину.`,
+    numbers: (l) => `В оголошенні вказано такі дані: ${l}.`,
+    filler: [
+      "Працівники описують собаку, якій потрібні час, терпіння і люди, які залишаться поруч.",
+      "Прогулянки, власне місце для сну і трохи дресирування дуже б їй допомогли.",
+      "Хто хоче познайомитися з цією собакою, може зв'язатися з притулком і домовитися про візит.",
+      "Доглядачі добре знають собаку і з радістю відповідять на будь-яке запитання.",
+    ],
+  },
+  el: {
+    intro: (n) => `${n} περιμένει στο καταφύγιο μια νέα οικογένεια.`,
+    numbers: (l) => `Η αγγελία δίνει αυτά τα στοιχεία: ${l}.`,
+    filler: [
+      "Η ομάδα περιγράφει έναν σκύλο που χρειάζεται χρόνο, υπομονή και ανθρώπους που θα μείνουν.",
+      "Οι βόλτες, ένα δικό του μέρος για ύπνο και λίγη εκπαίδευση θα τον βοηθούσαν πολύ.",
+      "Όποιος θέλει να γνωρίσει αυτόν τον σκύλο μπορεί να επικοινωνήσει με το καταφύγιο και να κανονίσει μια επίσκεψη.",
+      "Οι φροντιστές γνωρίζουν καλά τον σκύλο και απαντούν με χαρά σε κάθε ερώτηση.",
+    ],
+  },
 };
 
 const GENERIC_NAME: Readonly<Record<string, string>> = {
@@ -536,6 +784,22 @@ const GENERIC_NAME: Readonly<Record<string, string>> = {
   it: "Questo cane",
   nl: "Deze hond",
   pt: "Este cão",
+  pl: "Ten pies",
+  sv: "Den här hunden",
+  da: "Denne hund",
+  fi: "Tämä koira",
+  cs: "Tento pes",
+  ro: "Acest câine",
+  hu: "Ez a kutya",
+  tr: "Bu köpek",
+  ms: "Anjing ini",
+  id: "Anjing ini",
+  ja: "この犬",
+  zh: "这只狗",
+  ko: "이 개",
+  ru: "Эта собака",
+  uk: "Ця собака",
+  el: "Αυτός ο σκύλος",
 };
 
 function translationOf(text: string, target: string, names: readonly string[]): string {
@@ -544,6 +808,10 @@ function translationOf(text: string, target: string, names: readonly string[]): 
   const namesText =
     names.length > 0 ? names.join(", ") : (GENERIC_NAME[target] ?? GENERIC_NAME.en!);
   const sentences = [template.intro(namesText)];
+  // Every adoption-critical fact of the source, said in the target language, as a translator
+  // would carry it over.
+  const subject = names[0] ?? GENERIC_NAME[target] ?? GENERIC_NAME.en!;
+  sentences.push(...factSentences(text, target, subject));
   if (numbers.length > 0) sentences.push(template.numbers(numbers.join(", ")));
   // Roughly as long as the source, as a real translation would be.
   const wanted = text.length * 0.8;
@@ -551,4 +819,18 @@ function translationOf(text: string, target: string, names: readonly string[]): 
     sentences.push(template.filler[i % template.filler.length]!);
   }
   return sentences.join(" ");
+}
+
+/** One sentence per distinct critical fact of `text`, in `target` (none without a lexicon). */
+export function factSentences(text: string, target: string, subject: string): string[] {
+  const render = lexiconFor(target)?.render;
+  if (!render) return [];
+  const keys = [
+    ...new Set(readFacts(text, sourceLexiconLanguages(detectLanguage(text))).map((f) => f.key)),
+  ];
+  return keys.flatMap((key, i) => {
+    const phrases = render[key] ?? [];
+    const phrase = phrases[(text.length + i) % Math.max(1, phrases.length)];
+    return phrase ? [`${subject} ${phrase}.`] : [];
+  });
 }

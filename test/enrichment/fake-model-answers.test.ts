@@ -7,7 +7,11 @@ import {
   enforceCompatibilityEvidence,
   profileGuards,
 } from "../../src/enrichment/guards/profile-guards.js";
-import { translationGuards } from "../../src/enrichment/guards/translation-guards.js";
+import {
+  checkTranslation,
+  translationGuards,
+} from "../../src/enrichment/guards/translation-guards.js";
+import { SUPPORTED_LANGUAGES } from "../../src/config.js";
 import { factEntries, prepareListing } from "../../src/enrichment/input/prepare-listing.js";
 import { parseModelJson } from "../../src/enrichment/parse-model-json.js";
 import { descriptionCleaningMessages } from "../../src/enrichment/prompts/description-cleaning-prompt.js";
@@ -76,6 +80,34 @@ describe("answerLikeAModel on real listings", () => {
           translationGuards({ source: listing.text, output, targetLanguage, preserve }),
           `${row.external_id} → ${targetLanguage}`,
         ).toEqual([]);
+      }
+    }
+  });
+
+  it("translates into every target language the CLI accepts, keeping every critical fact", () => {
+    // A few listings each (the fake has templates for all of them; facts are compared where a
+    // lexicon exists and flagged as unchecked elsewhere).
+    for (const row of sample.filter((_, i) => i % 8 === 0)) {
+      const listing = prepareListing(toAnimal(row));
+      if (listing.text === "") continue;
+      const preserve = listing.facts.name ? [listing.facts.name] : [];
+      for (const targetLanguage of SUPPORTED_LANGUAGES) {
+        if (targetLanguage === listing.language) continue;
+        const output = ask(
+          translationMessages(
+            { text: listing.text, targetLanguage, sourceLanguage: listing.language, preserve },
+            {},
+          ),
+        );
+        const checked = checkTranslation({
+          source: listing.text,
+          output,
+          targetLanguage,
+          preserve,
+          sourceLanguage: listing.language,
+          structured: { sex: listing.facts.sex, age_text: listing.facts.age_text },
+        });
+        expect(checked.reasons, `${row.external_id} → ${targetLanguage}`).toEqual([]);
       }
     }
   });

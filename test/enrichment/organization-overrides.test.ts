@@ -75,7 +75,7 @@ describe("overrides in prompts", () => {
       { text: listing.text, targetLanguage: "es", sourceLanguage: "de", preserve: ["HARCOS"] },
       {},
     )[0]!.content;
-    expect(system.split("\n")[0]).toBe("rescue-llm prompt: translation@1");
+    expect(system.split("\n")[0]).toBe("rescue-llm prompt: translation@2");
     expect(system).toContain("from German (de) into Spanish (es)");
     expect(system).toContain("Target language code: es");
     expect(system).toContain("Keep these names exactly as written: HARCOS");

@@ -108,7 +108,7 @@ describe("the listing as delimited data", () => {
       {},
     );
     expect(messages[0]!.role).toBe("system");
-    expect(messages[0]!.content.split("\n")[0]).toBe("rescue-llm prompt: description_cleaning@1");
+    expect(messages[0]!.content.split("\n")[0]).toBe("rescue-llm prompt: description_cleaning@2");
     expect(messages[0]!.content).not.toContain("Harcos ist bei seinen");
     expect(messages[1]!.content).toContain("<listing>\nInformationen zu HARCOS");
   });

@@ -93,7 +93,7 @@ describe("profileGuards on a real German listing", () => {
     const reasons = check({
       ...goodProfile,
       tagline: "Bernice, die verschmusteste Foxterrier-Mischlingshündin im ganzen Tierheim",
-      interests: ["Schnüffeltouren"],
+      interests: ["a", "b", "c", "d", "e"],
       good_with_dogs: "maybe" as DogProfile["good_with_dogs"],
     });
     expect(reasons.join("\n")).toMatch(/schema: tagline: .*60/);
@@ -157,12 +157,20 @@ describe("parseModelJson", () => {
       ok: false,
     });
   });
+  it("accepts one trait and no interests (SPEC §6: counts never force invention)", () => {
+    const parsed = parseModelJson(
+      JSON.stringify({ ...goodProfile, personality_traits: ["verschmust"], interests: [] }),
+      dogProfileSchema,
+    );
+    expect(parsed.ok).toBe(true);
+  });
+
   it("defaults missing compatibility to unknown and reports schema errors by path", () => {
     const { good_with_cats: _cats, ...rest } = goodProfile;
     const parsed = parseModelJson(JSON.stringify(rest), dogProfileSchema);
     expect(parsed.ok && parsed.value.good_with_cats).toBe("unknown");
     const bad = parseModelJson(
-      JSON.stringify({ ...goodProfile, personality_traits: ["a"] }),
+      JSON.stringify({ ...goodProfile, personality_traits: [] }),
       dogProfileSchema,
     );
     expect(bad).toMatchObject({

@@ -1,6 +1,7 @@
 // A cleaned description keeps every fact of the listing and adds none.
 import type { ListingFacts } from "../input/prepare-listing.js";
 import { bannedPhraseReasons } from "./banned-phrases.js";
+import { keptCriticalFactReasons } from "./critical-fact-guards.js";
 import { injectionReasons } from "./injection-guard.js";
 import {
   addedNumberReasons,
@@ -9,6 +10,7 @@ import {
   missingNumberReasons,
 } from "./kept-facts.js";
 import { metaCommentaryReasons } from "./meta-commentary.js";
+import { plausibleLanguages, wrongLanguage } from "./language-match.js";
 import { containsHtml } from "./text-features.js";
 
 export const CLEANING_LENGTH_BOUNDS = { minRatio: 0.5, maxRatio: 1.5, slackChars: 40 } as const;
@@ -20,6 +22,53 @@ export interface CleaningGuardInput {
   readonly output: string;
   /** The organization's banned phrases (the default clichés are for profiles only). */
   readonly bannedPhrases?: readonly string[];
+  /** Detected language of the source. */
+  readonly sourceLanguage?: string | undefined;
+  /** The organization's output_language, when it asks for one; else the listing's own. */
+  readonly outputLanguage?: string | undefined;
+  /** The animals.language column: the language to expect when the source is too short to tell. */
+  readonly declaredLanguage?: string | null | undefined;
+}
+
+/** Reasons a cleaned description fails, and flags on one that passes. */
+export function checkCleaning(input: CleaningGuardInput): { reasons: string[]; flags: string[] } {
+  const form = cleaningGuards(input);
+  const language = cleaningLanguageReasons(input);
+  if (language.length > 0) return { reasons: [...form, ...language], flags: [] };
+  const facts = keptCriticalFactReasons({
+    source: input.source,
+    sourceLanguage: input.sourceLanguage,
+    output: input.output,
+    outputLanguage: input.outputLanguage ?? input.sourceLanguage,
+    structured: input.facts,
+    outputName: "the cleaned description",
+    names: input.facts.name ? [input.facts.name] : [],
+    keepWarningSentences: true,
+  });
+  return { reasons: [...form, ...facts.reasons], flags: facts.flags };
+}
+
+/** The cleaned text stays in the listing's language (or the organization's output_language). */
+export function cleaningLanguageReasons(input: CleaningGuardInput): string[] {
+  const fromSource = [
+    ...new Set([
+      ...(input.sourceLanguage ? [input.sourceLanguage] : []),
+      ...plausibleLanguages(input.source),
+    ]),
+  ];
+  const expected = input.outputLanguage
+    ? [input.outputLanguage]
+    : fromSource.length > 0
+      ? fromSource
+      : input.declaredLanguage
+        ? [input.declaredLanguage]
+        : [];
+  const wrong = wrongLanguage(input.output, expected);
+  return wrong === undefined
+    ? []
+    : [
+        `the cleaned description is not in the listing's language ${expected[0] ?? "?"} (detected ${wrong})`,
+      ];
 }
 
 export function cleaningGuards(input: CleaningGuardInput): string[] {

@@ -1,6 +1,6 @@
 // A translation is in the asked language, keeps names and numbers, and adds nothing.
-import { detectAll } from "tinyld";
-import { countLetters, MIN_DETECTABLE_LETTERS } from "../input/detect-language.js";
+import type { StructuredFactsInput } from "../facts/listing-facts.js";
+import { keptCriticalFactReasons } from "./critical-fact-guards.js";
 import { injectionReasons } from "./injection-guard.js";
 import {
   addedNumberReasons,
@@ -9,21 +9,11 @@ import {
   missingNumberReasons,
 } from "./kept-facts.js";
 import { metaCommentaryReasons } from "./meta-commentary.js";
+import { wrongLanguage } from "./language-match.js";
 import { containsHtml } from "./text-features.js";
 
 // Short texts grow most in translation (and carry the names), hence the generous slack.
 export const TRANSLATION_LENGTH_BOUNDS = { minRatio: 0.4, maxRatio: 2.2, slackChars: 100 } as const;
-
-/** Languages a detector cannot reliably tell apart. */
-const SAME_LANGUAGE: readonly (readonly string[])[] = [
-  ["ms", "id"],
-  ["no", "nb", "nn", "da"],
-  ["hr", "sr", "bs"],
-];
-
-function sameLanguage(a: string, b: string): boolean {
-  return a === b || SAME_LANGUAGE.some((group) => group.includes(a) && group.includes(b));
-}
 
 export interface TranslationGuardInput {
   readonly source: string;
@@ -31,6 +21,30 @@ export interface TranslationGuardInput {
   readonly targetLanguage: string;
   /** Names that must appear unchanged. */
   readonly preserve?: readonly string[];
+  /** Detected language of the source, for reading its critical facts. */
+  readonly sourceLanguage?: string | undefined;
+  /** The listing's structured fields, when the text is a listing's. */
+  readonly structured?: StructuredFactsInput;
+}
+
+/** Reasons a translation fails, and flags on one that passes. */
+export function checkTranslation(input: TranslationGuardInput): {
+  reasons: string[];
+  flags: string[];
+} {
+  const facts = keptCriticalFactReasons({
+    source: input.source,
+    sourceLanguage: input.sourceLanguage,
+    output: input.output,
+    outputLanguage: input.targetLanguage,
+    ...(input.structured ? { structured: input.structured } : {}),
+    outputName: "the translation",
+    names: input.preserve ?? [],
+  });
+  const form = translationGuards(input);
+  // Read in the wrong language, every fact looks dropped: the language reason says it all.
+  const wrong = languageReasons(input.output, input.targetLanguage).length > 0;
+  return { reasons: [...form, ...(wrong ? [] : facts.reasons)], flags: facts.flags };
 }
 
 export function translationGuards(input: TranslationGuardInput): string[] {
@@ -65,11 +79,8 @@ function withoutNames(text: string, names: readonly string[]): string {
  * language clearly wins (the target is not a close runner-up).
  */
 export function languageReasons(text: string, targetLanguage: string): string[] {
-  if (countLetters(text) < MIN_DETECTABLE_LETTERS) return [];
-  const candidates = detectAll(text);
-  const top = candidates[0];
-  if (!top || sameLanguage(top.lang, targetLanguage)) return [];
-  const target = candidates.slice(0, 3).find((c) => sameLanguage(c.lang, targetLanguage));
-  if (target && target.accuracy >= top.accuracy * 0.5) return [];
-  return [`the translation is not in the target language ${targetLanguage} (detected ${top.lang})`];
+  const detected = wrongLanguage(text, [targetLanguage]);
+  return detected === undefined
+    ? []
+    : [`the translation is not in the target language ${targetLanguage} (detected ${detected})`];
 }

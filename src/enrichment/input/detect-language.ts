@@ -1,4 +1,5 @@
 // Source language by detection (tinyld), never assumed to be English.
+import { LRUCache } from "lru-cache";
 import { detectAll } from "tinyld";
 
 /** Below this many letters detection is a guess; callers get `undefined` instead. */
@@ -6,20 +7,19 @@ export const MIN_DETECTABLE_LETTERS = 30;
 
 const MIN_CONFIDENCE = 0.1;
 
-/** Texts whose language was detected lately: one source fans out over several languages. */
-const RECENT_LIMIT = 256;
-const recent = new Map<string, string | undefined>();
+// Guards and prompts ask about the same texts again and again; detection is pure.
+const recent = new LRUCache<string, { lang: string | undefined }>({ max: 2000 });
 
 /** ISO 639-1 code of the text's language, or undefined when the text is too short or unclear. */
 export function detectLanguage(text: string): string | undefined {
-  if (recent.has(text)) return recent.get(text);
-  const language = detect(text);
-  if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value!);
-  recent.set(text, language);
-  return language;
+  const known = recent.get(text);
+  if (known) return known.lang;
+  const lang = detectUncached(text);
+  recent.set(text, { lang });
+  return lang;
 }
 
-function detect(text: string): string | undefined {
+function detectUncached(text: string): string | undefined {
   if (countLetters(text) < MIN_DETECTABLE_LETTERS) return undefined;
   const [top] = detectAll(text);
   // tinyld spreads low scores over many languages when unsure; that is no answer.

@@ -1,7 +1,9 @@
-// Translation: the text adopters read, into each target language; names and numbers kept.
+// Translation: the text adopters read, into each target language; names and numbers kept,
+// every critical fact kept.
+import { prepareFacts } from "../input/prepare-listing.js";
 import { PROMPT_VERSION } from "../prompts/translation-prompt.js";
 import { translateText } from "../translate-text.js";
-import { translationSourceText } from "../translation-source.js";
+import { chooseTranslationSource } from "../translation-source.js";
 import type { ProcessingTypeDefinition } from "./processing-type-definition.js";
 
 export const translationType: ProcessingTypeDefinition<"translation"> = {
@@ -15,15 +17,20 @@ export const translationType: ProcessingTypeDefinition<"translation"> = {
   // Most target languages take more tokens than English for the same text.
   tokens: { promptOverheadTokens: 150, completion: { perSourceToken: 1.3 } },
   async process(deps, { animal, targetLanguage, signal, variant }) {
+    const source = chooseTranslationSource(animal);
+    const facts = prepareFacts(animal);
     const outcome = await translateText(deps, {
-      text: translationSourceText(animal),
+      text: source.text,
       targetLanguage,
       preserve: animal.name ? [animal.name] : [],
       overrides: animal.organizationOverrides,
+      structured: { sex: facts.sex, age_text: facts.age_text },
       signal,
       variant,
     });
     // translations[lang] holds the text alone; the detected source language is in the flags.
-    return outcome.status === "succeeded" ? { ...outcome, value: outcome.value.text } : outcome;
+    if (outcome.status !== "succeeded") return outcome;
+    const flags = source.flag ? [...outcome.flags, source.flag] : outcome.flags;
+    return { ...outcome, value: outcome.value.text, flags };
   },
 };

@@ -6,7 +6,7 @@ import { listingMessages } from "./listing-messages.js";
 import { promptIdLine } from "./prompt-id.js";
 import { instructionLines, type PromptVariant } from "../experiments/prompt-variant.js";
 
-export const PROMPT_VERSION = "description_cleaning@1";
+export const PROMPT_VERSION = "description_cleaning@2";
 
 /** The built-in instructions: what a variant's text replaces. */
 export const DESCRIPTION_CLEANING_INSTRUCTIONS: readonly string[] = [

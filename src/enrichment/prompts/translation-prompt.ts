@@ -5,7 +5,7 @@ import { promptIdLine } from "./prompt-id.js";
 import { instructionLines, type PromptVariant } from "../experiments/prompt-variant.js";
 import { overrideInstructions, type OrganizationOverrides } from "../organization-overrides.js";
 
-export const PROMPT_VERSION = "translation@1";
+export const PROMPT_VERSION = "translation@2";
 
 /** Prompt lines the fake model reads back. */
 export const TARGET_LANGUAGE_LINE_PREFIX = "Target language code: ";

@@ -1,0 +1,380 @@
+// `npm run eval`: the truthfulness evaluation (issue 14). Runs the three processing types, with
+// every guard, over real listings from ../shared/data against the fake OpenRouter (a real HTTP
+// server) — once with well-behaved answers, and once per fault kind with answers that carry a
+// planted fault (src/testing/fault-planting-responder.ts) — and writes eval/RESULTS.md: per
+// type and fault kind, how many planted faults were accepted (would reach the database) and
+// how many honest outputs were rejected (false alarms).
+// Options: --per-file N (listings sampled from each data file; default 150; 0 = all),
+// --all-languages N (listings translated into every CLI target language; default 25),
+// --data DIR (default ../shared/data), --out FILE (default eval/RESULTS.md).
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { loadConfig, SUPPORTED_LANGUAGES } from "../src/config.js";
+import type { AnimalSource } from "../src/enrichment/animal-source.js";
+import { cleanDescription } from "../src/enrichment/clean-description.js";
+import type { EnrichmentDeps } from "../src/enrichment/enrichment-deps.js";
+import { generateProfile } from "../src/enrichment/generate-profile.js";
+import { cleanSourceText } from "../src/enrichment/input/clean-source-text.js";
+import { prepareFacts, prepareListing } from "../src/enrichment/input/prepare-listing.js";
+import type { ProcessingOutcome } from "../src/enrichment/processing-outcome.js";
+import type { ResultCache } from "../src/enrichment/result-cache.js";
+import { translateText } from "../src/enrichment/translate-text.js";
+import { createOpenRouterClient } from "../src/llm/openrouter-client.js";
+import {
+  answerLikeAModel,
+  fakeProfileIsGrounded,
+  readFakeRequest,
+} from "../src/testing/fake-model-answers.js";
+import { startFakeOpenRouter } from "../src/testing/fake-openrouter/fake-openrouter-server.js";
+import {
+  answerWithFault,
+  CRITICAL_FACT_FAULTS,
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultTask,
+} from "../src/testing/fault-planting-responder.js";
+
+const { values: args } = parseArgs({
+  options: {
+    "per-file": { type: "string", default: "150" },
+    "all-languages": { type: "string", default: "25" },
+    data: {
+      type: "string",
+      default: fileURLToPath(new URL("../../shared/data/", import.meta.url)),
+    },
+    out: { type: "string", default: fileURLToPath(new URL("./RESULTS.md", import.meta.url)) },
+  },
+});
+
+const PER_FILE = Number(args["per-file"]);
+const ALL_LANGUAGES_SAMPLE = Number(args["all-languages"]);
+const FILES = ["listings.jsonl", "listings-eval.jsonl"] as const;
+const DEFAULT_TARGETS = ["es", "fr", "de"] as const;
+const CONCURRENCY = 16;
+const API_KEY = "sk-or-v1-eval";
+
+interface RawListing {
+  readonly external_id: string;
+  readonly name: string | null;
+  readonly description: string | null;
+  readonly breed: string | null;
+  readonly age_text: string | null;
+  readonly sex: string | null;
+  readonly size: string | null;
+  readonly language: string | null;
+}
+
+interface Item {
+  readonly file: string;
+  readonly animal: AnimalSource;
+}
+
+function loadSample(file: string): Item[] {
+  const rows = readFileSync(`${args.data}/${file}`, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as RawListing);
+  // Every German listing (they are few), then an even spread of the rest.
+  const german = rows.filter((r) => r.language === "de");
+  const rest = rows.filter((r) => r.language !== "de");
+  const wanted = PER_FILE === 0 ? rows.length : PER_FILE;
+  const step = Math.max(1, rest.length / Math.max(1, wanted - german.length));
+  const spread: RawListing[] = [];
+  for (let i = 0; i < rest.length && german.length + spread.length < wanted; i += step) {
+    spread.push(rest[Math.floor(i)]!);
+  }
+  return [...german, ...spread].map((row, i) => ({
+    file,
+    animal: {
+      id: i + 1,
+      name: row.name,
+      breed: row.breed,
+      ageText: row.age_text,
+      sex: row.sex,
+      size: row.size,
+      language: row.language,
+      description: row.description,
+      enrichedDescription: null,
+      organizationOverrides: {},
+    },
+  }));
+}
+
+/** Every call computes: each run must reach the fake. */
+const noCache: ResultCache = {
+  async getOrCompute(_key, compute) {
+    const { value } = await compute();
+    return { value, hit: false };
+  },
+  stats: () => ({ size: 0, maxSize: 0, hits: 0, misses: 0, hitRatePercent: 0, totalRequests: 0 }),
+};
+
+async function pool<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(CONCURRENCY, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(workers);
+}
+
+// ------------------------------------------------------------------ the fake and its faults
+
+let currentFault: FaultKind | undefined;
+const planted = new Set<string>();
+
+function plantKey(listing: string, target: string): string {
+  return `${target}\u0000${listing}`;
+}
+
+const fake = await startFakeOpenRouter({
+  apiKey: API_KEY,
+  responder(request) {
+    if (currentFault === undefined) return answerLikeAModel(request);
+    const answer = answerWithFault(request, currentFault);
+    if (answer.planted) {
+      const parts = readFakeRequest(request);
+      const target = parts.task === "translation" ? parts.targetLanguage : "";
+      planted.add(plantKey(parts.listing, target));
+    }
+    return answer.content;
+  },
+});
+
+const config = loadConfig({
+  ENVIRONMENT: "test",
+  LLM_BASE_URL: fake.baseUrl,
+  OPENROUTER_API_KEY: API_KEY,
+  LLM_RETRY_MAX_ATTEMPTS: "1",
+  LLM_TIMEOUT_SECONDS: "30",
+});
+const deps: EnrichmentDeps = {
+  config,
+  cache: noCache,
+  llm: createOpenRouterClient({
+    baseUrl: config.llm.baseUrl,
+    apiKey: config.llm.apiKey,
+    defaultModel: config.llm.defaultModel,
+    timeoutMs: config.llm.timeoutMs,
+    retry: config.retry,
+  }),
+};
+
+// ------------------------------------------------------------------ running one type
+
+interface Unit {
+  readonly item: Item;
+  readonly target: string;
+}
+
+interface Tally {
+  attempted: number;
+  rejected: number;
+  skipped: number;
+  /** Profiles of listings that state no trait at all: no honest profile exists to accept. */
+  ungrounded: number;
+  reasons: Map<string, number>;
+}
+
+const newTally = (): Tally => ({
+  attempted: 0,
+  rejected: 0,
+  skipped: 0,
+  ungrounded: 0,
+  reasons: new Map(),
+});
+
+function listingSent(task: FaultTask, unit: Unit): string {
+  const animal = unit.item.animal;
+  return task === "translation"
+    ? cleanSourceText(animal.description ?? "")
+    : prepareListing(animal).text;
+}
+
+async function processUnit(task: FaultTask, unit: Unit): Promise<ProcessingOutcome<unknown>> {
+  const { animal } = unit.item;
+  switch (task) {
+    case "description_cleaning":
+      return cleanDescription(deps, { animal });
+    case "dog_profiler":
+      return generateProfile(deps, { animal });
+    case "translation": {
+      const facts = prepareFacts(animal);
+      return translateText(deps, {
+        text: animal.description ?? "",
+        targetLanguage: unit.target,
+        preserve: animal.name ? [animal.name] : [],
+        structured: { sex: facts.sex, age_text: facts.age_text },
+      });
+    }
+  }
+}
+
+function reasonKind(reason: string): string {
+  return reason
+    .replace(/"[^"]*"/g, "…")
+    .replace(/\d+/g, "N")
+    .slice(0, 90);
+}
+
+async function runUnits(task: FaultTask, units: readonly Unit[], fault?: FaultKind) {
+  currentFault = fault;
+  planted.clear();
+  const clean = newTally();
+  const faulty = { planted: 0, reached: 0 };
+  const byFile = new Map<string, { planted: number; reached: number }>();
+  await pool(units, async (unit) => {
+    const outcome = await processUnit(task, unit);
+    if (fault === undefined) {
+      if (outcome.status === "skipped") {
+        clean.skipped++;
+        return;
+      }
+      if (task === "dog_profiler" && !fakeProfileIsGrounded(listingSent(task, unit))) {
+        clean.ungrounded++;
+        return;
+      }
+      clean.attempted++;
+      if (outcome.status === "failed") {
+        clean.rejected++;
+        for (const r of outcome.reasons) {
+          const k = reasonKind(r);
+          clean.reasons.set(k, (clean.reasons.get(k) ?? 0) + 1);
+        }
+      }
+      return;
+    }
+    const key = plantKey(listingSent(task, unit), task === "translation" ? unit.target : "");
+    if (!planted.has(key) || outcome.status === "skipped") return;
+    const file = byFile.get(unit.item.file) ?? { planted: 0, reached: 0 };
+    faulty.planted++;
+    file.planted++;
+    if (outcome.status === "succeeded") {
+      faulty.reached++;
+      file.reached++;
+    }
+    byFile.set(unit.item.file, file);
+  });
+  return { clean, faulty, byFile };
+}
+
+// ------------------------------------------------------------------ the evaluation
+
+const started = performance.now();
+const items = FILES.flatMap((file) => loadSample(file));
+const unitsOf = (task: FaultTask): Unit[] =>
+  task === "translation"
+    ? items.flatMap((item) => DEFAULT_TARGETS.map((target) => ({ item, target })))
+    : items.map((item) => ({ item, target: "" }));
+
+const TASKS: readonly FaultTask[] = ["description_cleaning", "dog_profiler", "translation"];
+const cleanRows: string[] = [];
+const faultRows: string[] = [];
+const reasonRows: string[] = [];
+const criticalTotals = { planted: 0, reached: 0 };
+const pct = (n: number, d: number): string => (d === 0 ? "–" : `${((100 * n) / d).toFixed(1)}%`);
+
+for (const task of TASKS) {
+  const units = unitsOf(task);
+  const { clean } = await runUnits(task, units);
+  cleanRows.push(
+    `| ${task} | ${clean.attempted} | ${clean.skipped} | ${task === "dog_profiler" ? clean.ungrounded : "–"} | ${clean.rejected} | ${pct(clean.rejected, clean.attempted)} |`,
+  );
+  for (const [reason, n] of [...clean.reasons].sort((a, b) => b[1] - a[1]).slice(0, 6)) {
+    reasonRows.push(`| ${task} | ${n} | ${reason.replace(/\|/g, "/")} |`);
+  }
+  for (const fault of FAULT_KINDS[task]) {
+    const { faulty, byFile } = await runUnits(task, units, fault);
+    if (CRITICAL_FACT_FAULTS.has(fault)) {
+      criticalTotals.planted += faulty.planted;
+      criticalTotals.reached += faulty.reached;
+    }
+    const files = FILES.map((f) => {
+      const t = byFile.get(f) ?? { planted: 0, reached: 0 };
+      return `${t.reached}/${t.planted}`;
+    }).join(" · ");
+    faultRows.push(
+      `| ${task} | ${fault} | ${faulty.planted} | ${faulty.reached} | ${pct(faulty.planted - faulty.reached, faulty.planted)} | ${files} |`,
+    );
+  }
+}
+
+// Every target language the CLI accepts, on a few listings (honest answers only).
+const languageRows: string[] = [];
+const few = items.filter(
+  (_, i) => i % Math.max(1, Math.floor(items.length / ALL_LANGUAGES_SAMPLE)) === 0,
+);
+for (const target of SUPPORTED_LANGUAGES) {
+  const { clean } = await runUnits(
+    "translation",
+    few.map((item) => ({ item, target })),
+  );
+  languageRows.push(`| ${target} | ${clean.attempted} | ${clean.rejected} |`);
+}
+
+await fake.close();
+const seconds = ((performance.now() - started) / 1000).toFixed(0);
+const command = `npm run eval -- --per-file ${PER_FILE} --all-languages ${ALL_LANGUAGES_SAMPLE}`;
+const counts = FILES.map((f) => `${items.filter((i) => i.file === f).length} from ${f}`).join(", ");
+const report = `# Truthfulness evaluation (issue 14)
+
+Measured by \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${seconds} s wall time on
+${cpus().length} cores (shared), \`LLM_VERIFY=off\` (the deterministic guards alone).
+Listings: ${counts} (every German listing, then an even spread of the rest; \`--per-file 0\`
+takes all). Translations go into the default targets ${DEFAULT_TARGETS.join(", ")}. Each
+processing function runs with all its guards and one re-ask, through the real OpenRouter
+client, against the fake OpenRouter server; the fault-planting responder plants the same
+fault again on the re-ask. "Reached" = the output passed every check and would be stored.
+
+## Planted faults (target: ≥ 99% kept out of the database, per kind and type)
+
+A fault is counted only where the listing has room for it (e.g. a dropped warning needs a
+warning sentence; an invented claim needs facts the listing does not state).
+
+| type | fault | planted | reached | kept out | reached/planted per file (${FILES.join(" · ")}) |
+|---|---|---|---|---|---|
+${faultRows.join("\n")}
+
+Critical-fact faults (invented or flipped compatibility and claims, dropped warnings) kept out
+with \`LLM_VERIFY=off\`: **${pct(criticalTotals.planted - criticalTotals.reached, criticalTotals.planted)}**
+(${criticalTotals.planted - criticalTotals.reached} of ${criticalTotals.planted}; target ≥ 90%).
+
+## Honest outputs rejected (false alarms; target ≤ 3% per type)
+
+| type | attempted | skipped (thin or empty listing) | no trait stated (not counted) | rejected | false-alarm rate |
+|---|---|---|---|---|---|
+${cleanRows.join("\n")}
+
+"No trait stated": listings of at least LLM_PROFILER_MIN_SOURCE_CHARS that name no trait
+(nor that the dog is looking for a home). A profile needs one trait; the fake then quotes
+an unrelated sentence for it, which the guards reject — rightly, so these are not counted as
+false alarms, but they are failed items a real run would show.
+
+Most frequent reasons for the rejections above:
+
+| type | count | reason (quotes elided) |
+|---|---|---|
+${reasonRows.join("\n") || "| – | 0 | – |"}
+
+## Every target language the CLI accepts (honest translations, ${few.length} listings each)
+
+| target | attempted | rejected |
+|---|---|---|
+${languageRows.join("\n")}
+
+## What these numbers do and do not say
+
+- The honest answers come from the fake model (src/testing/fake-model-answers.ts), not a
+  real one: a false-alarm rate here says the guards accept outputs that keep the listing's
+  meaning in the fake's wording. A real model's paraphrases reach words the lexicons may not
+  know; the LLM verification pass (issue 14, part 2) is the layer meant for those.
+- Dropped warnings in cleaned texts and flipped negations are planted by word lists of the
+  responder's own, independent of the guards' lexicons. In translations, the fake carries
+  facts over in the lexicons' own phrases, so a dropped or flipped fact there is one the
+  lexicon reads by construction.
+- Facts in languages without a lexicon (every target but en, de, es, fr) are not compared:
+  those translations pass with the flag \`critical_facts_unchecked:<lang>\`.
+`;
+writeFileSync(args.out, report);
+process.stdout.write(report);

@@ -1,0 +1,83 @@
+// Meaning, not just form: the adoption-critical facts (facts/) of an output against its
+// source. A cleaned description and a translation keep every one and add or flip none.
+import { compareFacts } from "../facts/compare-facts.js";
+import { FACT_LANGUAGES, sourceLexiconLanguages } from "../facts/lexicon.js";
+import { structuredFactKeys, type StructuredFactsInput } from "../facts/listing-facts.js";
+import { readFacts } from "../facts/read-facts.js";
+
+export interface KeptFactsInput {
+  readonly source: string;
+  /** Detected language of the source (undefined: too short to tell; read as English). */
+  readonly sourceLanguage: string | undefined;
+  readonly output: string;
+  /** Language the output is written in. */
+  readonly outputLanguage: string | undefined;
+  /** The listing's structured fields: facts an output may repeat. */
+  readonly structured?: StructuredFactsInput;
+  readonly outputName: string;
+  /** The dog's names: "Stray No.1" or "Lady" say nothing about the dog's facts. */
+  readonly names?: readonly string[];
+  /** See FactComparisonInput.keepWarningSentences (cleaning: yes; translation: no). */
+  readonly keepWarningSentences?: boolean;
+}
+
+export interface KeptFactsResult {
+  readonly reasons: string[];
+  /** "critical_facts_unchecked:pl" when no lexicon reads one side. */
+  readonly flags: string[];
+}
+
+/** Every critical fact of the source kept, none added or flipped. */
+export function keptCriticalFactReasons(input: KeptFactsInput): KeptFactsResult {
+  const sourceLanguages = sourceLexiconLanguages(input.sourceLanguage);
+  const outputLanguage = input.outputLanguage ?? input.sourceLanguage ?? "en";
+  // A cleaned text in the listing's language is read with the listing's lexicons; another
+  // language only with its own (English words left in a translation are no fact of it).
+  const outputLanguages =
+    outputLanguage === (input.sourceLanguage ?? "en")
+      ? sourceLanguages
+      : FACT_LANGUAGES.includes(outputLanguage)
+        ? [outputLanguage]
+        : [];
+  if (sourceLanguages.length === 0 || outputLanguages.length === 0) {
+    return { reasons: [], flags: [`critical_facts_unchecked:${outputLanguage}`] };
+  }
+  // A name may hold words of a fact ("Neutered Male Poodle") or a negation ("Stray No.1"):
+  // facts are read with the names blanked, and what the names themselves say is allowed on
+  // either side but never required.
+  const names = input.names ?? [];
+  const nameKeys =
+    names.length > 0 ? readFacts(names.join("\n"), sourceLanguages).map((f) => f.key) : [];
+  const problems = compareFacts({
+    source: readFacts(maskNames(input.source, names), sourceLanguages),
+    sourceExtraKeys: [
+      ...(input.structured ? structuredFactKeys(input.structured) : []),
+      ...nameKeys,
+    ],
+    output: readFacts(maskNames(input.output, names), outputLanguages),
+    outputExtraKeys: nameKeys,
+    mustKeepAll: true,
+    keepWarningSentences: input.keepWarningSentences ?? false,
+    outputName: input.outputName,
+  });
+  return { reasons: problems.map((p) => p.reason), flags: [] };
+}
+
+/**
+ * Blanks each name (and each of its words) letter by letter with "x", keeping offsets and the
+ * number of words (so a pattern's word gaps read the same), and keeping no word of it.
+ */
+export function maskNames(text: string, names: readonly string[]): string {
+  let out = text;
+  for (const name of names) {
+    const parts = [name, ...name.split(/[^\p{L}\p{N}.]+/u).filter((w) => w.length >= 2)];
+    for (const part of parts) {
+      if (part.trim() === "") continue;
+      const escaped = part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "giu"), (m) =>
+        m.replace(/[\p{L}\p{N}]/gu, "x"),
+      );
+    }
+  }
+  return out;
+}
