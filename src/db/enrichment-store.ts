@@ -149,6 +149,29 @@ const CLAIM_FREE = `(e.claimed_by IS NULL OR e.claimed_by = $7 OR e.claim_expire
   OR (NOT EXISTS (SELECT 1 FROM llm_runs r WHERE r.run_id = e.claimed_by)
       AND NOT ${inOpenBatchSql("e")}))`;
 
+/** The prompt version an item runs with: its experiment arm's, its type's promoted default, or $3. */
+const ITEM_PROMPT_VERSION_SQL = "coalesce(xa.prompt_version, dv.prompt_version, $3)";
+
+function sourceHashSql(definition: ProcessingTypeDefinition): string {
+  return `encode(sha256(convert_to(${SOURCE_SQL[definition.sourceFields]}, 'UTF8')), 'hex')`;
+}
+
+/**
+ * A filter's scope: its animals × target languages that have source text, each with its result
+ * row `e` (and its variant's tables). Parameters as candidateSql's.
+ */
+function scopeSql(definition: ProcessingTypeDefinition): string {
+  return `FROM animals a
+    JOIN organizations o ON o.id = a.organization_id
+    CROSS JOIN unnest($2::text[]) AS t(lang)
+    ${VARIANT_JOINS}
+    LEFT JOIN llm_enrichments e
+      ON e.animal_id = a.id AND e.processing_type = $1 AND e.target_language = t.lang
+    WHERE ($4::int IS NULL OR a.organization_id = $4::int)
+      AND ($5::int[] IS NULL OR a.id = ANY($5::int[]))
+      AND ${SOURCE_TEXT_SQL[definition.sourceFields]} <> ''`;
+}
+
 /**
  * Parameters: $1 type, $2 languages, $3 prompt version, $4 organization id, $5 ids, $6 force,
  * $7 owner (whose own claims count as free); further ones are appended by callers.
@@ -160,57 +183,41 @@ function candidateSql(
   maxItemAttempts: number = Number.MAX_SAFE_INTEGER,
   held = false,
 ): string {
-  const hash = `encode(sha256(convert_to(${SOURCE_SQL[definition.sourceFields]}, 'UTF8')), 'hex')`;
+  const hash = sourceHashSql(definition);
   return `
     SELECT a.id, t.lang, ${hash} AS source_hash, a.name, a.breed, a.age_text, a.sex, a.size,
            a.language, a.properties->>'description' AS description, a.enriched_description,
            o.llm_config, a.status AS listing_status,
            length(${SOURCE_TEXT_SQL[definition.sourceFields]}) AS source_chars,
            ${VARIANT_COLUMNS}
-    FROM animals a
-    JOIN organizations o ON o.id = a.organization_id
-    CROSS JOIN unnest($2::text[]) AS t(lang)
-    ${VARIANT_JOINS}
-    LEFT JOIN llm_enrichments e
-      ON e.animal_id = a.id AND e.processing_type = $1 AND e.target_language = t.lang
-    WHERE ($4::int IS NULL OR a.organization_id = $4::int)
-      AND ($5::int[] IS NULL OR a.id = ANY($5::int[]))
-      AND ${SOURCE_TEXT_SQL[definition.sourceFields]} <> ''
+    ${scopeSql(definition)}
       AND ${held ? `NOT ${CLAIM_FREE}` : CLAIM_FREE}
       AND ($6::boolean
            OR e.status IS NULL
            OR e.status NOT IN ('succeeded', 'skipped')
-           OR e.prompt_version IS DISTINCT FROM coalesce(xa.prompt_version, dv.prompt_version, $3)
+           OR e.prompt_version IS DISTINCT FROM ${ITEM_PROMPT_VERSION_SQL}
            OR e.source_hash IS DISTINCT FROM ${hash}
            OR ${STATUS_CHANGED_SQL})
       -- LLM_MAX_ITEM_ATTEMPTS: failed its checks this often for this source and prompt: wait.
       AND ($6::boolean
            OR e.status IS DISTINCT FROM 'failed'
            OR e.check_failures < ${Math.max(1, Math.floor(maxItemAttempts))}
-           OR e.prompt_version IS DISTINCT FROM coalesce(xa.prompt_version, dv.prompt_version, $3)
+           OR e.prompt_version IS DISTINCT FROM ${ITEM_PROMPT_VERSION_SQL}
            OR e.source_hash IS DISTINCT FROM ${hash})
     ${tail}`;
 }
 
 /** Parameters as candidateSql's ($7 unused here: every live claim counts as another run's). */
 function settledSql(definition: ProcessingTypeDefinition): string {
-  const hash = `encode(sha256(convert_to(${SOURCE_SQL[definition.sourceFields]}, 'UTF8')), 'hex')`;
+  const hash = sourceHashSql(definition);
   const held = "(e.claimed_by IS NOT NULL AND e.claim_expires_at >= now() AND e.claimed_by <> $7)";
   return `
     SELECT (count(*) FILTER (WHERE NOT coalesce(${held}, false) AND NOT $6::boolean
                               AND e.status IN ('succeeded', 'skipped')
-                              AND e.prompt_version = coalesce(xa.prompt_version, dv.prompt_version, $3)
+                              AND e.prompt_version = ${ITEM_PROMPT_VERSION_SQL}
                               AND e.source_hash = ${hash}
                               AND NOT ${STATUS_CHANGED_SQL}))::int AS up_to_date
-    FROM animals a
-    JOIN organizations o ON o.id = a.organization_id
-    CROSS JOIN unnest($2::text[]) AS t(lang)
-    ${VARIANT_JOINS}
-    LEFT JOIN llm_enrichments e
-      ON e.animal_id = a.id AND e.processing_type = $1 AND e.target_language = t.lang
-    WHERE ($4::int IS NULL OR a.organization_id = $4::int)
-      AND ($5::int[] IS NULL OR a.id = ANY($5::int[]))
-      AND ${SOURCE_TEXT_SQL[definition.sourceFields]} <> ''`;
+    ${scopeSql(definition)}`;
 }
 
 function baseParams(filter: CandidateFilter, owner: string): unknown[] {

@@ -106,7 +106,7 @@ export async function sweepDeadRuns(db: Database): Promise<number> {
        SELECT (SELECT count(*) FROM dead)::int AS n`,
       [RUN_LOCK_NAMESPACE],
     );
-    return rows[0]?.n ?? 0;
+    return (rows[0]?.n ?? 0) + (await sweepGoneLocalProcesses(db));
   }
   const runs = await db.query<{
     run_id: string;
@@ -127,6 +127,38 @@ export async function sweepDeadRuns(db: Database): Promise<number> {
   return dead.length;
 }
 
+/**
+ * PostgreSQL: a run of this host whose process is gone (kill -9) is dead even while its lock
+ * still shows — the server notices the dropped connection a moment later, and a rerun started
+ * at once must not wait for that. (Hosts are told apart by name, as containers' are.)
+ */
+async function sweepGoneLocalProcesses(db: Database): Promise<number> {
+  const runs = await db.query<{ run_id: string; pid: number }>(
+    "SELECT run_id, pid FROM llm_runs WHERE host = $1 AND pid <> $2",
+    [HOST, process.pid],
+  );
+  const dead = runs.filter((r) => !pidExists(r.pid)).map((r) => r.run_id);
+  if (dead.length === 0) return 0;
+  await db.transaction(async (tx) => {
+    await tx.query("DELETE FROM llm_runs WHERE run_id = ANY($1::text[])", [dead]);
+    await tx.query(
+      `UPDATE llm_enrichments e SET claimed_by = NULL, claim_expires_at = NULL
+       WHERE e.claimed_by = ANY($1::text[]) AND NOT ${inOpenBatchSql("e")}`,
+      [dead],
+    );
+  });
+  return dead.length;
+}
+
+function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code !== "ESRCH";
+  }
+}
+
 /** PGlite: a run lives while its process does; another host's run cannot be seen (lease). */
 function processRunAlive(run: {
   run_id: string;
@@ -136,11 +168,7 @@ function processRunAlive(run: {
 }): boolean {
   if (run.host !== HOST) return true;
   if (run.pid === process.pid) return runsOfThisProcess.has(run.run_id);
-  try {
-    process.kill(run.pid, 0);
-  } catch (error) {
-    if ((error as { code?: string }).code === "ESRCH") return false;
-  }
+  if (!pidExists(run.pid)) return false;
   // The pid exists: it is the run's process unless the pid was reused since.
   const started = processStarted(run.pid);
   return run.process_started === null || started === undefined || started === run.process_started;

@@ -9,21 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import type { Env } from "../../src/config.js";
 import type { Database } from "../../src/db/database.js";
-import { migrate } from "../../src/db/migrate.js";
 import { upsertOrganization } from "../../src/db/organization-store.js";
-import { openPgliteDatabase } from "../../src/db/pglite-database.js";
 import { importListings } from "../../src/listings/import-listings.js";
 import {
   startFakeOpenRouter,
   type FakeOpenRouter,
 } from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
 import { sharedListings } from "../support/pipeline-fixture.js";
-import {
-  createTestDatabase,
-  DATABASE_KINDS,
-  type TestDatabase,
-} from "../support/test-databases.js";
+import { DATABASE_KINDS } from "../support/test-databases.js";
 import { runCliCaptured } from "./run-cli-captured.js";
+import { setUpCliDatabase, type CliDatabase } from "./support/cli-database.js";
 
 const isPfmy = (l: Record<string, unknown>) => l.organization === "petfinder-my";
 /** Long enough to profile, and too thin to (LLM_PROFILER_MIN_SOURCE_CHARS 150). */
@@ -43,39 +38,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 type Json = Record<string, unknown>;
 
 describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
-  let t: TestDatabase | undefined;
+  let cli: CliDatabase;
   let fake: FakeOpenRouter;
   let env: Env;
   beforeAll(async () => {
-    fake = await startFakeOpenRouter({ apiKey: "sk-or-counters" });
-    if (kind === "postgres") t = await createTestDatabase("postgres", { migrated: false });
-    env = {
-      ENVIRONMENT: "test",
-      LOG_LEVEL: "silent",
-      LLM_BASE_URL: fake.baseUrl,
-      OPENROUTER_API_KEY: "sk-or-counters",
-      LLM_RETRY_BASE_DELAY: "0.01",
-      LLM_RETRY_MAX_DELAY: "0.05",
-      ...(t?.url !== undefined
-        ? { DATABASE_URL: t.url }
-        : { RESCUE_LLM_DATA_DIR: join(dir, `data-${kind}`) }),
-    };
-    await withDatabase(async () => undefined);
+    cli = await setUpCliDatabase(kind, dir, "sk-or-counters");
+    ({ fake, env } = cli);
   });
-  afterAll(async () => {
-    await fake.close();
-    await t?.dispose();
-  });
+  afterAll(() => cli.dispose());
 
-  const withDatabase = async <T>(use: (db: Database) => Promise<T>): Promise<T> => {
-    const db = t?.db ?? (await openPgliteDatabase(join(dir, `data-${kind}`)));
-    try {
-      await migrate(db);
-      return await use(db);
-    } finally {
-      if (t === undefined) await db.close();
-    }
-  };
+  /** The database the commands use, opened while no command runs (PGlite is single-user). */
+  const withDatabase = <T>(use: (db: Database) => Promise<T>): Promise<T> => cli.withDatabase(use);
   const freshOrganization = (name: string): Promise<string> =>
     withDatabase(async (db) => {
       await upsertOrganization(db, { configId: name });

@@ -10,9 +10,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import type { Env } from "../../src/config.js";
 import type { Database } from "../../src/db/database.js";
-import { migrate } from "../../src/db/migrate.js";
 import { upsertOrganization } from "../../src/db/organization-store.js";
-import { openPgliteDatabase } from "../../src/db/pglite-database.js";
 import { chunkItems, type ChunkData } from "../../src/jobs/chunk-plan.js";
 import { createJobProgressStore } from "../../src/jobs/job-progress-store.js";
 import { bullmqConnection, queueSettings } from "../../src/jobs/queue-settings.js";
@@ -30,6 +28,7 @@ import {
   type TestDatabase,
 } from "../support/test-databases.js";
 import { runCliCaptured } from "./run-cli-captured.js";
+import { setUpCliDatabase, type CliDatabase } from "./support/cli-database.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const LISTINGS = sharedListings(15, (l) => {
@@ -47,41 +46,17 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.each(DATABASE_KINDS)("processing commands on %s", (kind) => {
-  let t: TestDatabase | undefined;
+  let cli: CliDatabase;
   let fake: FakeOpenRouter;
   let env: Env;
   beforeAll(async () => {
-    fake = await startFakeOpenRouter({ apiKey: "sk-or-cli-test" });
-    if (kind === "postgres") t = await createTestDatabase("postgres", { migrated: false });
-    env = {
-      ENVIRONMENT: "test",
-      LOG_LEVEL: "silent",
-      LLM_BASE_URL: fake.baseUrl,
-      OPENROUTER_API_KEY: "sk-or-cli-test",
-      LLM_RETRY_BASE_DELAY: "0.01",
-      LLM_RETRY_MAX_DELAY: "0.05",
-      ...(t?.url !== undefined
-        ? { DATABASE_URL: t.url }
-        : { RESCUE_LLM_DATA_DIR: join(dir, `data-${kind}`) }),
-    };
-    // Creates and migrates the database once, here, rather than inside the first test.
-    await withDatabase(async () => undefined);
+    cli = await setUpCliDatabase(kind, dir, "sk-or-cli-test");
+    ({ fake, env } = cli);
   });
-  afterAll(async () => {
-    await fake.close();
-    await t?.dispose();
-  });
+  afterAll(() => cli.dispose());
 
   /** The database the commands use, opened while no command runs (PGlite is single-user). */
-  const withDatabase = async <T>(use: (db: Database) => Promise<T>): Promise<T> => {
-    const db = t?.db ?? (await openPgliteDatabase(join(dir, `data-${kind}`)));
-    try {
-      await migrate(db);
-      return await use(db);
-    } finally {
-      if (t === undefined) await db.close();
-    }
-  };
+  const withDatabase = <T>(use: (db: Database) => Promise<T>): Promise<T> => cli.withDatabase(use);
   /**
    * Each test works on an organization of its own, its listings imported through the real
    * import code: what a test checks never depends on what an earlier one did or left undone.
