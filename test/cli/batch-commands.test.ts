@@ -1,11 +1,9 @@
 // `enrich-descriptions --batch-api` as a user runs it, in real processes on the embedded
 // database: killed with -9 while waiting for its batch, the next start resumes polling that
 // batch instead of submitting again; `batches` and `costs` report what happened.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/config.js";
 import {
@@ -14,37 +12,10 @@ import {
 } from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
 import { sharedListings } from "../support/pipeline-fixture.js";
 import { waitFor } from "../support/wait-for.js";
+import { runCli, startCli } from "./support/cli-process.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 // Each process starts tsx and opens PGlite (WASM): seconds each on a busy machine.
 const PROCESS_MS = 240_000;
-
-interface CliProcess {
-  readonly child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  readonly exited: Promise<number | null>;
-}
-
-function startCli(argv: readonly string[], env: Env): CliProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...argv], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout?.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr?.on("data", (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function runCli(argv: readonly string[], env: Env) {
-  const p = startCli(argv, env);
-  const code = await p.exited;
-  return { code, stdout: p.stdout(), stderr: p.stderr() };
-}
 
 describe("enrich-descriptions --batch-api in real processes", () => {
   const dir = mkdtempSync(join(tmpdir(), "rescue-llm-batch-cli-"));

@@ -3,11 +3,9 @@
 // Now a command beside serve goes through serve's socket; a command beside any other
 // holder is refused (exit 2, nothing written); and a holder killed with -9 leaves no lock
 // that blocks the next start.
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/config.js";
 import { readDirectoryHolder } from "../../src/db/pglite-directory-lock.js";
@@ -17,38 +15,11 @@ import {
 } from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
 import { sharedListings } from "../support/pipeline-fixture.js";
 import { waitFor } from "../support/wait-for.js";
+import { runCli, startCli, type CliProcess } from "./support/cli-process.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 // Each process starts tsx and opens PGlite (WASM): seconds each on a busy machine.
 const PROCESS_MS = 240_000;
 const API_KEY = "processes-test-key";
-
-interface CliProcess {
-  readonly child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  readonly exited: Promise<number | null>;
-}
-
-function startCli(argv: readonly string[], env: Env): CliProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...argv], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout?.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr?.on("data", (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function runCli(argv: readonly string[], env: Env) {
-  const p = startCli(argv, env);
-  const code = await p.exited;
-  return { code, stdout: p.stdout(), stderr: p.stderr() };
-}
 
 function writeListings(path: string, listings: readonly Record<string, unknown>[]): string {
   writeFileSync(path, listings.map((l) => JSON.stringify(l)).join("\n") + "\n");
