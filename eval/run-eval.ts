@@ -5,6 +5,8 @@
 // type and fault kind, how many planted faults were accepted (would reach the database) and
 // how many honest outputs were rejected (false alarms).
 // Options: --per-file N (listings sampled from each data file; default 150; 0 = all),
+// --through-database N (of them, the first N per file also run through the real pipeline and a
+// PGlite database, sync and batch; default 40),
 // --all-languages N (listings translated into every CLI target language; default 25),
 // --data DIR (default ../shared/data), --out FILE (default eval/RESULTS.md).
 import { readFileSync, writeFileSync } from "node:fs";
@@ -21,6 +23,7 @@ import { prepareFacts, prepareListing } from "../src/enrichment/input/prepare-li
 import type { ProcessingOutcome } from "../src/enrichment/processing-outcome.js";
 import type { ResultCache } from "../src/enrichment/result-cache.js";
 import { translateText } from "../src/enrichment/translate-text.js";
+import { evaluateThroughDatabase } from "./through-database.js";
 import { createOpenRouterClient } from "../src/llm/openrouter-client.js";
 import {
   answerLikeAModel,
@@ -45,10 +48,13 @@ const { values: args } = parseArgs({
       default: fileURLToPath(new URL("../../shared/data/", import.meta.url)),
     },
     out: { type: "string", default: fileURLToPath(new URL("./RESULTS.md", import.meta.url)) },
+    "show-reached": { type: "boolean", default: false },
+    "through-database": { type: "string", default: "40" },
   },
 });
 
 const PER_FILE = Number(args["per-file"]);
+const THROUGH_DATABASE = Number(args["through-database"]);
 const ALL_LANGUAGES_SAMPLE = Number(args["all-languages"]);
 const FILES = ["listings.jsonl", "listings-eval.jsonl"] as const;
 const DEFAULT_TARGETS = ["es", "fr", "de"] as const;
@@ -69,6 +75,8 @@ interface RawListing {
 interface Item {
   readonly file: string;
   readonly animal: AnimalSource;
+  /** The listing's line as read, for importing it into a database. */
+  readonly raw: RawListing;
 }
 
 function loadSample(file: string): Item[] {
@@ -87,6 +95,7 @@ function loadSample(file: string): Item[] {
   }
   return [...german, ...spread].map((row, i) => ({
     file,
+    raw: row,
     animal: {
       id: i + 1,
       name: row.name,
@@ -124,6 +133,17 @@ async function pool<T>(items: readonly T[], work: (item: T) => Promise<void>): P
 let currentFault: FaultKind | undefined;
 const planted = new Set<string>();
 
+/** How a broken judge answers the verification pass (the output must then never pass). */
+const VERIFIER_FAULTS = ["unreadable_verdicts", "missing_verdicts"] as const;
+type VerifierFault = (typeof VERIFIER_FAULTS)[number];
+let currentVerifierFault: VerifierFault | undefined;
+
+function brokenVerdicts(honest: string, fault: VerifierFault): string {
+  if (fault === "unreadable_verdicts") return "All claims look fine to me.";
+  const { verdicts } = JSON.parse(honest) as { verdicts: unknown[] };
+  return JSON.stringify({ verdicts: verdicts.slice(0, -1) });
+}
+
 function plantKey(listing: string, target: string): string {
   return `${target}\u0000${listing}`;
 }
@@ -131,6 +151,9 @@ function plantKey(listing: string, target: string): string {
 const fake = await startFakeOpenRouter({
   apiKey: API_KEY,
   responder(request) {
+    if (currentVerifierFault !== undefined && readFakeRequest(request).task === "claim_check") {
+      return brokenVerdicts(answerLikeAModel(request), currentVerifierFault);
+    }
     if (currentFault === undefined) return answerLikeAModel(request);
     const answer = answerWithFault(request, currentFault);
     if (answer.planted) {
@@ -142,24 +165,33 @@ const fake = await startFakeOpenRouter({
   },
 });
 
-const config = loadConfig({
-  ENVIRONMENT: "test",
-  LLM_BASE_URL: fake.baseUrl,
-  OPENROUTER_API_KEY: API_KEY,
-  LLM_RETRY_MAX_ATTEMPTS: "1",
-  LLM_TIMEOUT_SECONDS: "30",
-});
-const deps: EnrichmentDeps = {
-  config,
-  cache: noCache,
-  llm: createOpenRouterClient({
-    baseUrl: config.llm.baseUrl,
-    apiKey: config.llm.apiKey,
-    defaultModel: config.llm.defaultModel,
-    timeoutMs: config.llm.timeoutMs,
-    retry: config.retry,
-  }),
-};
+/** The pipeline's pieces with LLM_VERIFY set to `verify`. */
+function depsWith(verify: "off" | "all"): EnrichmentDeps {
+  const config = loadConfig({
+    ENVIRONMENT: "test",
+    LLM_BASE_URL: fake.baseUrl,
+    OPENROUTER_API_KEY: API_KEY,
+    LLM_RETRY_MAX_ATTEMPTS: "1",
+    LLM_TIMEOUT_SECONDS: "30",
+    LLM_VERIFY: verify,
+  });
+  return {
+    config,
+    cache: noCache,
+    llm: createOpenRouterClient({
+      baseUrl: config.llm.baseUrl,
+      apiKey: config.llm.apiKey,
+      defaultModel: config.llm.defaultModel,
+      timeoutMs: config.llm.timeoutMs,
+      retry: config.retry,
+    }),
+  };
+}
+// The deterministic guards alone, and with every output verified. The default
+// (LLM_VERIFY=profiles) is the second for profiles and the first for the other types.
+const DEPS = { off: depsWith("off"), all: depsWith("all") } as const;
+type Mode = keyof typeof DEPS;
+const defaultMode = (task: FaultTask): Mode => (task === "dog_profiler" ? "all" : "off");
 
 // ------------------------------------------------------------------ running one type
 
@@ -192,7 +224,11 @@ function listingSent(task: FaultTask, unit: Unit): string {
     : prepareListing(animal).text;
 }
 
-async function processUnit(task: FaultTask, unit: Unit): Promise<ProcessingOutcome<unknown>> {
+async function processUnit(
+  deps: EnrichmentDeps,
+  task: FaultTask,
+  unit: Unit,
+): Promise<ProcessingOutcome<unknown>> {
   const { animal } = unit.item;
   switch (task) {
     case "description_cleaning":
@@ -218,14 +254,21 @@ function reasonKind(reason: string): string {
     .slice(0, 90);
 }
 
-async function runUnits(task: FaultTask, units: readonly Unit[], fault?: FaultKind) {
+async function runUnits(mode: Mode, task: FaultTask, units: readonly Unit[], fault?: FaultKind) {
   currentFault = fault;
   planted.clear();
   const clean = newTally();
+  const verification = { calls: 0, promptTokens: 0, completionTokens: 0 };
   const faulty = { planted: 0, reached: 0 };
   const byFile = new Map<string, { planted: number; reached: number }>();
   await pool(units, async (unit) => {
-    const outcome = await processUnit(task, unit);
+    const outcome = await processUnit(DEPS[mode], task, unit);
+    for (const call of outcome.calls) {
+      if (call.callKind !== "verification") continue;
+      verification.calls++;
+      verification.promptTokens += call.promptTokens;
+      verification.completionTokens += call.completionTokens;
+    }
     if (fault === undefined) {
       if (outcome.status === "skipped") {
         clean.skipped++;
@@ -253,10 +296,15 @@ async function runUnits(task: FaultTask, units: readonly Unit[], fault?: FaultKi
     if (outcome.status === "succeeded") {
       faulty.reached++;
       file.reached++;
+      if (args["show-reached"]) {
+        process.stderr.write(
+          `\n=== reached: ${task} ${fault} (${unit.item.file} #${unit.item.animal.id} ${unit.target})\n--- listing\n${listingSent(task, unit)}\n--- output\n${JSON.stringify(outcome.value, null, 1)}\n`,
+        );
+      }
     }
     byFile.set(unit.item.file, file);
   });
-  return { clean, faulty, byFile };
+  return { clean, faulty, byFile, verification };
 }
 
 // ------------------------------------------------------------------ the evaluation
@@ -269,33 +317,64 @@ const unitsOf = (task: FaultTask): Unit[] =>
     : items.map((item) => ({ item, target: "" }));
 
 const TASKS: readonly FaultTask[] = ["description_cleaning", "dog_profiler", "translation"];
+const MODES: readonly Mode[] = ["off", "all"];
 const cleanRows: string[] = [];
 const faultRows: string[] = [];
 const reasonRows: string[] = [];
-const criticalTotals = { planted: 0, reached: 0 };
+const tokenRows: string[] = [];
+const verifierRows: string[] = [];
+const criticalOff = { planted: 0, reached: 0 };
 const pct = (n: number, d: number): string => (d === 0 ? "–" : `${((100 * n) / d).toFixed(1)}%`);
+const dogs = items.length;
 
 for (const task of TASKS) {
   const units = unitsOf(task);
-  const { clean } = await runUnits(task, units);
+  const clean = {
+    off: await runUnits("off", task, units),
+    all: await runUnits("all", task, units),
+  };
+  const c = clean[defaultMode(task)].clean;
+  const rate = (m: Mode) => pct(clean[m].clean.rejected, clean[m].clean.attempted);
   cleanRows.push(
-    `| ${task} | ${clean.attempted} | ${clean.skipped} | ${task === "dog_profiler" ? clean.ungrounded : "–"} | ${clean.rejected} | ${pct(clean.rejected, clean.attempted)} |`,
+    `| ${task} | ${c.attempted} | ${c.skipped} | ${task === "dog_profiler" ? c.ungrounded : "–"} | ${c.rejected} | **${rate(defaultMode(task))}** | ${rate("off")} | ${rate("all")} |`,
   );
-  for (const [reason, n] of [...clean.reasons].sort((a, b) => b[1] - a[1]).slice(0, 6)) {
+  for (const [reason, n] of [...c.reasons].sort((a, b) => b[1] - a[1]).slice(0, 6)) {
     reasonRows.push(`| ${task} | ${n} | ${reason.replace(/\|/g, "/")} |`);
   }
+  const v = clean.all.verification;
+  tokenRows.push(
+    `| ${task} | ${v.calls} | ${(v.promptTokens / dogs).toFixed(1)} | ${(v.completionTokens / dogs).toFixed(1)} | ${((v.promptTokens + v.completionTokens) / dogs).toFixed(1)} | ${task === "dog_profiler" ? "yes" : "no (LLM_VERIFY=all)"} |`,
+  );
   for (const fault of FAULT_KINDS[task]) {
-    const { faulty, byFile } = await runUnits(task, units, fault);
+    const runs = {} as Record<Mode, Awaited<ReturnType<typeof runUnits>>>;
+    for (const mode of MODES) runs[mode] = await runUnits(mode, task, units, fault);
+    const off = runs.off.faulty;
     if (CRITICAL_FACT_FAULTS.has(fault)) {
-      criticalTotals.planted += faulty.planted;
-      criticalTotals.reached += faulty.reached;
+      criticalOff.planted += off.planted;
+      criticalOff.reached += off.reached;
     }
+    const chosen = runs[defaultMode(task)];
     const files = FILES.map((f) => {
-      const t = byFile.get(f) ?? { planted: 0, reached: 0 };
+      const t = chosen.byFile.get(f) ?? { planted: 0, reached: 0 };
       return `${t.reached}/${t.planted}`;
     }).join(" · ");
+    const keptOut = (m: Mode) =>
+      pct(runs[m].faulty.planted - runs[m].faulty.reached, runs[m].faulty.planted);
     faultRows.push(
-      `| ${task} | ${fault} | ${faulty.planted} | ${faulty.reached} | ${pct(faulty.planted - faulty.reached, faulty.planted)} | ${files} |`,
+      `| ${task} | ${fault} | ${chosen.faulty.planted} | ${chosen.faulty.reached} | **${keptOut(defaultMode(task))}** | ${keptOut("off")} | ${keptOut("all")} | ${files} |`,
+    );
+  }
+}
+
+// A broken judge: honest profiles whose verification cannot be read must not pass.
+{
+  const units = unitsOf("dog_profiler");
+  for (const fault of VERIFIER_FAULTS) {
+    currentVerifierFault = fault;
+    const { clean } = await runUnits("all", "dog_profiler", units);
+    currentVerifierFault = undefined;
+    verifierRows.push(
+      `| dog_profiler | ${fault} | ${clean.attempted} | ${clean.attempted - clean.rejected} |`,
     );
   }
 }
@@ -307,20 +386,48 @@ const few = items.filter(
 );
 for (const target of SUPPORTED_LANGUAGES) {
   const { clean } = await runUnits(
+    "off",
     "translation",
     few.map((item) => ({ item, target })),
   );
   languageRows.push(`| ${target} | ${clean.attempted} | ${clean.rejected} |`);
 }
 
+// The same faults through the real pipeline into a database, sync and through the Batch API.
+const databaseRows = await evaluateThroughDatabase({
+  baseUrl: fake.baseUrl,
+  apiKey: API_KEY,
+  listings: FILES.flatMap((f) =>
+    items
+      .filter((i) => i.file === f)
+      .slice(0, THROUGH_DATABASE)
+      .map((i) => ({ ...i.raw, external_id: `${f}:${i.raw.external_id}` })),
+  ),
+  targets: DEFAULT_TARGETS,
+  setFault(fault) {
+    currentFault = fault;
+    planted.clear();
+  },
+  plantedCount: () => planted.size,
+});
+const databaseTable = databaseRows
+  .map(
+    (r) =>
+      `| ${r.mode} | ${r.task} | ${r.fault} | ${r.planted} | ${r.reached} | ${pct(r.planted - r.reached, r.planted)} | ${r.goodValuesLost} | ${r.sourcesModified} |`,
+  )
+  .join("\n");
+
 await fake.close();
 const seconds = ((performance.now() - started) / 1000).toFixed(0);
-const command = `npm run eval -- --per-file ${PER_FILE} --all-languages ${ALL_LANGUAGES_SAMPLE}`;
+const command = `npm run eval -- --per-file ${PER_FILE} --all-languages ${ALL_LANGUAGES_SAMPLE} --through-database ${THROUGH_DATABASE}`;
 const counts = FILES.map((f) => `${items.filter((i) => i.file === f).length} from ${f}`).join(", ");
 const report = `# Truthfulness evaluation (issue 14)
 
 Measured by \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${seconds} s wall time on
-${cpus().length} cores (shared), \`LLM_VERIFY=off\` (the deterministic guards alone).
+${cpus().length} cores (shared). Every run is made twice: with \`LLM_VERIFY=off\` (the
+deterministic guards alone) and with \`LLM_VERIFY=all\` (every output also verified); the
+**bold** column is the default, \`LLM_VERIFY=profiles\` (profiles verified, cleanings and
+translations by the deterministic guards).
 Listings: ${counts} (every German listing, then an even spread of the rest; \`--per-file 0\`
 takes all). Translations go into the default targets ${DEFAULT_TARGETS.join(", ")}. Each
 processing function runs with all its guards and one re-ask, through the real OpenRouter
@@ -330,20 +437,30 @@ fault again on the re-ask. "Reached" = the output passed every check and would b
 ## Planted faults (target: ≥ 99% kept out of the database, per kind and type)
 
 A fault is counted only where the listing has room for it (e.g. a dropped warning needs a
-warning sentence; an invented claim needs facts the listing does not state).
+warning sentence; an invented claim needs facts the listing does not state). "Planted",
+"reached" and the per-file counts are those of the default.
 
-| type | fault | planted | reached | kept out | reached/planted per file (${FILES.join(" · ")}) |
-|---|---|---|---|---|---|
+| type | fault | planted | reached | kept out (default) | kept out, LLM_VERIFY=off | kept out, LLM_VERIFY=all | reached/planted per file (${FILES.join(" · ")}) |
+|---|---|---|---|---|---|---|---|
 ${faultRows.join("\n")}
 
 Critical-fact faults (invented or flipped compatibility and claims, dropped warnings) kept out
-with \`LLM_VERIFY=off\`: **${pct(criticalTotals.planted - criticalTotals.reached, criticalTotals.planted)}**
-(${criticalTotals.planted - criticalTotals.reached} of ${criticalTotals.planted}; target ≥ 90%).
+with \`LLM_VERIFY=off\`: **${pct(criticalOff.planted - criticalOff.reached, criticalOff.planted)}**
+(${criticalOff.planted - criticalOff.reached} of ${criticalOff.planted}; target ≥ 90%).
+
+## A broken judge never lets an output through
+
+Honest profiles, verified by a judge whose answer cannot be read or leaves claims without a
+verdict: "passed" must be 0 (the item fails and is tried again on the next run).
+
+| type | judge's fault | profiles attempted | passed |
+|---|---|---|---|
+${verifierRows.join("\n")}
 
 ## Honest outputs rejected (false alarms; target ≤ 3% per type)
 
-| type | attempted | skipped (thin or empty listing) | no trait stated (not counted) | rejected | false-alarm rate |
-|---|---|---|---|---|---|
+| type | attempted | skipped (thin or empty listing) | no trait stated (not counted) | rejected (default) | false-alarm rate (default) | LLM_VERIFY=off | LLM_VERIFY=all |
+|---|---|---|---|---|---|---|---|
 ${cleanRows.join("\n")}
 
 "No trait stated": listings of at least LLM_PROFILER_MIN_SOURCE_CHARS that name no trait
@@ -351,11 +468,35 @@ ${cleanRows.join("\n")}
 an unrelated sentence for it, which the guards reject — rightly, so these are not counted as
 false alarms, but they are failed items a real run would show.
 
-Most frequent reasons for the rejections above:
+Most frequent reasons for the rejections above (default):
 
 | type | count | reason (quotes elided) |
 |---|---|---|
 ${reasonRows.join("\n") || "| – | 0 | – |"}
+
+## What the verification pass costs (tokens per dog, honest outputs)
+
+Tokens of the verification calls (\`llm_processing_logs.call_kind = 'verification'\`) in the
+\`LLM_VERIFY=all\` runs, divided by the ${dogs} dogs of the sample (a thin listing gets no
+profile, hence no profile verification).
+
+| type | verification calls | prompt tokens/dog | completion tokens/dog | tokens/dog | on by default |
+|---|---|---|---|---|---|
+${tokenRows.join("\n")}
+
+## Through the database: the real pipeline, sync and Batch API
+
+The first ${THROUGH_DATABASE} listings of each file's sample imported into an embedded PGlite
+database and run through the real pipeline (claims, cache, guards, the default verification,
+writes), once synchronously and once through the fake's Batch API: honest runs first, then a
+forced run per fault kind. "Reached" counts stored values the faulty run changed (the fake's
+honest answers never vary, so a changed value is a planted fault); "good values lost" counts
+values a failed item no longer has; "sources modified" compares every animal's \`properties\`
+with its state before the run. Targets: 0 reached beyond the ≥ 99% above, 0 lost, 0 modified.
+
+| transport | type | fault | planted | reached | kept out | good values lost | sources modified |
+|---|---|---|---|---|---|---|---|
+${databaseTable}
 
 ## Every target language the CLI accepts (honest translations, ${few.length} listings each)
 
@@ -368,7 +509,12 @@ ${languageRows.join("\n")}
 - The honest answers come from the fake model (src/testing/fake-model-answers.ts), not a
   real one: a false-alarm rate here says the guards accept outputs that keep the listing's
   meaning in the fake's wording. A real model's paraphrases reach words the lexicons may not
-  know; the LLM verification pass (issue 14, part 2) is the layer meant for those.
+  know; the LLM verification pass is the layer meant for those.
+- The judge that answers verification calls here is the fake's (src/testing/fake-claim-check.ts):
+  it reads claims with the same fact lexicons and the fake's own trait words, so the
+  \`LLM_VERIFY=all\` columns show that verdicts are acted on end to end (a verdict against a
+  claim fails the output, the re-ask carries it, a broken judge never passes one), not how
+  well a real model judges. What a real judge adds is measured only against a real provider.
 - Dropped warnings in cleaned texts and flipped negations are planted by word lists of the
   responder's own, independent of the guards' lexicons. In translations, the fake carries
   facts over in the lexicons' own phrases, so a dropped or flipped fact there is one the

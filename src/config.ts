@@ -41,6 +41,10 @@ export type LanguageCode = (typeof SUPPORTED_LANGUAGES)[number];
 export const REVIEW_MODES = ["off", "required"] as const;
 export type ReviewMode = (typeof REVIEW_MODES)[number];
 
+/** LLM_VERIFY: which outputs get a claim-check call after their guards pass. */
+export const VERIFY_MODES = ["off", "profiles", "all"] as const;
+export type VerifyMode = (typeof VERIFY_MODES)[number];
+
 /** LLM_BATCH_API: never, always, or for runs of at least LLM_BATCH_API_MIN_ITEMS items. */
 export const BATCH_API_MODES = ["off", "on", "auto"] as const;
 export type BatchApiMode = (typeof BATCH_API_MODES)[number];
@@ -162,6 +166,10 @@ const envSchema = z.object({
   LLM_BUDGET_USD: num(0, 1_000_000).optional(),
   LLM_CLAIM_LEASE_SECONDS: num(1, 86_400).default(60),
   LLM_MAX_ITEM_ATTEMPTS: int(1, 1000).default(3),
+  LLM_VERIFY: z
+    .enum(VERIFY_MODES, { message: `must be one of ${VERIFY_MODES.join(", ")}` })
+    .default("profiles"),
+  LLM_VERIFY_MODEL: z.string().trim().min(1).max(100).optional(),
   LLM_BATCH_API: z
     .enum(BATCH_API_MODES, { message: `must be one of ${BATCH_API_MODES.join(", ")}` })
     .default("off"),
@@ -226,6 +234,8 @@ export interface Config {
   readonly budgetUsd: number | undefined;
   /** An item that failed its checks this often waits for a changed source or prompt, or --force. */
   readonly maxItemAttempts: number;
+  /** The verification pass: for which types, with which model (undefined = the default one). */
+  readonly verify: { readonly mode: VerifyMode; readonly model: string | undefined };
   /** The provider's Batch API: when runs use it, and how often a waiting run polls. */
   readonly batchApi: {
     readonly mode: BatchApiMode;
@@ -329,6 +339,7 @@ export function loadConfig(env: Env = process.env): Config {
     skipListingStatuses: e.LLM_SKIP_LISTING_STATUSES,
     budgetUsd: e.LLM_BUDGET_USD,
     maxItemAttempts: e.LLM_MAX_ITEM_ATTEMPTS,
+    verify: { mode: e.LLM_VERIFY, model: e.LLM_VERIFY_MODEL },
     batchApi: {
       mode: e.LLM_BATCH_API,
       minItems: e.LLM_BATCH_API_MIN_ITEMS,

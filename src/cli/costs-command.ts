@@ -64,7 +64,7 @@ export function registerCosts(
       );
       writeLine(io.stdout, "");
       const header = [
-        "type".padEnd(21),
+        "type".padEnd(29),
         "model".padEnd(28),
         "via".padEnd(6),
         "calls".padStart(7),
@@ -79,7 +79,10 @@ export function registerCosts(
         writeLine(
           io.stdout,
           `  ${[
-            r.processing_type.padEnd(21),
+            (r.call_kind === "verification"
+              ? `${r.processing_type} (verify)`
+              : r.processing_type
+            ).padEnd(29),
             r.model.slice(0, 28).padEnd(28),
             r.transport.padEnd(6),
             String(r.llm_calls).padStart(7),

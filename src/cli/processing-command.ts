@@ -222,6 +222,13 @@ function printDryRun(
     "estimated tokens:",
     `${plan.estimatedPromptTokens} prompt + ${plan.estimatedCompletionTokens} completion (the calls above, re-asks not included)`,
   );
+  if (plan.verification !== undefined) {
+    const v = plan.verification;
+    line(
+      "",
+      `of which ${v.promptTokens} + ${v.completionTokens} for ${v.calls} verification call(s) with ${v.model} (LLM_VERIFY; LLM_VERIFY=off saves them)`,
+    );
+  }
   const price = plan.price;
   if (price.known && plan.estimatedCostUsd !== undefined) {
     line(

@@ -15,6 +15,7 @@ export function toCostReportJson(report: CostReport) {
     completion_tokens_per_dog: tokens(per(report.totals.completionTokens, report.totals.dogs)),
     by_type_model_transport: report.rows.map((r) => ({
       processing_type: r.processingType,
+      call_kind: r.callKind,
       model: r.model,
       transport: r.transport,
       llm_calls: r.calls,

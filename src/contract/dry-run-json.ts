@@ -34,6 +34,13 @@ export interface DryRunJson {
     | { readonly known: false; readonly model: string; readonly reason: string };
   /** The same calls through the Batch API; null when the price is unknown. */
   readonly estimated_batch_cost_usd: number | null;
+  /** The verification calls (LLM_VERIFY) included above; null when outputs are not verified. */
+  readonly verification: {
+    readonly calls: number;
+    readonly model: string;
+    readonly estimated_prompt_tokens: number;
+    readonly estimated_completion_tokens: number;
+  } | null;
 }
 
 export function toDryRunJson(plan: DryRunSummary): DryRunJson {
@@ -57,6 +64,15 @@ export function toDryRunJson(plan: DryRunSummary): DryRunJson {
     estimated_completion_tokens: plan.estimatedCompletionTokens,
     estimated_cost_usd: plan.estimatedCostUsd ?? null,
     estimated_batch_cost_usd: plan.estimatedBatchCostUsd ?? null,
+    verification:
+      plan.verification === undefined
+        ? null
+        : {
+            calls: plan.verification.calls,
+            model: plan.verification.model,
+            estimated_prompt_tokens: plan.verification.promptTokens,
+            estimated_completion_tokens: plan.verification.completionTokens,
+          },
     price: price.known
       ? {
           known: true,

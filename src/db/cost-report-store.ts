@@ -11,6 +11,8 @@ export interface CostReportFilter {
 
 export interface CostReportRow {
   readonly processingType: string;
+  /** `generation` (the output's own calls) or `verification` (its claim checks, LLM_VERIFY). */
+  readonly callKind: string;
   readonly model: string;
   readonly transport: string;
   /** Rows that made a call (cache hits excluded). */
@@ -51,6 +53,7 @@ export async function readCostReport(
   const params = [filter.organizationId ?? null, filter.since?.toISOString() ?? null];
   const rows = await db.query<{
     processing_type: string;
+    call_kind: string;
     model: string | null;
     transport: string;
     calls: number;
@@ -61,7 +64,7 @@ export async function readCostReport(
     cost_usd: number;
     dogs: number;
   }>(
-    `SELECT l.processing_type, coalesce(l.model, 'unknown') AS model, l.transport,
+    `SELECT l.processing_type, l.call_kind, coalesce(l.model, 'unknown') AS model, l.transport,
             count(*) FILTER (WHERE l.status <> 'cache_hit')::int AS calls,
             count(*) FILTER (WHERE l.status = 'cache_hit')::int AS cache_hits,
             count(*) FILTER (WHERE l.status = 'failed')::int AS failed,
@@ -71,7 +74,7 @@ export async function readCostReport(
             count(DISTINCT l.animal_id)::int AS dogs
        FROM llm_processing_logs l LEFT JOIN animals a ON a.id = l.animal_id
        ${where}
-      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
     params,
   );
   const organizations = await db.query<{ organization: string; cost_usd: number; dogs: number }>(
@@ -104,6 +107,7 @@ export async function readCostReport(
   return {
     rows: rows.map((r) => ({
       processingType: r.processing_type,
+      callKind: r.call_kind,
       model: r.model ?? "unknown",
       transport: r.transport,
       calls: r.calls,

@@ -35,6 +35,8 @@ export interface ProcessingLogRow {
   /** `sync` (default) or `batch`: which transport, hence which price, the call had. */
   readonly transport?: string | null | undefined;
   readonly providerBatchId?: string | null | undefined;
+  /** `generation` (default) or `verification` (a claim check, migration 013). */
+  readonly callKind?: string | null | undefined;
 }
 
 /** Inserts many rows in one statement. */
@@ -51,17 +53,17 @@ export async function insertProcessingLogs(
     `INSERT INTO llm_processing_logs
        (animal_id, processing_type, target_language, status, model, prompt_tokens,
         completion_tokens, cost_usd, latency_ms, error_category, error_message, run_id,
-        prompt_version, transport, provider_batch_id, experiment_id, experiment_arm)
+        prompt_version, transport, provider_batch_id, experiment_id, experiment_arm, call_kind)
      SELECT u.animal_id, u.processing_type, u.target_language, u.status, u.model, u.prompt_tokens,
             u.completion_tokens, u.cost_usd, u.latency_ms, u.error_category, u.error_message,
             u.run_id, u.prompt_version, coalesce(u.transport, 'sync'), u.provider_batch_id,
-            u.experiment_id, u.experiment_arm
+            u.experiment_id, u.experiment_arm, coalesce(u.call_kind, 'generation')
      FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[],
                  $7::int[], $8::numeric[], $9::int[], $10::text[], $11::text[], $12::text[],
-                 $13::text[], $14::text[], $15::text[], $16::int[], $17::text[])
+                 $13::text[], $14::text[], $15::text[], $16::int[], $17::text[], $18::text[])
        AS u(animal_id, processing_type, target_language, status, model, prompt_tokens,
             completion_tokens, cost_usd, latency_ms, error_category, error_message, run_id,
-            prompt_version, transport, provider_batch_id, experiment_id, experiment_arm)`,
+            prompt_version, transport, provider_batch_id, experiment_id, experiment_arm, call_kind)`,
     [
       column((r) => r.animalId),
       column((r) => r.processingType),
@@ -80,6 +82,7 @@ export async function insertProcessingLogs(
       column((r) => r.providerBatchId),
       column((r) => r.experiment?.id),
       column((r) => r.experiment?.arm),
+      column((r) => r.callKind),
     ],
   );
 }

@@ -12,6 +12,7 @@ import {
   PROMPT_VERSION,
 } from "./prompts/description-cleaning-prompt.js";
 import { completionTokenBudget } from "./estimate-tokens.js";
+import { textClaims } from "./verification/output-claims.js";
 
 export interface CleanDescriptionInput {
   readonly animal: AnimalSource;
@@ -57,6 +58,11 @@ export async function cleanDescription(
         declaredLanguage: input.animal.language,
       });
       return reasons.length === 0 ? { ok: true, value: output, flags } : { ok: false, reasons };
+    },
+    verification: {
+      source: listing.text,
+      outputName: "cleaned description",
+      claims: (output) => textClaims(output, overrides.output_language ?? listing.language ?? "en"),
     },
   });
 }

@@ -16,6 +16,11 @@ export interface TokenProfile {
    * response_format: measured with the tokenizer over the 2,974 listings of ../shared/data.
    */
   readonly promptOverheadTokens: number;
+  /**
+   * How often the source's size is in the prompt (default 1): a verification call sends the
+   * listing and the output written from it.
+   */
+  readonly sourceCopies?: number;
   /** A fixed answer size per call (a structured answer), or a multiple of the source (a text). */
   readonly completion: { readonly tokensPerCall: number } | { readonly perSourceToken: number };
 }
@@ -118,5 +123,7 @@ function estimateFromSourceTokens(
     "tokensPerCall" in profile.completion
       ? calls * profile.completion.tokensPerCall
       : Math.ceil(sourceTokens * profile.completion.perSourceToken);
-  return { promptTokens: calls * profile.promptOverheadTokens + sourceTokens, completionTokens };
+  const promptTokens =
+    calls * profile.promptOverheadTokens + Math.ceil(sourceTokens * (profile.sourceCopies ?? 1));
+  return { promptTokens, completionTokens };
 }

@@ -12,6 +12,7 @@ import { enforceCompatibilityEvidence, profileGuards } from "./guards/profile-gu
 import { profileTruthReasons } from "./guards/profile-truth-guards.js";
 import { factEntries, prepareListing } from "./input/prepare-listing.js";
 import { parseModelJson } from "./parse-model-json.js";
+import { profileClaims } from "./verification/output-claims.js";
 import type { PromptVariant } from "./experiments/prompt-variant.js";
 import type { ProcessingOutcome } from "./processing-outcome.js";
 import {
@@ -83,6 +84,11 @@ export async function generateProfile(
       return truth.reasons.length === 0
         ? { ok: true, value: profile, flags: [...flags, ...truth.flags] }
         : { ok: false, reasons: truth.reasons };
+    },
+    verification: {
+      source: evidenceSource,
+      outputName: "profile",
+      claims: (profile) => profileClaims(profile, language),
     },
   });
 }

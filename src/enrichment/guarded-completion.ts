@@ -1,5 +1,6 @@
-// The loop all three processing types share: ask through the cache, check the answer, re-ask
-// once with the reasons, then give up with them. Only an answer that passed is cached.
+// The loop all three processing types share: ask through the cache, check the answer (the
+// deterministic guards, then the verification pass where LLM_VERIFY asks for it), re-ask once
+// with the reasons, then give up with them. Only an answer that passed is cached.
 import type { ProcessingType } from "../config.js";
 import { LlmError } from "../errors.js";
 import { cacheKey } from "./cache-key.js";
@@ -7,6 +8,12 @@ import type { EnrichmentDeps } from "./enrichment-deps.js";
 import type { ChatMessage, LlmResponse, ResponseFormat } from "./llm-client.js";
 import type { LlmCallRecord, ProcessingOutcome } from "./processing-outcome.js";
 import { reaskMessage } from "./prompts/reask-message.js";
+import {
+  checkClaims,
+  verificationApplies,
+  verificationSetting,
+} from "./verification/claim-check.js";
+import type { OutputClaim } from "./verification/output-claims.js";
 
 export type CheckedAnswer<V> =
   | { readonly ok: true; readonly value: V; readonly flags: readonly string[] }
@@ -26,6 +33,13 @@ export interface GuardedTask<V> {
   readonly signal?: AbortSignal | undefined;
   /** Parses and guards one answer's content. Pure. */
   check(content: string): CheckedAnswer<V>;
+  /** What the verification pass judges an accepted value against (used when LLM_VERIFY asks). */
+  readonly verification: {
+    /** The text the output was written from. */
+    readonly source: string;
+    readonly outputName: string;
+    claims(value: V): readonly OutputClaim[];
+  };
 }
 
 type CachedAnswer<V> =
@@ -44,14 +58,19 @@ export async function runGuardedCompletion<V>(
   const { config } = deps;
   const temperature = task.temperature ?? config.llm.temperatures[task.processingType];
   const requestedModel = task.model ?? config.llm.defaultModel;
+  const verify = verificationApplies(config, task.processingType);
   const key = cacheKey({
     processingType: task.processingType,
     promptVersion: task.promptVersion,
     model: requestedModel,
     temperature,
     targetLanguage: task.targetLanguage,
-    // The whole prompt: prepared input, organization overrides and instructions alike.
-    input: task.messages,
+    // The whole prompt: prepared input, organization overrides and instructions alike — and
+    // whether (and how) an accepted answer was verified: an unverified one is no verified one.
+    input: {
+      messages: task.messages,
+      verification: verificationSetting(config, task.processingType),
+    },
   });
   const calls: LlmCallRecord[] = [];
 
@@ -101,11 +120,12 @@ export async function runGuardedCompletion<V>(
           cacheable: false,
         };
       }
-      const checked: CheckedAnswer<V> =
+      let checked: CheckedAnswer<V> =
         response.finishReason === "length"
           ? { ok: false, reasons: ["the answer was cut off (finish_reason length)"] }
           : task.check(response.content);
-      calls.push({
+      const at = calls.length;
+      const record: LlmCallRecord = {
         model: response.model,
         promptTokens: response.promptTokens,
         completionTokens: response.completionTokens,
@@ -118,9 +138,30 @@ export async function runGuardedCompletion<V>(
         ...(response.providerBatchId !== undefined && {
           providerBatchId: response.providerBatchId,
         }),
-      });
+      };
+      calls.push(record);
+      let verified = false;
+      if (checked.ok && verify) {
+        const verification = await checkClaims(deps, {
+          source: task.verification.source,
+          claims: task.verification.claims(checked.value),
+          outputName: task.verification.outputName,
+          signal: task.signal,
+        });
+        calls.push(...verification.calls);
+        const { result } = verification;
+        if (result.kind === "error") {
+          // Not the output's fault, and no verdict on it: the item fails, to be tried again.
+          return { value: { ok: false, reasons: [result.reason] }, cacheable: false };
+        }
+        if (result.kind === "failed") {
+          checked = { ok: false, reasons: result.reasons };
+          calls[at] = { ...record, status: "rejected", reasons: result.reasons };
+        } else verified = true;
+      }
       if (checked.ok) {
-        const flags = round === 1 ? checked.flags : [...checked.flags, "reasked"];
+        const noted = verified ? [...checked.flags, "verified"] : checked.flags;
+        const flags = round === 1 ? noted : [...noted, "reasked"];
         return {
           value: { ok: true, value: checked.value, model: response.model, flags },
           cacheable: true,

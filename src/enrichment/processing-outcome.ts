@@ -22,6 +22,8 @@ export interface LlmCallRecord {
   readonly reasons?: readonly string[];
   /** The provider batch that answered, when the call went through the Batch API. */
   readonly providerBatchId?: string;
+  /** `verification`: a claim check of an output (LLM_VERIFY); absent = the output's own call. */
+  readonly callKind?: "generation" | "verification";
 }
 
 export type ProcessingOutcome<V> =

@@ -11,6 +11,7 @@ import type { PromptVariant } from "./experiments/prompt-variant.js";
 import type { ProcessingOutcome } from "./processing-outcome.js";
 import { PROMPT_VERSION, translationMessages } from "./prompts/translation-prompt.js";
 import { completionTokenBudget } from "./estimate-tokens.js";
+import { textClaims } from "./verification/output-claims.js";
 
 export interface TranslateTextInput {
   readonly text: string;
@@ -95,6 +96,11 @@ export async function translateText(
       return reasons.length === 0
         ? { ok: true, value: { text: output, sourceLanguage }, flags }
         : { ok: false, reasons };
+    },
+    verification: {
+      source: text,
+      outputName: "translation",
+      claims: (translation) => textClaims(translation.text, targetLanguage),
     },
   });
 }

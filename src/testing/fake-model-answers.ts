@@ -30,6 +30,7 @@ import { contactOrInstructionReasons } from "../enrichment/guards/injection-guar
 import { lexiconFor, sourceLexiconLanguages } from "../enrichment/facts/lexicon.js";
 import { readFacts } from "../enrichment/facts/read-facts.js";
 import { detectLanguage } from "../enrichment/input/detect-language.js";
+import { judgeClaimsLikeAModel } from "./fake-claim-check.js";
 
 export interface FakeCompletionRequest {
   readonly model: string;
@@ -88,6 +89,8 @@ export function answerLikeAModel(request: FakeCompletionRequest): string {
       );
     case "translation":
       return translationOf(parts.listing, parts.targetLanguage, parts.preserve);
+    case "claim_check":
+      return judgeClaimsLikeAModel(request.messages.find((m) => m.role === "user")?.content ?? "");
     default:
       return request.messages[request.messages.length - 1]?.content ?? "";
   }
@@ -474,6 +477,28 @@ function profileOf(
     evidence,
   };
 }
+
+/**
+ * Whether the listing states what a trait or interest label of the fake's own vocabulary says
+ * (the cue it would have picked it from matches, outside a negation); undefined for a label
+ * the fake never writes. The fake judge (fake-claim-check.ts) reads the fake's words this way.
+ */
+export function fakeCueSupports(label: string, listing: string): boolean | undefined {
+  const wanted = label.trim().toLowerCase();
+  const cues = [...TRAIT_CUES, ...INTEREST_CUES].filter(
+    (cue) => cue.en === wanted || cue.de === wanted,
+  );
+  if (cues.length === 0) return undefined;
+  return cues.some((cue) => {
+    const match = cue.pattern.exec(listing);
+    return match !== null && !negatedCue(listing, match.index);
+  });
+}
+
+/** Every trait and interest label the fake writes, in both its languages. */
+export const FAKE_CUE_LABELS: readonly string[] = [...TRAIT_CUES, ...INTEREST_CUES].flatMap(
+  (cue) => [cue.en, cue.de],
+);
 
 const HOME_PHRASE =
   /\b(?:looking for|waiting for|needs?|deserves?|searching for)\b[^.!?\n]{0,40}?\b(?:home|family|owner|adopter)s?\b|\bsucht\b[^.!?\n]{0,40}?\b(?:zuhause|familie|menschen)\b/iu;

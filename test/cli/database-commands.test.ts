@@ -44,7 +44,8 @@ describe.each(DATABASE_KINDS)("database commands on %s", (kind) => {
         "applied 009_llm_runs.sql\n" +
         "applied 010_staff_review_and_publishing.sql\n" +
         "applied 011_provider_batches.sql\n" +
-        "applied 012_prompt_experiments.sql\n",
+        "applied 012_prompt_experiments.sql\n" +
+        "applied 013_verification_calls.sql\n",
       stderr: "",
     });
     const second = await runCliCaptured(["migrate"], env);

@@ -36,13 +36,14 @@ describe.each(DATABASE_KINDS)("migrations on %s", (kind) => {
       "010_staff_review_and_publishing.sql",
       "011_provider_batches.sql",
       "012_prompt_experiments.sql",
+      "013_verification_calls.sql",
     ]);
     expect((await migrate(db)).applied).toEqual(ALL);
     expect((await migrate(db)).applied).toEqual([]);
     const rows = await db.query<{ version: number }>(
       "SELECT version FROM schema_migrations ORDER BY version",
     );
-    expect(rows.map((r) => r.version)).toEqual([1, 5, 6, 9, 10, 11, 12]);
+    expect(rows.map((r) => r.version)).toEqual([1, 5, 6, 9, 10, 11, 12, 13]);
     const columns = await db.query<{ column_name: string; data_type: string }>(
       `SELECT column_name, data_type FROM information_schema.columns
        WHERE table_name = 'animals' AND column_name IN
@@ -152,7 +153,7 @@ describe.each(DATABASE_KINDS)("migrations on %s", (kind) => {
       const rows = await t.db.query<{ version: number }>(
         "SELECT version FROM schema_migrations ORDER BY version",
       );
-      expect(rows.map((r) => r.version)).toEqual([1, 5, 6, 9, 10, 11, 12]);
+      expect(rows.map((r) => r.version)).toEqual([1, 5, 6, 9, 10, 11, 12, 13]);
     },
   );
 });

@@ -37,7 +37,12 @@ describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)"
     expect(profile.good_with_dogs).toBe("selective");
     const source = prepareListing(harcos).text;
     for (const e of profile.evidence) expect(quoteFoundIn(e.quote, source), e.quote).toBe(true);
-    expect(outcome.calls).toHaveLength(1);
+    // The profile's own call, then its verification (LLM_VERIFY=profiles by default).
+    expect(outcome.calls.map((c) => c.callKind ?? "generation")).toEqual([
+      "generation",
+      "verification",
+    ]);
+    expect(outcome.flags).toContain("verified");
 
     const body = h().fake.requests[0]!.body as {
       temperature: number;
@@ -63,9 +68,9 @@ describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)"
     expect(outcome).toMatchObject({
       status: "succeeded",
       value: { good_with_cats: "unknown" },
-      flags: ["reasked"],
+      flags: ["verified", "reasked"],
     });
-    expect(outcome.calls).toHaveLength(2);
+    expect(outcome.calls).toHaveLength(3);
     expect(outcome.calls[0]).toMatchObject({
       status: "rejected",
       reasons: [
@@ -79,8 +84,8 @@ describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)"
       fakeStep.content("```json\n" + JSON.stringify(goodAnswer()).replace(/}$/, ",}") + "\n```"),
     );
     const outcome = await generateProfile(h().deps, { animal: harcos });
-    expect(outcome).toMatchObject({ status: "succeeded", flags: [] });
-    expect(outcome.calls).toHaveLength(1);
+    expect(outcome).toMatchObject({ status: "succeeded", flags: ["verified"] });
+    expect(outcome.calls.filter((c) => c.callKind !== "verification")).toHaveLength(1);
   });
 
   it("forces an unsupported compatibility claim to unknown and records a flag", async () => {
@@ -91,7 +96,7 @@ describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)"
     expect(outcome).toMatchObject({
       status: "succeeded",
       value: { good_with_cats: "unknown" },
-      flags: ["good_with_cats_forced_unknown"],
+      flags: ["good_with_cats_forced_unknown", "verified"],
     });
   });
 

@@ -2,6 +2,7 @@
 import type { ListingFacts } from "../input/prepare-listing.js";
 import { bannedPhraseReasons } from "./banned-phrases.js";
 import { keptCriticalFactReasons } from "./critical-fact-guards.js";
+import { lostNegationReasons } from "./kept-negations.js";
 import { injectionReasons } from "./injection-guard.js";
 import {
   addedNumberReasons,
@@ -45,7 +46,13 @@ export function checkCleaning(input: CleaningGuardInput): { reasons: string[]; f
     names: input.facts.name ? [input.facts.name] : [],
     keepWarningSentences: true,
   });
-  return { reasons: [...form, ...facts.reasons], flags: facts.flags };
+  // Negations are counted within one language: a cleaning into another has its own words.
+  const sameLanguage =
+    input.outputLanguage === undefined || input.outputLanguage === input.sourceLanguage;
+  const negations = sameLanguage
+    ? lostNegationReasons(input.source, input.output, input.sourceLanguage)
+    : [];
+  return { reasons: [...form, ...facts.reasons, ...negations], flags: facts.flags };
 }
 
 /** The cleaned text stays in the listing's language (or the organization's output_language). */

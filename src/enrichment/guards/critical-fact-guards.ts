@@ -43,8 +43,9 @@ export function keptCriticalFactReasons(input: KeptFactsInput): KeptFactsResult 
     return { reasons: [], flags: [`critical_facts_unchecked:${outputLanguage}`] };
   }
   // A name may hold words of a fact ("Neutered Male Poodle") or a negation ("Stray No.1"):
-  // facts are read with the names blanked, and what the names themselves say is allowed on
-  // either side but never required.
+  // facts are read with the names blanked, and what the names themselves say is allowed in
+  // the output but never required — nor does a name excuse dropping what the narrative says
+  // ("Shy Female Puppy" … "she is afraid of people" must keep the fear).
   const names = input.names ?? [];
   const nameKeys =
     names.length > 0 ? readFacts(names.join("\n"), sourceLanguages).map((f) => f.key) : [];
@@ -55,7 +56,6 @@ export function keptCriticalFactReasons(input: KeptFactsInput): KeptFactsResult 
       ...nameKeys,
     ],
     output: readFacts(maskNames(input.output, names), outputLanguages),
-    outputExtraKeys: nameKeys,
     mustKeepAll: true,
     keepWarningSentences: input.keepWarningSentences ?? false,
     outputName: input.outputName,
@@ -64,8 +64,9 @@ export function keptCriticalFactReasons(input: KeptFactsInput): KeptFactsResult 
 }
 
 /**
- * Blanks each name (and each of its words) letter by letter with "x", keeping offsets and the
- * number of words (so a pattern's word gaps read the same), and keeping no word of it.
+ * Blanks each name (and each of its words) with one run of "x" as long as the name: offsets
+ * stay, and a long name ("Big Mama Babies Tmn Sentosa Klang") counts as one word, so the word
+ * gaps of a pattern around it ("mit Kindern ist … toll") read as they would around "Max".
  */
 export function maskNames(text: string, names: readonly string[]): string {
   let out = text;
@@ -75,7 +76,7 @@ export function maskNames(text: string, names: readonly string[]): string {
       if (part.trim() === "") continue;
       const escaped = part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
       out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "giu"), (m) =>
-        m.replace(/[\p{L}\p{N}]/gu, "x"),
+        "x".repeat(m.length),
       );
     }
   }

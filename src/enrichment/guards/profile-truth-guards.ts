@@ -114,9 +114,13 @@ function compatibilityReasons(
     }
     const quotes = profile.evidence.filter((e) => e.field === field).map((e) => e.quote);
     const backed = quotes.some((quote) => {
+      // Only the facts the quoted words themselves carry: a sentence may say "good with dogs
+      // on walks, but not living with other dogs", and a quote from its second half backs no yes.
       const keys = closure(
         sentencesOfQuote(quote, sentences).flatMap((s) =>
-          readFacts(s.text, languages).map((f) => f.key),
+          readFacts(s.text, languages)
+            .filter((f) => overlapsQuote(s.text, quote, f.span))
+            .map((f) => f.key),
         ),
       );
       const values = new Set(
@@ -131,6 +135,20 @@ function compatibilityReasons(
     }
   }
   return reasons;
+}
+
+/**
+ * Whether a fact's span in `sentence` overlaps where `quote` stands in it; true when the quote
+ * cannot be placed exactly (it was found by a normalised match), so nothing is lost.
+ */
+function overlapsQuote(
+  sentence: string,
+  quote: string,
+  span: { readonly start: number; readonly end: number },
+): boolean {
+  const at = sentence.toLowerCase().indexOf(quote.trim().toLowerCase());
+  if (at < 0) return true;
+  return span.start < at + quote.trim().length && at < span.end;
 }
 
 /** Whether facts with these values back a compatibility value. */

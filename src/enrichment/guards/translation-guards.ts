@@ -43,7 +43,10 @@ export function checkTranslation(input: TranslationGuardInput): {
   });
   const form = translationGuards(input);
   // Read in the wrong language, every fact looks dropped: the language reason says it all.
-  const wrong = languageReasons(input.output, input.targetLanguage).length > 0;
+  // (Judged as translationGuards judges it, names left out: they sway the detector.)
+  const wrong =
+    languageReasons(withoutNames(input.output, input.preserve ?? []), input.targetLanguage).length >
+    0;
   return { reasons: [...form, ...(wrong ? [] : facts.reasons)], flags: facts.flags };
 }
 

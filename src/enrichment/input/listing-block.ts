@@ -1,5 +1,6 @@
 // The listing travels to the model as delimited data, never as instructions: facts inside
-// <facts>…</facts>, the narrative inside <listing>…</listing>. Any such tag inside the text
+// <facts>…</facts>, the narrative inside <listing>…</listing> (and, for the verification pass,
+// the claims inside <claims>…</claims>). Any such tag inside the text
 // itself is neutralised so a description cannot close the block and speak as the prompt.
 
 export const LISTING_OPEN = "<listing>";
@@ -7,7 +8,8 @@ export const LISTING_CLOSE = "</listing>";
 export const FACTS_OPEN = "<facts>";
 export const FACTS_CLOSE = "</facts>";
 
-const ROLE_TAG = /<\s*(\/?)\s*(listing|facts|system|user|assistant|instructions?|prompt)\b[^>]*>/gi;
+const ROLE_TAG =
+  /<\s*(\/?)\s*(listing|facts|claims|system|user|assistant|instructions?|prompt)\b[^>]*>/gi;
 
 /** Replaces delimiter-like tags in untrusted text with look-alike brackets. */
 export function neutraliseDelimiters(text: string): string {

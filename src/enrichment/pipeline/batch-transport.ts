@@ -59,6 +59,11 @@ export interface BatchTransportOptions {
   readonly logger?: { warn(obj: object, msg: string): void };
   /** Called when a batch is submitted, polled or finished (progress). */
   readonly onChange?: () => void;
+  /**
+   * Where a request naming another model goes (a batch has one model): e.g. verification calls
+   * with their own LLM_VERIFY_MODEL, or an experiment arm's model. Without it they are refused.
+   */
+  readonly otherModels?: LlmClient;
 }
 
 export interface BatchTransportProgress {
@@ -414,6 +419,13 @@ export function createBatchTransport(options: BatchTransportOptions): BatchTrans
   const llm: LlmClient = {
     complete(request) {
       if (stopped) return Promise.reject(new BatchWaitStoppedError());
+      if (request.model !== undefined && request.model !== model) {
+        return options.otherModels
+          ? options.otherModels.complete(request)
+          : Promise.reject(
+              new Error(`a batch of ${model} cannot carry a request for ${request.model}`),
+            );
+      }
       const origin = request.origin;
       if (origin === undefined) {
         return Promise.reject(new Error("a batch request needs its origin (the work item)"));

@@ -85,6 +85,8 @@ export interface CallLogRow {
   readonly providerBatchId?: string | null;
   /** The experiment arm the call was made for. */
   readonly experiment?: { readonly id: number; readonly arm: string } | undefined;
+  /** `verification` for a claim check (LLM_VERIFY); the output's own call otherwise. */
+  readonly callKind?: "generation" | "verification";
 }
 
 export interface CandidateTotals {

@@ -11,6 +11,7 @@ import { tokensCostUsd, type ModelPriceQuote, type ModelPrices } from "../model-
 import { sourceText } from "../processing-types/source-fields.js";
 import { refreshingCache } from "../result-cache.js";
 import { isSkipReason, type SkipReason } from "../skip-reason.js";
+import { verificationApplies, verifierModel } from "../verification/claim-check.js";
 import type { CandidateCursor, WorkItem } from "./enrichment-store.js";
 import { processWorkItem } from "./process-work-item.js";
 import { candidateFilter } from "./resolve-run-request.js";
@@ -48,6 +49,10 @@ export async function planDryRun(
     cache: plan.force ? refreshingCache(deps.cache) : deps.cache,
   };
   const tally = createRunTokenTally(definition.tokens);
+  // Each call's output gets a claim check too, where LLM_VERIFY asks for one.
+  const verifyTally = verificationApplies(deps.config, definition.name)
+    ? createRunTokenTally(definition.verificationTokens)
+    : undefined;
   const wouldSkip: Partial<Record<SkipReason, number>> = {};
   const samples: DryRunSample[] = [];
   let items = 0;
@@ -66,6 +71,7 @@ export async function planDryRun(
       if (!(error instanceof WouldCall)) throw error;
       const text = sourceText(definition.sourceFields, item);
       tally.add(text);
+      verifyTally?.add(text);
       if (samples.length < SAMPLES) {
         samples.push({
           animalId: item.animalId,
@@ -89,8 +95,27 @@ export async function planDryRun(
     cursor = { animalId: last.animalId, targetLanguage: last.targetLanguage };
   }
 
-  const tokens = tally.estimate();
-  const price = await quotePrice(deps.prices, deps.config.llm.defaultModel, signal);
+  const generation = tally.estimate();
+  const verification = verifyTally?.estimate() ?? { promptTokens: 0, completionTokens: 0 };
+  const tokens = {
+    promptTokens: generation.promptTokens + verification.promptTokens,
+    completionTokens: generation.completionTokens + verification.completionTokens,
+  };
+  const model = deps.config.llm.defaultModel;
+  const judge = verifierModel(deps.config);
+  const price = await quotePrice(deps.prices, model, signal);
+  const judgePrice =
+    verifyTally === undefined || judge === model
+      ? price
+      : await quotePrice(deps.prices, judge, signal);
+  const cost = (which: "sync" | "batch") =>
+    price.known && judgePrice.known
+      ? Math.round(
+          (tokensCostUsd(generation, price[which]) +
+            tokensCostUsd(verification, judgePrice[which])) *
+            1e6,
+        ) / 1e6
+      : undefined;
   return {
     itemCount: items,
     wouldCall: tally.calls,
@@ -103,12 +128,12 @@ export async function planDryRun(
     estimatedPromptTokens: tokens.promptTokens,
     estimatedCompletionTokens: tokens.completionTokens,
     price,
-    estimatedCostUsd: price.known
-      ? Math.round(tokensCostUsd(tokens, price.sync) * 1e6) / 1e6
-      : undefined,
-    estimatedBatchCostUsd: price.known
-      ? Math.round(tokensCostUsd(tokens, price.batch) * 1e6) / 1e6
-      : undefined,
+    estimatedCostUsd: cost("sync"),
+    estimatedBatchCostUsd: cost("batch"),
+    verification:
+      verifyTally === undefined
+        ? undefined
+        : { calls: verifyTally.calls, model: judge, ...verification },
   };
 }
 

@@ -113,6 +113,7 @@ function outcomeOf(
     errorMessage: c.reasons?.join("; ") ?? null,
     transport: c.providerBatchId !== undefined ? ("batch" as const) : ("sync" as const),
     providerBatchId: c.providerBatchId ?? null,
+    callKind: c.callKind ?? "generation",
     ...(experiment && { experiment }),
   }));
   const base = {

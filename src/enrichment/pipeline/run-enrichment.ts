@@ -185,6 +185,8 @@ export async function runEnrichment(
       batchPrices,
       ...(deps.logger && { logger: deps.logger }),
       onChange: () => control.onProgress?.(progress()),
+      // Calls for another model than the batch's (LLM_VERIFY_MODEL, an arm's) go synchronously.
+      otherModels: deps.llm,
     });
     transport.adopt(adopted);
   }

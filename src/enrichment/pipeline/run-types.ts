@@ -97,7 +97,10 @@ export interface DryRunSummary {
   readonly heldByOtherRuns: number;
   /** A few of the items that would call the model. */
   readonly samples: readonly DryRunSample[];
-  /** Tokens of the calls a run would make (first attempts; re-asks not included). */
+  /**
+   * Tokens of the calls a run would make (first attempts; re-asks not included), the
+   * verification calls included.
+   */
   readonly estimatedPromptTokens: number;
   readonly estimatedCompletionTokens: number;
   /** The default model's listed price, or why there is none. */
@@ -106,4 +109,13 @@ export interface DryRunSummary {
   readonly estimatedCostUsd: number | undefined;
   /** The same calls through the Batch API (--batch-api, LLM_BATCH_API). */
   readonly estimatedBatchCostUsd: number | undefined;
+  /** The verification calls among them (LLM_VERIFY), with the judge's model; undefined = none. */
+  readonly verification:
+    | {
+        readonly calls: number;
+        readonly model: string;
+        readonly promptTokens: number;
+        readonly completionTokens: number;
+      }
+    | undefined;
 }

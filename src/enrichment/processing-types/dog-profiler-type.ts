@@ -14,6 +14,9 @@ export const dogProfilerType: ProcessingTypeDefinition<"dog_profiler"> = {
   // The JSON schema sent as response_format counts as prompt tokens too; a profile's size
   // hardly depends on the listing's.
   tokens: { promptOverheadTokens: 770, completion: { tokensPerCall: 450 } },
+  // The claim check sends the listing and the profile's claims (about 200 tokens with their
+  // quotes); one short verdict per claim comes back.
+  verificationTokens: { promptOverheadTokens: 380, completion: { tokensPerCall: 110 } },
   process: (deps, { animal, signal, variant }) =>
     generateProfile(deps, { animal, signal, variant }),
 };

@@ -38,6 +38,8 @@ export interface ProcessingTypeDefinition<T extends ProcessingType = ProcessingT
   readonly temperatureRange: { readonly min: number; readonly max: number };
   /** For dry-run estimates: prompt overhead per call and the expected answer size. */
   readonly tokens: TokenProfile;
+  /** For dry-run estimates: the verification call (LLM_VERIFY) an output of this type gets. */
+  readonly verificationTokens: TokenProfile;
   /** Runs the type on one item: the value to store, the reasons there is none, or a skip. */
   process(deps: EnrichmentDeps, input: ProcessInput): Promise<ProcessingOutcome<unknown>>;
 }

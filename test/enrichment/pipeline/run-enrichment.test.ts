@@ -386,6 +386,16 @@ describe.each(DATABASE_KINDS)("runEnrichment on %s", (kind) => {
     expect(plan.wouldCall + plan.cached + plan.withoutCall).toBeGreaterThan(0);
     expect(plan.samples.length).toBeGreaterThan(0);
     expect(plan.estimatedPromptTokens).toBeGreaterThan(0);
+    // Profiles are verified by default: each call a run would make has its claim check too,
+    // and the totals include it.
+    expect(plan.verification).toMatchObject({ calls: plan.wouldCall, model: "openrouter/auto" });
+    expect(plan.verification!.promptTokens).toBeGreaterThan(0);
+    expect(plan.estimatedPromptTokens).toBeGreaterThan(plan.verification!.promptTokens);
+    const cleaning = await planDryRun(
+      f.services.pipeline,
+      await resolveRunRequest(f.services.pipeline, { processingType: "description_cleaning" }),
+    );
+    expect(cleaning.verification).toBeUndefined();
     // openrouter/auto routes per request: no price to estimate with, and the plan says why.
     expect(plan.estimatedCostUsd).toBeUndefined();
     expect(plan.price).toMatchObject({ known: false, modelId: "openrouter/auto" });
