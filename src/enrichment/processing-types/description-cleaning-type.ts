@@ -12,7 +12,7 @@ export const descriptionCleaningType: ProcessingTypeDefinition<"description_clea
   resultColumn: "enriched_description",
   temperatureRange: { min: 0.2, max: 0.4 },
   // The cleaned text is about as long as the source (measured from the prompts).
-  tokens: { promptOverheadTokens: 240, completion: { perSourceToken: 1.05 } },
+  tokens: { promptOverheadTokens: 149, completion: { perSourceToken: 1.05 } },
   process: (deps, { animal, signal, variant }) =>
     cleanDescription(deps, { animal, signal, variant }),
 };

@@ -13,7 +13,7 @@ export const dogProfilerType: ProcessingTypeDefinition<"dog_profiler"> = {
   temperatureRange: { min: 0.7, max: 0.9 },
   // The JSON schema sent as response_format counts as prompt tokens too; a profile's size
   // hardly depends on the listing's.
-  tokens: { promptOverheadTokens: 770, completion: { tokensPerCall: 450 } },
+  tokens: { promptOverheadTokens: 655, completion: { tokensPerCall: 450 } },
   process: (deps, { animal, signal, variant }) =>
     generateProfile(deps, { animal, signal, variant }),
 };

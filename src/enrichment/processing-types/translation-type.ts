@@ -15,7 +15,7 @@ export const translationType: ProcessingTypeDefinition<"translation"> = {
   resultColumn: "translations",
   temperatureRange: { min: 0.1, max: 0.3 },
   // Most target languages take more tokens than English for the same text.
-  tokens: { promptOverheadTokens: 150, completion: { perSourceToken: 1.3 } },
+  tokens: { promptOverheadTokens: 84, completion: { perSourceToken: 1.3 } },
   async process(deps, { animal, targetLanguage, signal, variant }) {
     const source = chooseTranslationSource(animal);
     const facts = prepareFacts(animal);
