@@ -1,6 +1,7 @@
-// The structured profile (SPEC §6). Counts and lengths live in the schema so the provider's
-// JSON-schema mode enforces them too; what a schema cannot say (bio sentences, evidence found
-// in the source) is checked by guards/profile-guards.ts.
+// The structured profile (SPEC §6). Counts live in the schema sent to the provider too, so its
+// JSON-schema mode enforces them; lengths are checked here only (see LOCAL_ONLY_KEYWORDS); what
+// a schema cannot say (bio sentences, evidence found in the source) is checked by
+// guards/profile-guards.ts.
 import { z } from "zod";
 
 export const COMPATIBILITY_VALUES = ["yes", "no", "selective", "unknown"] as const;
@@ -62,10 +63,29 @@ export const dogProfileSchema = z.strictObject({
 });
 export type DogProfile = z.infer<typeof dogProfileSchema>;
 
+/**
+ * Keywords left out of the schema sent as response_format: they cost prompt tokens on every
+ * profile call (88 of the 391 the full schema takes) and buy nothing there, since
+ * dogProfileSchema enforces every length and default on the answer anyway (a breach is
+ * re-asked with the reason) and the tagline's limit is in the prompt. Types, enums, required
+ * fields and the counts (minItems/maxItems) stay: they shape what the model writes.
+ */
+const LOCAL_ONLY_KEYWORDS = new Set(["minLength", "maxLength", "default"]);
+
+function withoutLocalOnlyKeywords(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutLocalOnlyKeywords);
+  if (typeof node !== "object" || node === null) return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key]) => !LOCAL_ONLY_KEYWORDS.has(key))
+      .map(([key, value]) => [key, withoutLocalOnlyKeywords(value)]),
+  );
+}
+
 /** JSON Schema for `response_format: json_schema` (every property required, no extras). */
 export const DOG_PROFILE_JSON_SCHEMA: Record<string, unknown> = (() => {
   const { $schema: _ignored, ...schema } = z.toJSONSchema(dogProfileSchema, {
     io: "output",
   }) as Record<string, unknown>;
-  return schema;
+  return withoutLocalOnlyKeywords(schema) as Record<string, unknown>;
 })();

@@ -75,11 +75,7 @@ export async function translateText(
     temperature: input.variant?.temperature,
     model: input.variant?.model,
     targetLanguage,
-    messages: translationMessages(
-      { text, targetLanguage, sourceLanguage, preserve },
-      overrides,
-      input.variant,
-    ),
+    messages: translationMessages({ text, targetLanguage, preserve }, overrides, input.variant),
     maxTokens: completionTokenBudget(text, 1.5),
     sourceLanguage,
     signal: input.signal,

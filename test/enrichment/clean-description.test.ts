@@ -38,7 +38,7 @@ describe.each(DATABASE_KINDS)("cleanDescription against the fake OpenRouter (%s)
     };
     expect(body.temperature).toBe(0.3);
     expect(body.messages[0]!.content.split("\n")[0]).toBe(
-      "rescue-llm prompt: description_cleaning@2",
+      "rescue-llm prompt: description_cleaning@3",
     );
 
     const again = await cleanDescription(h().deps, { animal: lucille });

@@ -71,10 +71,7 @@ describe("answerLikeAModel on real listings", () => {
       const preserve = listing.facts.name ? [listing.facts.name] : [];
       for (const targetLanguage of ["es", "fr", "de", "it", "nl", "pt", "en"]) {
         if (targetLanguage === listing.language) continue;
-        const messages = translationMessages(
-          { text: listing.text, targetLanguage, sourceLanguage: listing.language, preserve },
-          {},
-        );
+        const messages = translationMessages({ text: listing.text, targetLanguage, preserve }, {});
         const output = ask(messages);
         expect(
           translationGuards({ source: listing.text, output, targetLanguage, preserve }),
@@ -94,10 +91,7 @@ describe("answerLikeAModel on real listings", () => {
       for (const targetLanguage of SUPPORTED_LANGUAGES) {
         if (targetLanguage === listing.language) continue;
         const output = ask(
-          translationMessages(
-            { text: listing.text, targetLanguage, sourceLanguage: listing.language, preserve },
-            {},
-          ),
+          translationMessages({ text: listing.text, targetLanguage, preserve }, {}),
         );
         const checked = checkTranslation({
           source: listing.text,

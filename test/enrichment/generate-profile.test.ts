@@ -30,7 +30,7 @@ describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)"
     expect(outcome.status).toBe("succeeded");
     if (outcome.status !== "succeeded") return;
     expect(outcome.sourceLanguage).toBe("de");
-    expect(outcome.promptVersion).toBe("dog_profiler@2");
+    expect(outcome.promptVersion).toBe("dog_profiler@3");
     const profile = outcome.value;
     expect(profile.tagline.length).toBeLessThanOrEqual(60);
     expect(profile.good_with_cats).toBe("unknown");

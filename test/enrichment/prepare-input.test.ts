@@ -13,6 +13,7 @@ import { normalizeWhitespace } from "../../src/enrichment/input/normalize-whites
 import { removeInvisibleCharacters } from "../../src/enrichment/input/remove-invisible-characters.js";
 import { repairMojibake } from "../../src/enrichment/input/repair-mojibake.js";
 import { descriptionCleaningMessages } from "../../src/enrichment/prompts/description-cleaning-prompt.js";
+import { dogProfilerMessages } from "../../src/enrichment/prompts/dog-profiler-prompt.js";
 import { realListing, realListings, toAnimal } from "./support/real-listings.js";
 
 describe("repairMojibake", () => {
@@ -108,9 +109,19 @@ describe("the listing as delimited data", () => {
       {},
     );
     expect(messages[0]!.role).toBe("system");
-    expect(messages[0]!.content.split("\n")[0]).toBe("rescue-llm prompt: description_cleaning@2");
+    expect(messages[0]!.content.split("\n")[0]).toBe("rescue-llm prompt: description_cleaning@3");
     expect(messages[0]!.content).not.toContain("Harcos ist bei seinen");
     expect(messages[1]!.content).toContain("<listing>\nInformationen zu HARCOS");
+  });
+
+  it("gives cleaning the dog's name alone among the facts, and profiles every fact", () => {
+    const listing = prepareListing(toAnimal(realListing("thmuc-171066")));
+    expect(listing.facts.breed).toBeDefined();
+    // Tidying needs the name's spelling; the breed, age, sex and size it must not add.
+    expect(descriptionCleaningMessages(listing, {})[1]!.content).toMatch(
+      /^<facts>\nname: HARCOS\n<\/facts>\n<listing>\n/,
+    );
+    expect(dogProfilerMessages(listing, {})[1]!.content).toContain(`breed: ${listing.facts.breed}`);
   });
 });
 

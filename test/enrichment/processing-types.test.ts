@@ -25,9 +25,9 @@ describe("processing type definitions", () => {
         PROCESSING_TYPES.map((t) => [t, PROCESSING_TYPE_DEFINITIONS[t].promptVersion]),
       ),
     ).toEqual({
-      description_cleaning: "description_cleaning@2",
-      dog_profiler: "dog_profiler@2",
-      translation: "translation@2",
+      description_cleaning: "description_cleaning@3",
+      dog_profiler: "dog_profiler@3",
+      translation: "translation@3",
     });
   });
 

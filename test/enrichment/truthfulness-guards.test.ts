@@ -66,7 +66,7 @@ describe("a translation says what the source says", () => {
   const spanish = answerLikeAModel({
     model: "fake",
     messages: translationMessages(
-      { text: lenny.text, targetLanguage: "es", sourceLanguage: "en", preserve: ["LENNY"] },
+      { text: lenny.text, targetLanguage: "es", preserve: ["LENNY"] },
       {},
     ),
   });

@@ -12,13 +12,13 @@ export const descriptionCleaningType: ProcessingTypeDefinition<"description_clea
   resultColumn: "enriched_description",
   temperatureRange: { min: 0.2, max: 0.4 },
   // The cleaned text is about as long as the source (measured from the prompts).
-  tokens: { promptOverheadTokens: 240, completion: { perSourceToken: 1.05 } },
+  tokens: { promptOverheadTokens: 149, completion: { perSourceToken: 1.05 } },
   // The claim check sends the listing and the cleaned text (about as long); one short verdict
   // per sentence comes back.
   verificationTokens: {
-    promptOverheadTokens: 175,
-    sourceCopies: 2.05,
-    completion: { perSourceToken: 0.3 },
+    promptOverheadTokens: 190,
+    sourceCopies: 2.5,
+    completion: { perSourceToken: 0.55 },
   },
   process: (deps, { animal, signal, variant }) =>
     cleanDescription(deps, { animal, signal, variant }),

@@ -13,10 +13,10 @@ export const dogProfilerType: ProcessingTypeDefinition<"dog_profiler"> = {
   temperatureRange: { min: 0.7, max: 0.9 },
   // The JSON schema sent as response_format counts as prompt tokens too; a profile's size
   // hardly depends on the listing's.
-  tokens: { promptOverheadTokens: 770, completion: { tokensPerCall: 450 } },
-  // The claim check sends the listing and the profile's claims (about 200 tokens with their
-  // quotes); one short verdict per claim comes back.
-  verificationTokens: { promptOverheadTokens: 380, completion: { tokensPerCall: 110 } },
+  tokens: { promptOverheadTokens: 655, completion: { tokensPerCall: 450 } },
+  // The claim check sends the listing and the profile's claims (about 250 tokens with their
+  // quotes); one short verdict per claim comes back (npm run eval: ~620 + 77 per call).
+  verificationTokens: { promptOverheadTokens: 420, completion: { tokensPerCall: 80 } },
   process: (deps, { animal, signal, variant }) =>
     generateProfile(deps, { animal, signal, variant }),
 };

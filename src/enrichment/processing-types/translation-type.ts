@@ -15,12 +15,12 @@ export const translationType: ProcessingTypeDefinition<"translation"> = {
   resultColumn: "translations",
   temperatureRange: { min: 0.1, max: 0.3 },
   // Most target languages take more tokens than English for the same text.
-  tokens: { promptOverheadTokens: 150, completion: { perSourceToken: 1.3 } },
+  tokens: { promptOverheadTokens: 84, completion: { perSourceToken: 1.3 } },
   // The claim check sends the source and the translation (longer in most targets).
   verificationTokens: {
-    promptOverheadTokens: 175,
-    sourceCopies: 2.3,
-    completion: { perSourceToken: 0.3 },
+    promptOverheadTokens: 190,
+    sourceCopies: 2.5,
+    completion: { perSourceToken: 0.55 },
   },
   async process(deps, { animal, targetLanguage, signal, variant }) {
     const source = chooseTranslationSource(animal);

@@ -1,14 +1,18 @@
 // "German (de)": models follow a named language more reliably than a bare code.
 const NAMES = new Intl.DisplayNames(["en"], { type: "language" });
 
-export function describeLanguage(code: string): string {
-  let name: string | undefined;
+/** "German" for "de"; the code itself when it names no language. */
+export function languageName(code: string): string {
   try {
-    name = NAMES.of(code);
+    return NAMES.of(code) ?? code;
   } catch {
-    name = undefined;
+    return code;
   }
-  return name && name !== code ? `${name} (${code})` : code;
+}
+
+export function describeLanguage(code: string): string {
+  const name = languageName(code);
+  return name !== code ? `${name} (${code})` : code;
 }
 
 /** Prompt line naming the output language; the fake model reads the code after the colon. */

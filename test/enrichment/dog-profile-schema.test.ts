@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import {
+  COMPATIBILITY_VALUES,
+  DOG_PROFILE_JSON_SCHEMA,
+  dogProfileSchema,
+  PROFILE_COUNTS,
+  TAGLINE_MAX_CHARS,
+} from "../../src/enrichment/dog-profile-schema.js";
+
+type Node = Record<string, unknown>;
+const properties = DOG_PROFILE_JSON_SCHEMA.properties as Record<string, Node>;
+
+const profile = {
+  tagline: "Bella: calm",
+  bio: "Bella is calm. She likes walks.",
+  looking_for: "A quiet home.",
+  personality_traits: ["calm"],
+  interests: [],
+  fun_fact: null,
+  good_with_dogs: "unknown",
+  good_with_cats: "unknown",
+  good_with_children: "unknown",
+  evidence: [{ field: "personality_traits", claim: "calm", quote: "Bella is calm" }],
+};
+
+describe("the profile schema sent as response_format", () => {
+  it("leaves out lengths and defaults, which cost tokens on every call", () => {
+    const sent = JSON.stringify(DOG_PROFILE_JSON_SCHEMA);
+    for (const keyword of ["minLength", "maxLength", "default"]) {
+      expect(sent).not.toContain(`"${keyword}"`);
+    }
+  });
+
+  it("keeps the shape the model must write: fields, counts, enums, no extras", () => {
+    expect(DOG_PROFILE_JSON_SCHEMA.required).toEqual(Object.keys(properties));
+    expect(DOG_PROFILE_JSON_SCHEMA.additionalProperties).toBe(false);
+    expect(properties.personality_traits).toMatchObject({
+      minItems: PROFILE_COUNTS.traits.min,
+      maxItems: PROFILE_COUNTS.traits.max,
+    });
+    expect(properties.interests).toMatchObject({ maxItems: PROFILE_COUNTS.interests.max });
+    expect(properties.good_with_cats).toMatchObject({ enum: [...COMPATIBILITY_VALUES] });
+    expect((properties.evidence?.items as Node).required).toEqual(["field", "claim", "quote"]);
+  });
+
+  it("while the answer is still checked against every length", () => {
+    expect(dogProfileSchema.safeParse(profile).success).toBe(true);
+    const long = { ...profile, tagline: "x".repeat(TAGLINE_MAX_CHARS + 1) };
+    expect(dogProfileSchema.safeParse(long).success).toBe(false);
+    const shortQuote = { ...profile, evidence: [{ ...profile.evidence[0], quote: "ab" }] };
+    expect(dogProfileSchema.safeParse(shortQuote).success).toBe(false);
+  });
+});
