@@ -74,13 +74,15 @@ export async function translateText(
     temperature: input.variant?.temperature,
     model: input.variant?.model,
     targetLanguage,
-    messages: translationMessages(
-      { text, targetLanguage, sourceLanguage, preserve },
-      overrides,
-      input.variant,
-    ),
-    maxTokens: completionTokenBudget(text, 1.5),
-    sourceLanguage,
+    // The source language is known already (the skip above needs it): the prompt names it.
+    messages: () =>
+      translationMessages(
+        { text, targetLanguage, sourceLanguage, preserve },
+        overrides,
+        input.variant,
+      ),
+    maxTokens: () => completionTokenBudget(text, 1.5),
+    sourceLanguage: () => sourceLanguage,
     signal: input.signal,
     check(content) {
       const output = plainTextAnswer(content);
