@@ -1,6 +1,8 @@
 // Summarises a V8 .cpuprofile (`node --cpu-prof`): self time by function and by package
 // (node_modules/<name>, our src/ folder, node: internals, GC), largest first.
-// Usage: tsx bench/cpu-profile-summary.ts <file.cpuprofile> [--top N]
+// Usage: tsx bench/cpu-profile-summary.ts <file.cpuprofile> [--top N] [--from <function>]
+// --from: count only the samples from the first one with <function> on its stack on (e.g.
+// --from runEnrichment leaves process start-up out).
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
@@ -24,7 +26,7 @@ interface CpuProfile {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: "string", default: "25" } },
+  options: { top: { type: "string", default: "25" }, from: { type: "string" } },
 });
 const file = positionals[0];
 if (file === undefined) {
@@ -59,8 +61,20 @@ function oursAbove(id: number): string {
   }
   return "(not under our code)";
 }
+const onStack = (id: number, functionName: string): boolean => {
+  for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+    if (byId.get(at)!.callFrame.functionName === functionName) return true;
+  }
+  return false;
+};
+const firstSample =
+  values.from === undefined ? 0 : profile.samples.findIndex((id) => onStack(id, values.from!));
+if (firstSample < 0) {
+  process.stderr.write(`no sample has ${values.from} on its stack\n`);
+  process.exit(2);
+}
 const selfUs = new Map<number, number>();
-for (let i = 0; i < profile.samples.length; i++) {
+for (let i = firstSample; i < profile.samples.length; i++) {
   const id = profile.samples[i]!;
   selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 }
@@ -94,7 +108,8 @@ const print = (title: string, rows: Map<string, number>) => {
   }
 };
 process.stdout.write(
-  `profile: ${((profile.endTime - profile.startTime) / 1e6).toFixed(2)} s wall, ` +
+  `profile: ${(profile.timeDeltas.slice(firstSample).reduce((a, b) => a + b, 0) / 1e6).toFixed(2)} s wall` +
+    `${values.from === undefined ? "" : ` from the first sample in ${values.from}`}, ` +
     `${(busyUs / 1000).toFixed(0)} ms busy (not idle); percentages are of busy time\n`,
 );
 print("self time by package", packages);
