@@ -26,6 +26,8 @@ export interface StrategyResult {
   succeeded: number;
   failed: number;
   wallMs: number;
+  /** CPU time of this process (user + system) during the run, in milliseconds. */
+  cpuMs: number;
   dbBusyMs: number;
   llmCalls: number;
   cacheHits: number;
@@ -47,6 +49,7 @@ const db = timeDatabase(await openPgDatabase(config.databaseUrl!));
 const services = await openServices(config, { db, logger: createLogger("error") });
 const type = descriptionCleaningType;
 const started = performance.now();
+const cpuAtStart = process.cpuUsage();
 /** BENCH_TRACE_MEMORY=1: where the resident memory is (V8 spaces vs the rest), every 10 s and at the end. */
 function traceMemory(): void {
   const m = process.memoryUsage();
@@ -120,6 +123,8 @@ if (strategy === "pipeline") {
   }
 }
 const wallMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuAtStart);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 if (process.env.BENCH_TRACE_MEMORY) traceMemory();
 const dbBusyMs = db.busyMs;
 
@@ -142,6 +147,7 @@ const result: StrategyResult = {
   succeeded,
   failed,
   wallMs,
+  cpuMs,
   dbBusyMs,
   llmCalls,
   cacheHits,

@@ -41,11 +41,38 @@ export function timeDatabase(db: Database): TimedDatabase {
     query: (sql, params) =>
       timed(() => db.query(sql, params), sql.replace(/\s+/g, " ").slice(0, 70)),
     exec: (sql) => timed(() => db.exec(sql), "exec"),
-    // Statements inside a transaction are not timed again: the whole transaction is.
-    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => timed(() => db.transaction(fn)),
+    // Statements inside a transaction count once, as the whole transaction; with
+    // BENCH_TRACE_DB each is also listed on its own ("in tx").
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
+      timed(() =>
+        db.transaction((tx) =>
+          fn(process.env.BENCH_TRACE_DB ? traceStatements(tx, byStatement) : tx),
+        ),
+      ),
     close: () => db.close(),
     get busyMs() {
       return busyMs;
+    },
+  };
+}
+
+function traceStatements(
+  tx: Queryable,
+  byStatement: Map<string, { count: number; ms: number }>,
+): Queryable {
+  return {
+    exec: (sql) => tx.exec(sql),
+    query: async (sql, params) => {
+      const start = performance.now();
+      try {
+        return await tx.query(sql, params);
+      } finally {
+        const label = `in tx: ${sql.replace(/\s+/g, " ").slice(0, 62)}`;
+        const s = byStatement.get(label) ?? { count: 0, ms: 0 };
+        s.count += 1;
+        s.ms += performance.now() - start;
+        byStatement.set(label, s);
+      }
     },
   };
 }

@@ -17,7 +17,7 @@ import type {
 import type { PromptVariant } from "../enrichment/experiments/prompt-variant.js";
 import type { SourceFields } from "../enrichment/processing-types/source-fields.js";
 import type { Database, Queryable } from "./database.js";
-import { insertProcessingLogs } from "./processing-log-store.js";
+import { insertProcessingLogs, processingLogsInsert } from "./processing-log-store.js";
 import { itemKey, recordCandidates } from "./review-publishing.js";
 import { inOpenBatchSql } from "./batch-held-claims.js";
 import { registerRun, sweepDeadRuns } from "./run-registry.js";
@@ -359,41 +359,44 @@ export function createEnrichmentStore(
     },
 
     async writeResults(definition, batches, logs) {
+      const promptVersions = new Map<string, string>();
+      for (const batch of batches)
+        for (const w of batch)
+          promptVersions.set(itemKey(w.animalId, w.targetLanguage), w.promptVersion);
+      const logRows = logs.map((log) => ({
+        ...log,
+        promptVersion:
+          log.animalId === null
+            ? null
+            : (promptVersions.get(itemKey(log.animalId, log.targetLanguage ?? "")) ?? null),
+      }));
       await db.transaction(async (tx) => {
-        const promptVersions = new Map<string, string>();
+        // The call log goes in with the first batch's state rows, in the same statement.
+        let unlogged: readonly CallLogRow[] = logRows;
         for (const batch of batches) {
           if (batch.length === 0) continue;
-          await writeState(tx, definition, batch);
+          await writeState(tx, definition, batch, unlogged);
+          unlogged = [];
           // The publishing gate: which successes reach the animals columns now.
           const published = await recordCandidates(tx, definition.name, batch, reviewMode);
           await writeAnimals(tx, definition, batch, published);
-          for (const w of batch)
-            promptVersions.set(itemKey(w.animalId, w.targetLanguage), w.promptVersion);
         }
-        if (logs.length > 0) {
-          await insertProcessingLogs(
-            tx,
-            logs.map((log) => ({
-              ...log,
-              promptVersion:
-                log.animalId === null
-                  ? null
-                  : (promptVersions.get(itemKey(log.animalId, log.targetLanguage ?? "")) ?? null),
-            })),
-          );
-        }
+        await insertProcessingLogs(tx, unlogged);
       });
     },
   };
 }
 
+/** The batch's state rows; `logs`, when given, are inserted by the same statement. */
 async function writeState(
   tx: Queryable,
   definition: ProcessingTypeDefinition,
   batch: readonly ItemWrite[],
+  logs: readonly CallLogRow[],
 ): Promise<void> {
+  const logged = logs.length > 0 ? processingLogsInsert(logs, 13) : undefined;
   await tx.query(
-    `INSERT INTO llm_enrichments (animal_id, processing_type, target_language, status, source_hash,
+    `${logged ? `WITH logged AS (${logged.sql})\n` : ""}INSERT INTO llm_enrichments (animal_id, processing_type, target_language, status, source_hash,
         prompt_version, model, flags, error, attempts, processed_at, check_failures,
         experiment_id, experiment_arm)
      SELECT u.animal_id, $9, u.lang, u.status, u.source_hash, u.prompt_version, u.model,
@@ -430,6 +433,7 @@ async function writeState(
       batch.map((w) => w.status === "failed" && w.providerError === undefined),
       batch.map((w) => w.experiment?.id ?? null),
       batch.map((w) => w.experiment?.arm ?? null),
+      ...(logged?.params ?? []),
     ],
   );
 }

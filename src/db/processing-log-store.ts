@@ -45,12 +45,45 @@ export async function insertProcessingLogs(
   rows: readonly ProcessingLogRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  const { sql, params } = processingLogsInsert(rows, 1);
+  await db.query(sql, params);
+}
+
+/**
+ * The INSERT of `rows`, with its parameters numbered from `$firstParam`: a caller with a
+ * statement of its own runs it as a data-modifying CTE of that statement (one round trip).
+ */
+export function processingLogsInsert(
+  rows: readonly ProcessingLogRow[],
+  firstParam: number,
+): { sql: string; params: unknown[] } {
   const column = <T>(pick: (r: ProcessingLogRow) => T | null | undefined) =>
     rows.map((r) => pick(r) ?? null);
   const whole = (n: number | null | undefined) =>
     n === null || n === undefined ? null : Math.round(n);
-  await db.query(
-    `INSERT INTO llm_processing_logs
+  const types = [
+    "int",
+    "text",
+    "text",
+    "text",
+    "text",
+    "int",
+    "int",
+    "numeric",
+    "int",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "int",
+    "text",
+    "text",
+  ];
+  const arrays = types.map((type, i) => `$${firstParam + i}::${type}[]`).join(", ");
+  return {
+    sql: `INSERT INTO llm_processing_logs
        (animal_id, processing_type, target_language, status, model, prompt_tokens,
         completion_tokens, cost_usd, latency_ms, error_category, error_message, run_id,
         prompt_version, transport, provider_batch_id, experiment_id, experiment_arm, call_kind)
@@ -58,13 +91,11 @@ export async function insertProcessingLogs(
             u.completion_tokens, u.cost_usd, u.latency_ms, u.error_category, u.error_message,
             u.run_id, u.prompt_version, coalesce(u.transport, 'sync'), u.provider_batch_id,
             u.experiment_id, u.experiment_arm, coalesce(u.call_kind, 'generation')
-     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[],
-                 $7::int[], $8::numeric[], $9::int[], $10::text[], $11::text[], $12::text[],
-                 $13::text[], $14::text[], $15::text[], $16::int[], $17::text[], $18::text[])
+     FROM unnest(${arrays})
        AS u(animal_id, processing_type, target_language, status, model, prompt_tokens,
             completion_tokens, cost_usd, latency_ms, error_category, error_message, run_id,
             prompt_version, transport, provider_batch_id, experiment_id, experiment_arm, call_kind)`,
-    [
+    params: [
       column((r) => r.animalId),
       column((r) => r.processingType),
       column((r) => r.targetLanguage),
@@ -84,7 +115,7 @@ export async function insertProcessingLogs(
       column((r) => r.experiment?.arm),
       column((r) => r.callKind),
     ],
-  );
+  };
 }
 
 export interface ProcessingLogSummary {

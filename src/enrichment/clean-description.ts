@@ -42,9 +42,14 @@ export async function cleanDescription(
     promptVersion: input.variant?.promptVersion ?? PROMPT_VERSION,
     temperature: input.variant?.temperature,
     model: input.variant?.model,
-    messages: descriptionCleaningMessages(listing, overrides, input.variant),
-    maxTokens: completionTokenBudget(listing.text),
-    sourceLanguage: listing.language,
+    messages: (language) =>
+      descriptionCleaningMessages(
+        { facts: listing.facts, text: listing.text, language },
+        overrides,
+        input.variant,
+      ),
+    maxTokens: () => completionTokenBudget(listing.text),
+    sourceLanguage: () => listing.language,
     signal: input.signal,
     check(content) {
       const output = plainTextAnswer(content);

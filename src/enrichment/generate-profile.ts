@@ -46,7 +46,6 @@ export async function generateProfile(
     };
   }
   const overrides = input.animal.organizationOverrides;
-  const language = profileLanguage(listing, overrides);
   // Quotes may come from the facts as well as from the narrative.
   const evidenceSource = [
     ...factEntries(listing.facts).map(([, value]) => value),
@@ -57,12 +56,18 @@ export async function generateProfile(
     promptVersion: input.variant?.promptVersion ?? PROMPT_VERSION,
     temperature: input.variant?.temperature,
     model: input.variant?.model,
-    messages: dogProfilerMessages(listing, overrides, input.variant),
-    maxTokens: PROFILE_MAX_TOKENS,
+    messages: (language) =>
+      dogProfilerMessages(
+        { facts: listing.facts, text: listing.text, language },
+        overrides,
+        input.variant,
+      ),
+    maxTokens: () => PROFILE_MAX_TOKENS,
     responseFormat: { type: "json_schema", name: "dog_profile", schema: DOG_PROFILE_JSON_SCHEMA },
-    sourceLanguage: listing.language,
+    sourceLanguage: () => listing.language,
     signal: input.signal,
     check(content) {
+      const language = profileLanguage(listing, overrides);
       const parsed = parseModelJson(content, dogProfileSchema);
       if (!parsed.ok) return parsed;
       const { profile, flags } = enforceCompatibilityEvidence(parsed.value);
@@ -88,7 +93,7 @@ export async function generateProfile(
     verification: {
       source: evidenceSource,
       outputName: "profile",
-      claims: (profile) => profileClaims(profile, language),
+      claims: (profile) => profileClaims(profile, profileLanguage(listing, overrides)),
     },
   });
 }

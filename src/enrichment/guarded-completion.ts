@@ -1,10 +1,13 @@
 // The loop all three processing types share: ask through the cache, check the answer (the
 // deterministic guards, then the verification pass where LLM_VERIFY asks for it), re-ask once
 // with the reasons, then give up with them. Only an answer that passed is cached.
+// A cached answer costs no language detection and no token count: the key stands in for the
+// detected language (see GuardedTask.messages), and max_tokens is counted only for a call.
 import type { ProcessingType } from "../config.js";
 import { LlmError } from "../errors.js";
 import { cacheKey } from "./cache-key.js";
 import type { EnrichmentDeps } from "./enrichment-deps.js";
+import { LANGUAGE_DETECTOR_ID } from "./input/detect-language.js";
 import type { ChatMessage, LlmResponse, ResponseFormat } from "./llm-client.js";
 import type { LlmCallRecord, ProcessingOutcome } from "./processing-outcome.js";
 import { reaskMessage } from "./prompts/reask-message.js";
@@ -26,10 +29,17 @@ export interface GuardedTask<V> {
   readonly temperature?: number | null | undefined;
   readonly model?: string | null | undefined;
   readonly targetLanguage?: string;
-  readonly messages: readonly ChatMessage[];
-  readonly maxTokens: number;
+  /**
+   * The prompt for the source's language. The cache key is taken over the prompt built with
+   * SOURCE_LANGUAGE_PLACEHOLDER instead: the detected language follows from the source text in
+   * the prompt and the detector (LANGUAGE_DETECTOR_ID, also in the key), so a hit needs none.
+   */
+  messages(sourceLanguage: string | undefined): readonly ChatMessage[];
+  /** The source's language (detected, or given); read only when a call is made. */
+  sourceLanguage(): string | undefined;
+  /** max_tokens; counted only when a call is made. */
+  maxTokens(): number;
   readonly responseFormat?: ResponseFormat;
-  readonly sourceLanguage: string | undefined;
   readonly signal?: AbortSignal | undefined;
   /** Parses and guards one answer's content. Pure. */
   check(content: string): CheckedAnswer<V>;
@@ -42,12 +52,17 @@ export interface GuardedTask<V> {
   };
 }
 
+/** Stands in for the detected source language in the prompt the cache key is taken over. */
+export const SOURCE_LANGUAGE_PLACEHOLDER = "{source language}";
+
 type CachedAnswer<V> =
   | {
       readonly ok: true;
       readonly value: V;
       readonly model: string;
       readonly flags: readonly string[];
+      /** The source's language when it was answered (absent: undetectable). */
+      readonly sourceLanguage?: string;
     }
   | { readonly ok: false; readonly reasons: readonly string[] };
 
@@ -68,7 +83,8 @@ export async function runGuardedCompletion<V>(
     // The whole prompt: prepared input, organization overrides and instructions alike — and
     // whether (and how) an accepted answer was verified: an unverified one is no verified one.
     input: {
-      messages: task.messages,
+      messages: task.messages(SOURCE_LANGUAGE_PLACEHOLDER),
+      languageDetector: LANGUAGE_DETECTOR_ID,
       verification: verificationSetting(config, task.processingType),
     },
   });
@@ -81,7 +97,7 @@ export async function runGuardedCompletion<V>(
         messages,
         temperature,
         ...(task.model ? { model: task.model } : {}),
-        maxTokens: task.maxTokens,
+        maxTokens: task.maxTokens(),
         ...(task.responseFormat ? { responseFormat: task.responseFormat } : {}),
         ...(task.signal ? { signal: task.signal } : {}),
       });
@@ -107,7 +123,9 @@ export async function runGuardedCompletion<V>(
   };
 
   const compute = async (): Promise<{ value: CachedAnswer<V>; cacheable: boolean }> => {
-    let messages = task.messages;
+    const sourceLanguage = task.sourceLanguage();
+    const prompt = task.messages(sourceLanguage);
+    let messages = prompt;
     let reasons: readonly string[] = [];
     for (let round = 1; round <= 2; round++) {
       const response = await ask(messages);
@@ -163,7 +181,13 @@ export async function runGuardedCompletion<V>(
         const noted = verified ? [...checked.flags, "verified"] : checked.flags;
         const flags = round === 1 ? noted : [...noted, "reasked"];
         return {
-          value: { ok: true, value: checked.value, model: response.model, flags },
+          value: {
+            ok: true,
+            value: checked.value,
+            model: response.model,
+            flags,
+            ...(sourceLanguage !== undefined && { sourceLanguage }),
+          },
           cacheable: true,
         };
       }
@@ -173,7 +197,7 @@ export async function runGuardedCompletion<V>(
         "LLM answer failed its checks",
       );
       messages = [
-        ...task.messages,
+        ...prompt,
         { role: "assistant", content: response.content },
         { role: "user", content: reaskMessage(reasons) },
       ];
@@ -185,13 +209,18 @@ export async function runGuardedCompletion<V>(
     processingType: task.processingType,
     model: requestedModel,
   });
-  const common = { promptVersion: task.promptVersion, sourceLanguage: task.sourceLanguage };
   if (!value.ok) {
     deps.logger?.warn(
       { processingType: task.processingType, reasons: value.reasons },
       "LLM processing failed",
     );
-    return { status: "failed", reasons: value.reasons, calls, ...common };
+    return {
+      status: "failed",
+      reasons: value.reasons,
+      calls,
+      promptVersion: task.promptVersion,
+      sourceLanguage: task.sourceLanguage(),
+    };
   }
   const hitRecord: LlmCallRecord = {
     model: value.model,
@@ -209,6 +238,7 @@ export async function runGuardedCompletion<V>(
     model: value.model,
     flags: value.flags,
     calls: hit && calls.length === 0 ? [hitRecord] : calls,
-    ...common,
+    promptVersion: task.promptVersion,
+    sourceLanguage: value.sourceLanguage,
   };
 }

@@ -75,9 +75,10 @@ export async function translateText(
     temperature: input.variant?.temperature,
     model: input.variant?.model,
     targetLanguage,
-    messages: translationMessages({ text, targetLanguage, preserve }, overrides, input.variant),
-    maxTokens: completionTokenBudget(text, 1.5),
-    sourceLanguage,
+    messages: () =>
+      translationMessages({ text, targetLanguage, preserve }, overrides, input.variant),
+    maxTokens: () => completionTokenBudget(text, 1.5),
+    sourceLanguage: () => sourceLanguage,
     signal: input.signal,
     check(content) {
       const output = plainTextAnswer(content);

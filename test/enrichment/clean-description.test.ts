@@ -40,9 +40,13 @@ describe.each(DATABASE_KINDS)("cleanDescription against the fake OpenRouter (%s)
     expect(body.messages[0]!.content.split("\n")[0]).toBe(
       "rescue-llm prompt: description_cleaning@3",
     );
+    // The call names the detected language; the placeholder only stands in for it in the key.
+    expect(body.messages[0]!.content).toContain("(detected: English (en))");
 
     const again = await cleanDescription(h().deps, { animal: lucille });
     expect(again).toMatchObject({ status: "succeeded", calls: [{ cacheHit: true, costUsd: 0 }] });
+    // A hit detects nothing: the language comes back with the cached answer.
+    expect(again.sourceLanguage).toBe("en");
     expect(h().fake.stats.completions).toBe(1);
   });
 

@@ -53,6 +53,12 @@ describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)"
     expect(body.messages[0]!.content).toContain("Output language: de.");
     expect(JSON.stringify(body.response_format)).toContain("json_schema");
     expect(JSON.stringify(body.response_format)).toContain("good_with_cats");
+
+    const again = await generateProfile(h().deps, { animal: harcos });
+    expect(again).toMatchObject({ status: "succeeded", sourceLanguage: "de" });
+    expect(again.calls).toEqual([expect.objectContaining({ cacheHit: true })]);
+    // One profile call and its verification, none for the cached rerun.
+    expect(h().fake.stats.completions).toBe(2);
   });
 
   it("re-asks once after an invented cat claim and accepts the honest second answer", async () => {

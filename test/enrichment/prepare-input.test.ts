@@ -1,7 +1,11 @@
 import { compile } from "html-to-text";
 import { describe, expect, it } from "vitest";
 import { cleanSourceText } from "../../src/enrichment/input/clean-source-text.js";
-import { detectLanguage } from "../../src/enrichment/input/detect-language.js";
+import { readFileSync } from "node:fs";
+import {
+  detectLanguage,
+  LANGUAGE_DETECTOR_ID,
+} from "../../src/enrichment/input/detect-language.js";
 import {
   extractBlock,
   listingBlock,
@@ -15,6 +19,15 @@ import { repairMojibake } from "../../src/enrichment/input/repair-mojibake.js";
 import { descriptionCleaningMessages } from "../../src/enrichment/prompts/description-cleaning-prompt.js";
 import { dogProfilerMessages } from "../../src/enrichment/prompts/dog-profiler-prompt.js";
 import { realListing, realListings, toAnimal } from "./support/real-listings.js";
+
+describe("LANGUAGE_DETECTOR_ID", () => {
+  it("names the installed tinyld, so cache keys change with the detector", () => {
+    const { version } = JSON.parse(
+      readFileSync(new URL("../../node_modules/tinyld/package.json", import.meta.url), "utf8"),
+    ) as { version: string };
+    expect(LANGUAGE_DETECTOR_ID).toContain(`tinyld@${version} `);
+  });
+});
 
 describe("repairMojibake", () => {
   it("re-decodes UTF-8 read as Windows-1252", () => {

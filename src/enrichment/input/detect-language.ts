@@ -7,6 +7,13 @@ export const MIN_DETECTABLE_LETTERS = 30;
 
 const MIN_CONFIDENCE = 0.1;
 
+/**
+ * What decides a detection: the detector's package version and our thresholds. A cache key
+ * that stands in for a detected language (guarded-completion.ts) names it, so a new tinyld or
+ * new thresholds ask afresh (test/enrichment/input/detect-language.test.ts checks the version).
+ */
+export const LANGUAGE_DETECTOR_ID = `tinyld@1.3.4 normal; letters>=${MIN_DETECTABLE_LETTERS}; accuracy>=${MIN_CONFIDENCE}`;
+
 // Guards and prompts ask about the same texts again and again; detection is pure.
 const recent = new LRUCache<string, { lang: string | undefined }>({ max: 2000 });
 

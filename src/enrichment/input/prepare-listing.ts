@@ -52,5 +52,15 @@ export function prepareListing(
   description = animal.description,
 ): PreparedListing {
   const text = cleanSourceText(description);
-  return { facts: prepareFacts(animal), text, language: detectLanguage(text) };
+  // Detected on first read: an answer from the cache needs no detection (guarded-completion.ts),
+  // and detection is most of a cached item's CPU (tinyld, ~0.5 ms for a listing).
+  let language: { value: string | undefined } | undefined;
+  return {
+    facts: prepareFacts(animal),
+    text,
+    get language() {
+      language ??= { value: detectLanguage(text) };
+      return language.value;
+    },
+  };
 }

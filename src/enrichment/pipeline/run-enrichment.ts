@@ -87,6 +87,12 @@ const BATCH_PAGE_SIZE = 500;
 
 /** Items a rate-limited failure may go back to the queue before it counts as failed. */
 const MAX_RATE_LIMIT_REQUEUES = 5;
+/**
+ * Result transactions in flight at once. Each holds other items; they meet only on the review
+ * counts rows (migration 010), which every writer locks in key order, so a later one waits there
+ * for an earlier one's commit instead of for its every round trip.
+ */
+const CONCURRENT_COMMITS = 2;
 /** Items collected in the summary when the caller did not name its animals. */
 const MAX_REPORTED_ITEMS = 100;
 
@@ -283,6 +289,7 @@ export async function runEnrichment(
     definition,
     batchSize,
     commitFrequency: config.batch.commitFrequency,
+    maxConcurrentCommits: CONCURRENT_COMMITS,
     ...(deps.writeRetryDelayMs !== undefined && { retryDelayMs: deps.writeRetryDelayMs }),
     onCommitted: (written) => {
       for (const w of written) {

@@ -87,6 +87,37 @@ describe("result writer", () => {
     expect(writer.backlog).toBe(2);
   });
 
+  it("writes up to maxConcurrentCommits groups at once, and flush waits for every one", async () => {
+    const { store, pending, written } = gatedStore();
+    const committed: number[] = [];
+    const writer = createResultWriter({
+      store,
+      definition: descriptionCleaningType,
+      batchSize: 1,
+      commitFrequency: 1,
+      maxConcurrentCommits: 2,
+      onCommitted: (items) => committed.push(...items.map((i) => i.animalId)),
+      onWriteFailed: () => {},
+    });
+    for (let id = 1; id <= 3; id++) writer.add(item(id), []);
+    let flushed = false;
+    const flushing = writer.flush().then(() => (flushed = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(pending).toHaveLength(2); // groups 1 and 2 in flight, 3 waits for a slot
+    pending.splice(1, 1)[0]!(); // the second commits first
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(committed).toEqual([2]);
+    expect(pending).toHaveLength(2); // group 3 took the free slot
+    pending.shift()!();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(flushed).toBe(false);
+    pending.shift()!();
+    await flushing;
+    expect(committed).toEqual([2, 1, 3]);
+    expect(written).toEqual([[[2]], [[1]], [[3]]]);
+    expect(writer.backlog).toBe(0);
+  });
+
   it("gives a group up after its attempts and reports it, without marking it committed", async () => {
     let calls = 0;
     const store = {
