@@ -62,7 +62,8 @@ export async function openServices(
   const logger =
     options.logger ?? createLogger(config.logLevel, logDestination(config.logFile, process.stderr));
   const db = options.db ?? (await openDatabase(config));
-  const gate = createProviderGate();
+  // With a shared gate (workers), that gate paces; this one only pauses on 429s.
+  const gate = createProviderGate({ learnRate: options.llmHooks === undefined });
   const metrics = createMetrics();
   const extra = options.llmHooks;
   const rawLlm = createOpenRouterClient({

@@ -10,6 +10,7 @@ import { QueueUnavailableError, ValidationError } from "../errors.js";
 import { startChunkWorker, type ChunkWorker } from "../jobs/chunk-worker.js";
 import { queueSettings } from "../jobs/queue-settings.js";
 import { createRedisProviderGate } from "../jobs/redis-provider-gate.js";
+import { shareCallWindow } from "../jobs/shared-call-window.js";
 import { createLogger, logDestination } from "../logger.js";
 import type { CommandIo } from "./command-context.js";
 import { EXIT } from "./exit-codes.js";
@@ -33,7 +34,11 @@ export function registerWorker(
     .description(
       "Process queued enrichment work (needs REDIS_URL); Ctrl-C hands unfinished chunks back",
     )
-    .option("--concurrency <n>", "chunks processed at once by this worker", "2")
+    .option(
+      "--concurrency <n>",
+      "chunks' worth of LLM calls in flight (× LLM_BATCH_CONCURRENT); one more chunk starts ahead",
+      "2",
+    )
     .option(
       "--provider-rps <n>",
       "provider requests per second, shared by all workers (default: LLM_PROVIDER_RATE_LIMIT_RPS, else no limit)",
@@ -79,6 +84,12 @@ export function registerWorker(
           claimLeaseMs: positive(options.claimLeaseMs, "--claim-lease-ms"),
         }),
       });
+      // One chunk more than --concurrency runs at once, within the calls in flight of
+      // --concurrency chunks: a chunk waiting on its last calls leaves room to the next.
+      const pipeline = {
+        ...services.pipeline,
+        llm: shareCallWindow(services.pipeline.llm, concurrency * config.batch.concurrent),
+      };
       try {
         worker = startChunkWorker(
           {
@@ -86,9 +97,9 @@ export function registerWorker(
             logger,
             settings,
             resolve: (request) => resolveRunRequest(services.pipeline, request),
-            run: (plan, control) => runEnrichment(services.pipeline, plan, control),
+            run: (plan, control) => runEnrichment(pipeline, plan, control),
           },
-          { concurrency },
+          { concurrency: concurrency + 1 },
         );
         logger.info({ concurrency, queue: settings.queueName }, "worker started");
         await new Promise<void>((resolve) => {
@@ -102,7 +113,8 @@ export function registerWorker(
         redis.disconnect();
         await services.close();
       }
-      logger.info("worker stopped");
+      // Slots missed: this process woke too late to use them (a busy or starved event loop).
+      logger.info({ providerGate: gate.stats() }, "worker stopped");
       setExit(EXIT.ok);
     });
 }

@@ -33,9 +33,19 @@ const CUT_COOLDOWN_MS = 2000;
 const OBSERVE_MS = 2000;
 
 export function createProviderGate(
-  options: { now?: () => number; sleep?: Sleep } = {},
+  options: {
+    now?: () => number;
+    sleep?: Sleep;
+    /**
+     * Learn a pace from 429s (default true). Off where a shared gate already paces every
+     * process (the workers' Redis gate): one process's own start rate is only its share of
+     * the limit, and pacing at it would hold that worker below its share for good.
+     */
+    learnRate?: boolean;
+  } = {},
 ): ProviderGate {
   const now = options.now ?? Date.now;
+  const learnRate = options.learnRate ?? true;
   const sleep = options.sleep ?? realSleep;
   let pausedUntil = 0;
   let rate: number | undefined;
@@ -75,7 +85,7 @@ export function createProviderGate(
       const at = now();
       pausedUntil = Math.max(pausedUntil, at + ms);
       nextSlotAt = Math.max(nextSlotAt, pausedUntil);
-      if (at - lastCutAt >= CUT_COOLDOWN_MS) {
+      if (learnRate && at - lastCutAt >= CUT_COOLDOWN_MS) {
         lastCutAt = at;
         lastRaiseAt = pausedUntil;
         const drawn =

@@ -60,7 +60,7 @@ describe.skipIf(!TEST_REDIS_URL)("redis provider gate", () => {
     expect(steps).toEqual([500_000, 500_000, 500_000]);
   });
 
-  it("callers woken late by a stalled process take a new slot instead of bursting", async () => {
+  it("callers woken late by a stalled process do not burst past the limit", async () => {
     const rps = 20;
     const gate = createRedisProviderGate({
       redis: connect(),
@@ -82,6 +82,49 @@ describe.skipIf(!TEST_REDIS_URL)("redis provider gate", () => {
     await Promise.all(callers);
     expect(passed).toHaveLength(40);
     expect(maxInWindow(passed, 1000)).toBeLessThanOrEqual(Math.ceil(rps * 1.1));
+  });
+
+  it("reserves slots for its next few sends only, however many calls wait", async () => {
+    const rps = 10;
+    const redis = connect();
+    const keyPrefix = `${prefix}:ahead`;
+    const gate = createRedisProviderGate({ redis, keyPrefix, requestsPerSecond: rps });
+    const callers = Array.from({ length: 30 }, () => gate.beforeAttempt());
+    const scheduledAheadUs = async () => {
+      const [seconds, micros] = (await redis.time()) as [number | string, number | string];
+      const nowUs = Number(seconds) * 1e6 + Number(micros);
+      return Number(await redis.get(`${keyPrefix}:provider:next-slot`)) - nowUs;
+    };
+    try {
+      // Two slots held (100 ms apart) and the one after them: never 30 slots ahead. A process
+      // that stalls holds up two slots, not one per waiting call.
+      await callers[0];
+      expect(await scheduledAheadUs()).toBeLessThanOrEqual(3 * 100_000 + 50_000);
+      await callers[4];
+      expect(await scheduledAheadUs()).toBeLessThanOrEqual(3 * 100_000 + 50_000);
+    } finally {
+      gate.close();
+    }
+    await Promise.allSettled(callers);
+  });
+
+  it("a send waits while the last second is full, then goes without queueing again", async () => {
+    const rps = 5;
+    const redis = connect();
+    const keyPrefix = `${prefix}:full`;
+    const sendsKey = `${keyPrefix}:provider:sends`;
+    // Another worker sent 5 requests just now (recorded on Redis's clock, as the gate does).
+    const [seconds, micros] = (await redis.time()) as [number | string, number | string];
+    const nowUs = Number(seconds) * 1e6 + Number(micros);
+    for (let i = 0; i < rps; i++) await redis.zadd(sendsKey, nowUs, `other-${i}`);
+    const gate = createRedisProviderGate({ redis, keyPrefix, requestsPerSecond: rps });
+    const startedAt = performance.now();
+    await gate.beforeAttempt();
+    const waitedMs = performance.now() - startedAt;
+    // Not before those five leave the window (1 s after them, less the set-up's few ms).
+    expect(waitedMs).toBeGreaterThanOrEqual(900);
+    expect(gate.stats()).toEqual({ slotsReserved: 1, fullSecondWaits: 1 });
+    expect(await redis.zcard(sendsKey)).toBe(1); // the others left the window; ours is in it
   });
 
   it("a 429 seen by one gate pauses every gate for Retry-After", async () => {

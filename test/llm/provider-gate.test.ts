@@ -51,4 +51,28 @@ describe("provider gate", () => {
     expect(gate.ratePerSecond!).toBeGreaterThanOrEqual(9.8);
     expect(gate.ratePerSecond!).toBeLessThan(9.9);
   });
+
+  it("with learnRate off (a shared gate paces) a 429 pauses but sets no pace", async () => {
+    let now = 0;
+    const gate = createProviderGate({
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+      learnRate: false,
+    });
+    for (let i = 0; i < 20; i++) {
+      await gate.wait();
+      now += 100;
+    }
+    gate.pause(1000);
+    expect(gate.ratePerSecond).toBeUndefined();
+    const starts: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      await gate.wait();
+      starts.push(now);
+    }
+    // Held until the pause ended (2000 + 1000), then all at once: no pacing of its own.
+    expect(starts).toEqual(Array.from({ length: 10 }, () => 3000));
+  });
 });
