@@ -47,6 +47,14 @@ export interface CrashSoakResult {
   /** LLM calls above the item count, and the bound for lostCalls: kills × window. */
   readonly extraCalls: number;
   readonly extraCallsBound: number;
+  /** Calls still unanswered when a run was killed, summed over the kills. */
+  readonly inFlightAtKills: number;
+  /** Answered calls of killed runs with neither a committed result nor an llm_cache row. */
+  readonly answeredUnsaved: number;
+  /** The most such answers one kill lost. */
+  readonly answeredUnsavedMax: number;
+  /** The most calls one kill lost: its run's calls minus what it saved (cache rows or results). */
+  readonly lostCallsMaxPerKill: number;
   /** held_by_other_runs of the final run's summary (must be 0: dead runs hold nothing). */
   readonly finalHeld: number;
   readonly finalExitCode: number | null;
@@ -101,10 +109,23 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
         [pid ?? -1],
       )
     )[0]!.n;
+  const countCacheRows = async () =>
+    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM llm_cache`))[0]!.n;
+  const countFinished = async () =>
+    (
+      await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM llm_enrichments
+         WHERE processing_type = 'description_cleaning' AND status IN ('succeeded', 'failed', 'skipped')`,
+      )
+    )[0]!.n;
+  const perKill: { inFlight: number; answeredUnsaved: number; lost: number }[] = [];
   try {
     let killed = 0;
     let killsMidWork = 0;
     for (let i = 0; i < kills; i++) {
+      const callsAtSpawn = fake.stats.completions;
+      const cacheRowsBefore = await countCacheRows();
+      const finishedBefore = await countFinished();
       const { child, done } = run(["enrich-descriptions", "-l", String(options.items)]);
       const spawnedAt = performance.now();
       let exited = false;
@@ -120,12 +141,27 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
       await Promise.race([done, sleep(minMs + random() * (maxMs - minMs))]);
       if (exited) break; // the job finished before this kill point
       const holding = await claimed(child.pid);
-      if (process.env.BENCH_CRASH_TRACE)
-        process.stderr.write(
-          `kill ${i + 1} after ${Math.round(performance.now() - spawnedAt)} ms: holding ${holding}, provider calls so far ${fake.stats.completions}\n`,
-        );
+      const inFlightAtKill = fake.stats.inFlight;
       child.kill("SIGKILL");
       await done;
+      const callsNow = fake.stats.completions;
+      const cacheRows = await countCacheRows();
+      const finishedNow = await countFinished();
+      // Answered calls of this run that left no trace: neither a committed result nor an
+      // llm_cache row (every accepted answer gets one of the two, unless the kill came first).
+      const answered = callsNow - callsAtSpawn - inFlightAtKill;
+      // An accepted answer is in llm_cache before its result commits, so the new cache rows
+      // are what this run left for the next one (max(): also right if a result came first).
+      const saved = Math.max(cacheRows - cacheRowsBefore, finishedNow - finishedBefore);
+      perKill.push({
+        inFlight: inFlightAtKill,
+        answeredUnsaved: Math.max(0, answered - saved),
+        lost: Math.max(0, callsNow - callsAtSpawn - saved),
+      });
+      if (process.env.BENCH_CRASH_TRACE)
+        process.stderr.write(
+          `kill ${i + 1} after ${Math.round(performance.now() - spawnedAt)} ms: holding ${holding}, calls ${callsNow - callsAtSpawn} (in flight ${inFlightAtKill}), new cache rows ${cacheRows - cacheRowsBefore}, new results ${finishedNow - finishedBefore}\n`,
+        );
       killed += 1;
       if (holding > 0) killsMidWork += 1;
     }
@@ -166,6 +202,10 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
             ) / 100,
       extraCalls: Math.max(0, llmCalls - options.items),
       extraCallsBound: killed * concurrency,
+      inFlightAtKills: perKill.reduce((n, k) => n + k.inFlight, 0),
+      answeredUnsaved: perKill.reduce((n, k) => n + k.answeredUnsaved, 0),
+      answeredUnsavedMax: Math.max(0, ...perKill.map((k) => k.answeredUnsaved)),
+      lostCallsMaxPerKill: Math.max(0, ...perKill.map((k) => k.lost)),
       finalHeld: summary.held_by_other_runs ?? -1,
       finalExitCode: final.code,
       wallSeconds: Math.round((performance.now() - started) / 100) / 10,
@@ -176,19 +216,28 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
   }
 }
 
+function perKillText(n: number, kills: number): string {
+  return kills === 0 ? "0" : String(Math.round((n / kills) * 10) / 10);
+}
+
 export function crashSoakReport(r: CrashSoakResult): string[] {
   const ok =
-    r.lost === 0 && r.writtenTwice === 0 && r.finalHeld === 0 && r.lostPerKill <= r.concurrency;
+    r.lost === 0 &&
+    r.writtenTwice === 0 &&
+    r.finalHeld === 0 &&
+    r.lostPerKill <= r.concurrency &&
+    r.lostCallsMaxPerKill <= r.concurrency;
   return [
     "## Crash soak (kill -9, immediate rerun)",
     "",
     `\`rescue-llm enrich-descriptions\` (compiled, PostgreSQL) killed with -9 at ${r.kills} random points of one job (each 0–2 s after the run's first call; ${r.killsMidWork} while it held claims), each time rerun at once with a claim lease of an hour, then run to the end. Fake provider: log-normal latency median 300 ms, sigma 0.6; concurrency ${r.concurrency}; the shared llm_cache on (a finished call's answer survives its process).`,
     "",
-    "| items | kills | lost | written twice | failed | LLM calls | calls above items | guard re-asks | lost per kill | window | final run: held by others | final exit | wall (s) |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-    `| ${r.items} | ${r.kills} | ${r.lost} | ${r.writtenTwice} | ${r.failed} | ${r.llmCalls} | ${r.extraCalls} | ${r.reasks} | ${r.lostPerKill} | ${r.concurrency} | ${r.finalHeld} | ${r.finalExitCode} | ${r.wallSeconds} |`,
+    "| items | kills | lost | written twice | failed | LLM calls | calls above items | guard re-asks | lost per kill | most lost in one kill | window | final run: held by others | final exit | wall (s) |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    `| ${r.items} | ${r.kills} | ${r.lost} | ${r.writtenTwice} | ${r.failed} | ${r.llmCalls} | ${r.extraCalls} | ${r.reasks} | ${r.lostPerKill} | ${r.lostCallsMaxPerKill} | ${r.concurrency} | ${r.finalHeld} | ${r.finalExitCode} | ${r.wallSeconds} |`,
     "",
-    `- ${ok ? "holds" : "**does not hold**"}: 0 lost, 0 written twice, the final run reports 0 items held, and the calls lost per kill (calls above the item count that were not guard re-asks) stay within one window. A kill loses the calls in flight (the window) plus the answers whose llm_cache row was still in its group-commit write.`,
+    `- where the calls above the item count went: ${r.inFlightAtKills} were unanswered when their run was killed (${perKillText(r.inFlightAtKills, r.kills)} per kill), ${r.answeredUnsaved} were answered but had neither a committed result nor an llm_cache row at the kill (at most ${r.answeredUnsavedMax} in one kill).`,
+    `- ${ok ? "holds" : "**does not hold**"}: 0 lost, 0 written twice, the final run reports 0 items held, and the calls lost per kill (calls above the item count that were not guard re-asks), on average and in every single kill (a killed run's calls minus the llm_cache rows and results it left), stay within one window. An item holds its call slot until its answer is in llm_cache (src/enrichment/pipeline/item-call-slots.ts), so a kill loses at most the window: the calls in flight and the answers still being checked or written.`,
     "",
   ];
 }

@@ -15,7 +15,9 @@ export interface ResultCache {
   /**
    * Returns the cached value for `key`, or runs `compute` once — concurrent callers with the
    * same key share that one run. Only results with `cacheable: true` are stored (a result
-   * that failed its guards is never cached). A cache failure never fails the caller.
+   * that failed its guards is never cached). A computed result is returned once it is stored
+   * durably (where the cache has a durable layer): a process killed after that loses nothing
+   * it paid for. A cache failure never fails the caller.
    */
   getOrCompute<T>(
     key: string,

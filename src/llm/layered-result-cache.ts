@@ -103,12 +103,12 @@ export function createLayeredResultCache(
     }
   }
 
-  // Write-behind: the memory layer answers repeats at once, so the table row need not be
-  // written before the caller goes on. Group commit: one statement at a time, started as soon
-  // as a row arrives; rows arriving meanwhile go into the next one. Batches grow with the rate,
-  // and a process killed mid-run loses only the answers of the last statement's round trip
-  // (a rerun gets the rest from the table instead of paying for them again).
-  let buffered: CachedResponseRow[] = [];
+  // Write-through with group commit: a computed answer is returned once its table row is
+  // written, so the caller (who holds the answer's call slot until then) knows that a process
+  // killed from here on loses nothing it paid for. One statement at a time, started as soon as
+  // a row arrives; rows arriving meanwhile go into the next one, so batches grow with the rate.
+  // A failed write is logged and resolves all the same: the cache is an optimisation only.
+  let buffered: { row: CachedResponseRow; written: () => void }[] = [];
   let scheduled = false;
   let writing: Promise<void> = Promise.resolve();
 
@@ -116,9 +116,14 @@ export function createLayeredResultCache(
     while (buffered.length > 0 && db) {
       const rows = buffered.splice(0, WRITE_BATCH_ROWS);
       writing = writing.then(() =>
-        upsertCachedResponses(db, rows).catch((error: unknown) =>
-          warn(error, "table", "write", rows[0]!.key),
-        ),
+        upsertCachedResponses(
+          db,
+          rows.map((r) => r.row),
+        )
+          .catch((error: unknown) => warn(error, "table", "write", rows[0]!.row.key))
+          .finally(() => {
+            for (const r of rows) r.written();
+          }),
       );
     }
     buffered = [];
@@ -136,21 +141,27 @@ export function createLayeredResultCache(
       });
   }
 
-  function save(key: string, value: unknown, meta: CacheLookupMeta) {
+  /** Resolves once the entry is in the table (or its write failed and was logged). */
+  function save(key: string, value: unknown, meta: CacheLookupMeta): Promise<void> {
     try {
       memory.set(key, { value });
     } catch (error) {
       warn(error, "memory", "write", key);
     }
-    if (!db) return;
-    buffered.push({
-      key,
-      processingType: meta.processingType,
-      model: meta.model,
-      response: value,
-      expiresAt: new Date(now() + options.ttlMs),
+    if (!db) return Promise.resolve();
+    return new Promise((written) => {
+      buffered.push({
+        row: {
+          key,
+          processingType: meta.processingType,
+          model: meta.model,
+          response: value,
+          expiresAt: new Date(now() + options.ttlMs),
+        },
+        written,
+      });
+      scheduleFlush();
     });
-    scheduleFlush();
   }
 
   return {
@@ -167,7 +178,7 @@ export function createLayeredResultCache(
         // A forced redo: never answered from either layer; a good answer replaces the entry.
         misses += 1;
         const result = await compute();
-        if (result.cacheable) save(key, result.value, meta);
+        if (result.cacheable) await save(key, result.value, meta);
         return { value: result.value, hit: false };
       }
       const pending = inFlight.get(key);
@@ -185,7 +196,7 @@ export function createLayeredResultCache(
         }
         misses += 1;
         const result = await compute();
-        if (result.cacheable) save(key, result.value, meta);
+        if (result.cacheable) await save(key, result.value, meta);
         return { value: result.value as unknown, hit: false };
       })();
       inFlight.set(key, run);

@@ -228,7 +228,6 @@ describe.each(DATABASE_KINDS)("layered result cache with the llm_cache table on 
       processingType: "dog_profiler",
       model: "m",
     });
-    await first.flush(); // table writes are batched behind the caller
     const second = createLayeredResultCache({ db: t.db, logger }, OPTIONS);
     const c = counter({ tagline: "other" });
     expect(await second.getOrCompute("p1", c.compute, META)).toEqual({ value: profile, hit: true });
@@ -284,6 +283,42 @@ describe.each(DATABASE_KINDS)("layered result cache with the llm_cache table on 
     expect(reads).toBe(1);
     // Its own writes (x, y) land now, not in the next test's empty table.
     await reader.flush();
+  });
+
+  it("returns a computed answer only once its row is in the table, rows arriving together in one write", async () => {
+    // What a kill -9 right after getOrCompute returns finds: the answer already stored, so
+    // the caller may give its call slot back (issue 15: lost calls per kill ≤ the window).
+    let writes = 0;
+    const counted: Queryable = {
+      query: (sql, params) => {
+        if (sql.includes("INSERT INTO llm_cache")) writes += 1;
+        return t.db.query(sql, params);
+      },
+      exec: (sql) => t.db.exec(sql),
+    };
+    const cache = createLayeredResultCache(
+      { db: counted, logger: capturingLogger().logger },
+      { ...OPTIONS, maxSize: 10 },
+    );
+    const stored = (key: string) =>
+      t.db
+        .query<{ n: number }>("SELECT count(*)::int AS n FROM llm_cache WHERE cache_key = $1", [
+          key,
+        ])
+        .then((rows) => rows[0]!.n);
+    const first = await cache.getOrCompute("w1", counter("one").compute, META);
+    expect(first).toEqual({ value: "one", hit: false });
+    expect(await stored("w1")).toBe(1);
+    expect(writes).toBe(1);
+    const keys = ["w2", "w3", "w4", "w5"];
+    await Promise.all(
+      keys.map(async (key) => {
+        await cache.getOrCompute(key, counter(key).compute, META);
+        expect(await stored(key)).toBe(1);
+      }),
+    );
+    // Group commit: the four answers computed in the same tick share one statement.
+    expect(writes).toBe(2);
   });
 
   it("does not write non-cacheable results to the table", async () => {

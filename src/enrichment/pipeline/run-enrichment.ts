@@ -21,6 +21,7 @@ import { isSkipReason, type SkipReason } from "../skip-reason.js";
 import type { ModelPrices, TokenPricesUsd } from "../model-prices.js";
 import { refreshingCache, type ResultCache } from "../result-cache.js";
 import { createAdaptiveWindow } from "./adaptive-window.js";
+import { createItemCallSlot, type ItemCallSlot } from "./item-call-slots.js";
 import type { AdoptedBatch, BatchStore, BusyBatch } from "./batch-store.js";
 import {
   BatchItemReturnedError,
@@ -254,26 +255,25 @@ export async function runEnrichment(
   control.signal?.addEventListener("abort", onInterrupt, { once: true });
 
   // The window limits LLM calls in flight, not items: a claimed page of items is prepared and
-  // looked up in the cache together (one table read for the page), then each item waits here
-  // for a call slot. Calls already in flight finish when the run stops; waiting ones do not start.
+  // looked up in the cache together (one table read for the page), then each item that needs a
+  // call waits here for a slot, and keeps it until its answer is stored. Calls already in
+  // flight finish when the run stops; waiting ones do not start.
   const window = createAdaptiveWindow({
     max: config.batch.concurrent,
     onChange: (size) => {
       calls.concurrency = size;
     },
   });
+  // A slot is held per item, from its first call until its answer is stored (item-call-slots.ts).
   const calls = new PQueue({ concurrency: window.size });
-  const llm: LlmClient = transport
-    ? transport.llm
-    : {
-        complete: (llmRequest) =>
-          calls.add(() => {
-            if (stopTaking.signal.aborted) throw new IntakeStopped();
-            return deps.llm.complete(llmRequest);
-          }),
-      };
+  const callSlot = (): ItemCallSlot =>
+    transport
+      ? { llm: transport.llm, release: () => {} }
+      : createItemCallSlot(calls, deps.llm, () => {
+          if (stopTaking.signal.aborted) throw new IntakeStopped();
+        });
   // A forced run asks afresh: the cache is written, never read (refreshingCache).
-  const itemDeps = { ...deps, llm, ...(plan.force && { cache: refreshingCache(deps.cache) }) };
+  const itemDeps = { ...deps, ...(plan.force && { cache: refreshingCache(deps.cache) }) };
   const batchLimit = deps.batchApi?.limits.maxRequests ?? 5_000;
   const pageSize = transport
     ? Math.min(BATCH_PAGE_SIZE, batchLimit)
@@ -326,8 +326,14 @@ export async function runEnrichment(
   const handle = async (item: WorkItem): Promise<void> => {
     if (stopTaking.signal.aborted) return;
     let outcome;
+    const slot = callSlot();
     try {
-      outcome = await processWorkItem(itemDeps, definition, item, abandon.signal);
+      outcome = await processWorkItem(
+        { ...itemDeps, llm: slot.llm },
+        definition,
+        item,
+        abandon.signal,
+      );
     } catch (error) {
       if (error instanceof LlmError && error.fatalForRun) {
         stop({ reason: "provider_refused", fatal: true, error }, true);
@@ -358,6 +364,8 @@ export async function runEnrichment(
         "item failed unexpectedly",
       );
       outcome = undefined;
+    } finally {
+      slot.release();
     }
     if (outcome === undefined) {
       counts.done += 1;

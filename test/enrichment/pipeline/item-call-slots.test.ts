@@ -1,0 +1,103 @@
+// A call slot is held until the item's answer is stored in llm_cache (issue 15: a process
+// killed at any moment loses at most one window of paid calls). The cache writes are held
+// back here until every paid-for answer waits for its write, so a run that gave its slots
+// back on the HTTP answer would start more calls meanwhile and show more than the window.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openServices, type Services } from "../../../src/composition-root.js";
+import { loadConfig } from "../../../src/config.js";
+import type { Database } from "../../../src/db/database.js";
+import { createLogger } from "../../../src/logger.js";
+import { answerLikeAModel } from "../../../src/testing/fake-model-answers.js";
+import {
+  startFakeOpenRouter,
+  type FakeOpenRouter,
+} from "../../../src/testing/fake-openrouter/fake-openrouter-server.js";
+import { runRequest, seedListings, sharedListings } from "../../support/pipeline-fixture.js";
+import {
+  createTestDatabase,
+  DATABASE_KINDS,
+  type TestDatabase,
+} from "../../support/test-databases.js";
+
+const WINDOW = 2;
+const LISTINGS = sharedListings(
+  8,
+  (l) => String(l.description).length > 200 && String(l.description).length < 600,
+);
+
+describe.each(DATABASE_KINDS)("call slots held until the answer is stored, on %s", (kind) => {
+  let t: TestDatabase;
+  let fake: FakeOpenRouter;
+  let services: Services;
+  /** Answers paid for (requests the provider got) and not yet in llm_cache, at most. */
+  let maxUnsaved = 0;
+  let saved = 0;
+  let release: ReturnType<typeof setInterval> | undefined;
+
+  beforeEach(async () => {
+    t = await createTestDatabase(kind);
+    saved = 0;
+    maxUnsaved = 0;
+    const observe = () => {
+      maxUnsaved = Math.max(maxUnsaved, fake.stats.completions - saved);
+    };
+    fake = await startFakeOpenRouter({
+      latency: { medianMs: 20, sigma: 0.6 },
+      responder: (request) => {
+        observe();
+        return answerLikeAModel(request);
+      },
+    });
+    const held: (() => void)[] = [];
+    // The writes go once the provider has answered everything it was asked and a window's
+    // worth of answers (or all that are left) waits to be saved: a run that freed its slots
+    // on the HTTP answer has started further calls by then.
+    release = setInterval(() => {
+      const unsaved = fake.stats.completions - saved;
+      const left = LISTINGS.length - saved;
+      if (held.length > 0 && fake.stats.inFlight === 0 && unsaved >= Math.min(WINDOW, left))
+        for (const r of held.splice(0)) r();
+    }, 2);
+    const db: Database = {
+      kind: t.db.kind,
+      ...(t.db.openSession && { openSession: t.db.openSession.bind(t.db) }),
+      exec: (sql) => t.db.exec(sql),
+      transaction: (fn) => t.db.transaction(fn),
+      close: () => t.db.close(),
+      async query<Row>(sql: string, params?: readonly unknown[]) {
+        if (!sql.includes("INSERT INTO llm_cache")) return t.db.query<Row>(sql, params);
+        const rows = (params?.[0] as unknown[]).length;
+        observe();
+        await new Promise<void>((resolve) => held.push(resolve));
+        const result = await t.db.query<Row>(sql, params);
+        saved += rows;
+        return result;
+      },
+    };
+    const config = loadConfig({
+      ENVIRONMENT: "test",
+      LLM_BASE_URL: fake.baseUrl,
+      OPENROUTER_API_KEY: "sk-or-test-fixture-key",
+      LLM_BATCH_CONCURRENT: String(WINDOW),
+      LOG_LEVEL: "silent",
+      ...(t.url !== undefined && { DATABASE_URL: t.url }),
+    });
+    services = await openServices(config, { db, logger: createLogger("silent") });
+    await seedListings(services, LISTINGS);
+  });
+  afterEach(async () => {
+    clearInterval(release);
+    await services.close();
+    await fake.close();
+    await t.dispose();
+  });
+
+  it("never has more answers paid for and unsaved than the window", async () => {
+    const summary = await runRequest(services, { processingType: "description_cleaning" });
+    expect(summary.succeeded).toBe(LISTINGS.length);
+    expect(fake.stats.completions).toBe(LISTINGS.length);
+    expect(saved).toBe(LISTINGS.length);
+    expect(maxUnsaved).toBeGreaterThan(0);
+    expect(maxUnsaved).toBeLessThanOrEqual(WINDOW);
+  });
+});
