@@ -33,6 +33,8 @@ describe.each(DATABASE_KINDS)("call slots held until the answer is stored, on %s
   let maxUnsaved = 0;
   let saved = 0;
   let release: ReturnType<typeof setInterval> | undefined;
+  let held: (() => void)[] = [];
+  let holding = true;
 
   beforeEach(async () => {
     t = await createTestDatabase(kind);
@@ -48,7 +50,8 @@ describe.each(DATABASE_KINDS)("call slots held until the answer is stored, on %s
         return answerLikeAModel(request);
       },
     });
-    const held: (() => void)[] = [];
+    held = [];
+    holding = true;
     // The writes go once the provider has answered everything it was asked and a window's
     // worth of answers (or all that are left) waits to be saved: a run that freed its slots
     // on the HTTP answer has started further calls by then.
@@ -68,7 +71,7 @@ describe.each(DATABASE_KINDS)("call slots held until the answer is stored, on %s
         if (!sql.includes("INSERT INTO llm_cache")) return t.db.query<Row>(sql, params);
         const rows = (params?.[0] as unknown[]).length;
         observe();
-        await new Promise<void>((resolve) => held.push(resolve));
+        if (holding) await new Promise<void>((resolve) => held.push(resolve));
         const result = await t.db.query<Row>(sql, params);
         saved += rows;
         return result;
@@ -87,6 +90,9 @@ describe.each(DATABASE_KINDS)("call slots held until the answer is stored, on %s
   });
   afterEach(async () => {
     clearInterval(release);
+    // A run that did not wait for its cache writes leaves some held: let them go before closing.
+    holding = false;
+    for (const r of held.splice(0)) r();
     await services.close();
     await fake.close();
     await t.dispose();
@@ -96,8 +102,9 @@ describe.each(DATABASE_KINDS)("call slots held until the answer is stored, on %s
     const summary = await runRequest(services, { processingType: "description_cleaning" });
     expect(summary.succeeded).toBe(LISTINGS.length);
     expect(fake.stats.completions).toBe(LISTINGS.length);
-    expect(saved).toBe(LISTINGS.length);
     expect(maxUnsaved).toBeGreaterThan(0);
     expect(maxUnsaved).toBeLessThanOrEqual(WINDOW);
+    // Every answer was stored before the run ended, none left to a write-behind.
+    expect(saved).toBe(LISTINGS.length);
   });
 });
