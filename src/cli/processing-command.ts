@@ -278,7 +278,12 @@ function printSummary(
         : `${summary.successRatePercent}% of ${attempted} attempted (skips not counted)`,
     ],
     ["time", `${(summary.processingTimeMs / 1000).toFixed(1)}s`],
-    ["LLM calls", String(summary.llmCalls)],
+    [
+      "LLM calls",
+      summary.verificationCalls > 0
+        ? `${summary.llmCalls} (${summary.verificationCalls} of them verifications, LLM_VERIFY)`
+        : String(summary.llmCalls),
+    ],
     ["cache hits", String(summary.cacheHits)],
     ["cost", `$${summary.costUsd.toFixed(4)}`],
   ];

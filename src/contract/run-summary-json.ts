@@ -15,6 +15,8 @@ export interface RunSummaryJson {
   /** Seconds. */
   readonly processing_time: number;
   readonly llm_calls: number;
+  /** Of them, claim checks of the verification pass (LLM_VERIFY). */
+  readonly verification_calls: number;
   readonly cache_hits: number;
   /** Every call's cost, calls still in flight when a stop was asked for included. */
   readonly cost_usd: number;
@@ -47,6 +49,7 @@ export function toRunSummaryJson(summary: RunSummary): RunSummaryJson {
     success_rate: summary.successRatePercent ?? null,
     processing_time: summary.processingTimeMs / 1000,
     llm_calls: summary.llmCalls,
+    verification_calls: summary.verificationCalls,
     cache_hits: summary.cacheHits,
     cost_usd: summary.costUsd,
     skipped_by_reason: summary.skippedByReason,

@@ -25,6 +25,8 @@ describe.each(DATABASE_KINDS)("verification calls in the call log on %s", (kind)
   it("logs each profile's claim check with its tokens and cost, and counts it in the spend", async () => {
     const summary = await runRequest(f.services, { processingType: "dog_profiler" });
     expect(summary.succeeded).toBe(LISTINGS.length);
+    expect(summary.verificationCalls).toBe(LISTINGS.length);
+    expect(summary.llmCalls).toBe(2 * LISTINGS.length);
     const rows = await f.services.db.query<{
       call_kind: string;
       n: number;
