@@ -49,4 +49,12 @@ describe.each(DATABASE_KINDS)("verification calls in the call log on %s", (kind)
     const report = await readCostReport(f.services.db);
     expect(report.rows.map((r) => r.callKind).sort()).toEqual(["generation", "verification"]);
   });
+
+  it("does not flag a verified output for review: passing the claim check is no concern", async () => {
+    const [row] = await f.services.db.query<{ verified: boolean; reasked: boolean }>(
+      `SELECT llm_flags_of_concern('["verified", "source_language:en"]'::jsonb) AS verified,
+              llm_flags_of_concern('["verified", "reasked"]'::jsonb) AS reasked`,
+    );
+    expect(row).toEqual({ verified: false, reasked: true });
+  });
 });
