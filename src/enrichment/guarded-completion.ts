@@ -9,7 +9,11 @@ import { cacheKey } from "./cache-key.js";
 import type { EnrichmentDeps } from "./enrichment-deps.js";
 import { LANGUAGE_DETECTOR_ID } from "./input/detect-language.js";
 import type { ChatMessage, LlmResponse, ResponseFormat } from "./llm-client.js";
-import type { LlmCallRecord, ProcessingOutcome } from "./processing-outcome.js";
+import {
+  failedCallRecord,
+  type LlmCallRecord,
+  type ProcessingOutcome,
+} from "./processing-outcome.js";
 import { reaskMessage } from "./prompts/reask-message.js";
 import {
   checkClaims,
@@ -103,19 +107,7 @@ export async function runGuardedCompletion<V>(
       });
     } catch (error) {
       if (!(error instanceof LlmError)) throw error;
-      calls.push({
-        model: requestedModel,
-        promptTokens: 0,
-        completionTokens: 0,
-        costUsd: 0,
-        latencyMs: Math.round(performance.now() - started),
-        cacheHit: false,
-        attempts: 0,
-        status: "error",
-        errorCategory: error.category,
-        reasons: [error.message],
-        error,
-      });
+      calls.push(failedCallRecord(requestedModel, started, error));
       // A bad key or an empty account fails every further item: stop the run.
       if (error.fatalForRun) throw error;
       return error;

@@ -26,6 +26,28 @@ export interface LlmCallRecord {
   readonly callKind?: "generation" | "verification";
 }
 
+/** A call that failed: no answer to count (zero tokens), its error and why it does not count. */
+export function failedCallRecord(
+  model: string,
+  startedMs: number,
+  error: LlmError,
+  reason: string = error.message,
+): LlmCallRecord {
+  return {
+    model,
+    promptTokens: 0,
+    completionTokens: 0,
+    costUsd: 0,
+    latencyMs: Math.round(performance.now() - startedMs),
+    cacheHit: false,
+    attempts: 0,
+    status: "error",
+    errorCategory: error.category,
+    reasons: [reason],
+    error,
+  };
+}
+
 export type ProcessingOutcome<V> =
   | {
       readonly status: "succeeded";
