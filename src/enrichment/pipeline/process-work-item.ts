@@ -89,6 +89,7 @@ function toAnimalSource(item: WorkItem): AnimalSource {
 const LOG_STATUS: Record<LlmCallRecord["status"], string> = {
   accepted: "succeeded",
   rejected: "rejected",
+  declined: "declined",
   error: "failed",
 };
 
