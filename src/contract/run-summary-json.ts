@@ -20,7 +20,7 @@ export interface RunSummaryJson {
   readonly cache_hits: number;
   /** Every call's cost, calls still in flight when a stop was asked for included. */
   readonly cost_usd: number;
-  /** `skipped` by reason code (too_thin, no_source_text, listing_inactive). */
+  /** `skipped` by reason code (too_thin, no_source_text, listing_inactive, no_trait_stated). */
   readonly skipped_by_reason: Readonly<Partial<Record<SkipReason, number>>>;
   /** Items not taken: their result is current for the same source and prompt version. */
   readonly up_to_date: number;

@@ -13,8 +13,11 @@ export interface LlmCallRecord {
   readonly cacheHit: boolean;
   /** HTTP attempts inside this call, retries included (0 for a cache hit). */
   readonly attempts: number;
-  /** accepted: passed every check; rejected: answered but failed checks; error: the call failed. */
-  readonly status: "accepted" | "rejected" | "error";
+  /**
+   * accepted: passed every check; rejected: answered but failed checks; declined: answered that
+   * the source gives nothing to write from (the item is skipped); error: the call failed.
+   */
+  readonly status: "accepted" | "rejected" | "declined" | "error";
   readonly errorCategory?: LlmErrorCategory;
   /** The provider's error itself, when the call failed (status "error"). */
   readonly error?: LlmError;
@@ -76,5 +79,6 @@ export type ProcessingOutcome<V> =
       /** Further flags stored with the skip (e.g. the listing status it was skipped for). */
       readonly flags?: readonly string[];
       readonly sourceLanguage: string | undefined;
-      readonly calls: readonly [];
+      /** Empty for a skip decided before any call; the declining call for one the model made. */
+      readonly calls: readonly LlmCallRecord[];
     };

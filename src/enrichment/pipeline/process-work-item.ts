@@ -91,6 +91,7 @@ function toAnimalSource(item: WorkItem): AnimalSource {
 const LOG_STATUS: Record<LlmCallRecord["status"], string> = {
   accepted: "succeeded",
   rejected: "rejected",
+  declined: "declined",
   error: "failed",
 };
 

@@ -10,9 +10,14 @@ import {
   sharedListings,
   type PipelineFixture,
 } from "../../support/pipeline-fixture.js";
+import { fakeProfileIsGrounded } from "../../../src/testing/fake-model-answers.js";
 import { DATABASE_KINDS } from "../../support/test-databases.js";
 
-const LISTINGS = sharedListings(4, (l) => String(l.description).length > 400);
+// Listings the fake profiles (one that states no trait gets no profile, hence no verification).
+const LISTINGS = sharedListings(
+  4,
+  (l) => String(l.description).length > 400 && fakeProfileIsGrounded(String(l.description)),
+);
 
 describe.each(DATABASE_KINDS)("verification calls in the call log on %s", (kind) => {
   let f: PipelineFixture;
