@@ -25,11 +25,7 @@ import type { ResultCache } from "../src/enrichment/result-cache.js";
 import { translateText } from "../src/enrichment/translate-text.js";
 import { evaluateThroughDatabase } from "./through-database.js";
 import { createOpenRouterClient } from "../src/llm/openrouter-client.js";
-import {
-  answerLikeAModel,
-  fakeProfileIsGrounded,
-  readFakeRequest,
-} from "../src/testing/fake-model-answers.js";
+import { answerLikeAModel, readFakeRequest } from "../src/testing/fake-model-answers.js";
 import { startFakeOpenRouter } from "../src/testing/fake-openrouter/fake-openrouter-server.js";
 import {
   answerWithFault,
@@ -203,17 +199,15 @@ interface Unit {
 interface Tally {
   attempted: number;
   rejected: number;
-  skipped: number;
-  /** Profiles of listings that state no trait at all: no honest profile exists to accept. */
-  ungrounded: number;
+  /** Skipped items by code: too thin or empty before any call, or no trait stated (profiles). */
+  skipped: Map<string, number>;
   reasons: Map<string, number>;
 }
 
 const newTally = (): Tally => ({
   attempted: 0,
   rejected: 0,
-  skipped: 0,
-  ungrounded: 0,
+  skipped: new Map(),
   reasons: new Map(),
 });
 
@@ -270,12 +264,10 @@ async function runUnits(mode: Mode, task: FaultTask, units: readonly Unit[], fau
       verification.completionTokens += call.completionTokens;
     }
     if (fault === undefined) {
+      // A skip is no attempt: neither a thin listing nor the model's word that the listing states
+      // no trait (one call, no re-ask, nothing stored) is a false alarm or an accepted output.
       if (outcome.status === "skipped") {
-        clean.skipped++;
-        return;
-      }
-      if (task === "dog_profiler" && !fakeProfileIsGrounded(listingSent(task, unit))) {
-        clean.ungrounded++;
+        clean.skipped.set(outcome.code, (clean.skipped.get(outcome.code) ?? 0) + 1);
         return;
       }
       clean.attempted++;
@@ -335,8 +327,10 @@ for (const task of TASKS) {
   };
   const c = clean[defaultMode(task)].clean;
   const rate = (m: Mode) => pct(clean[m].clean.rejected, clean[m].clean.attempted);
+  const skips = (code: string) => c.skipped.get(code) ?? 0;
+  const noTrait = task === "dog_profiler" ? String(skips("no_trait_stated")) : "–";
   cleanRows.push(
-    `| ${task} | ${c.attempted} | ${c.skipped} | ${task === "dog_profiler" ? c.ungrounded : "–"} | ${c.rejected} | **${rate(defaultMode(task))}** | ${rate("off")} | ${rate("all")} |`,
+    `| ${task} | ${c.attempted} | ${skips("too_thin") + skips("no_source_text")} | ${noTrait} | ${c.rejected} | **${rate(defaultMode(task))}** | ${rate("off")} | ${rate("all")} |`,
   );
   for (const [reason, n] of [...c.reasons].sort((a, b) => b[1] - a[1]).slice(0, 6)) {
     reasonRows.push(`| ${task} | ${n} | ${reason.replace(/\|/g, "/")} |`);
@@ -459,14 +453,17 @@ ${verifierRows.join("\n")}
 
 ## Honest outputs rejected (false alarms; target ≤ 3% per type)
 
-| type | attempted | skipped (thin or empty listing) | no trait stated (not counted) | rejected (default) | false-alarm rate (default) | LLM_VERIFY=off | LLM_VERIFY=all |
+| type | attempted | skipped: thin or empty listing | skipped: no trait stated | rejected (default) | false-alarm rate (default) | LLM_VERIFY=off | LLM_VERIFY=all |
 |---|---|---|---|---|---|---|---|
 ${cleanRows.join("\n")}
 
-"No trait stated": listings of at least LLM_PROFILER_MIN_SOURCE_CHARS that name no trait
-(nor that the dog is looking for a home). A profile needs one trait; the fake then quotes
-an unrelated sentence for it, which the guards reject — rightly, so these are not counted as
-false alarms, but they are failed items a real run would show.
+"No trait stated": listings of at least LLM_PROFILER_MIN_SOURCE_CHARS for which the model
+answered \`{"profile": null, "no_profile": …}\` (prompt dog_profiler@4) — skipped with the code
+\`no_trait_stated\` after that one call, with no re-ask and no verification; skips are not
+attempts, so they count neither as false alarms nor as accepted outputs. The fake answers so
+when it finds no trait it knows in the listing (nor that the dog is looking for a home); its
+trait vocabulary is small, so a real model would profile some of these. In the fault runs a
+listing without a profile has no fault planted in it (there is no profile to plant one in).
 
 Most frequent reasons for the rejections above (default):
 

@@ -93,7 +93,9 @@ async function runDemo(io: CommandIo): Promise<number> {
       failed += summary.failed;
       out(
         `${LABELS[type]}: ${summary.succeeded} ok, ${summary.failed} failed, ${summary.skipped} skipped ` +
-          `in ${(summary.processingTimeMs / 1000).toFixed(1)}s — ${summary.llmCalls} LLM calls, ` +
+          `in ${(summary.processingTimeMs / 1000).toFixed(1)}s — ${summary.llmCalls} LLM calls` +
+          (summary.verificationCalls > 0 ? ` (${summary.verificationCalls} verifications)` : "") +
+          ", " +
           `${summary.cacheHits} cache hits, $${summary.costUsd.toFixed(4)}`,
       );
       for (const item of summary.items.filter((i) => i.status === "failed").slice(0, 3)) {

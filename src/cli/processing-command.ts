@@ -11,7 +11,7 @@ import { resolveRunRequest } from "../enrichment/pipeline/resolve-run-request.js
 import { runEnrichment } from "../enrichment/pipeline/run-enrichment.js";
 import type { RequestFieldNames } from "../enrichment/pipeline/run-request.js";
 import type { DryRunSummary, RunSummary } from "../enrichment/pipeline/run-types.js";
-import { SKIP_REASONS, type SkipReason } from "../enrichment/skip-reason.js";
+import { skipReasonEntries, skipReasonLabel } from "../enrichment/skip-reason.js";
 import type { ProcessingTypeDefinition } from "../enrichment/processing-types/processing-type-definition.js";
 import { QueueUnavailableError, ValidationError } from "../errors.js";
 import { createHeldLogStream, createLogger, logDestination } from "../logger.js";
@@ -205,8 +205,8 @@ function printDryRun(
   writeLine(io.stdout, `Dry run of ${spec.name}: no LLM call, nothing written.`);
   line("would process:", `${plan.itemCount} item(s)`);
   line("  would call the model:", String(plan.wouldCall));
-  const skips = Object.entries(plan.wouldSkip).map(
-    ([code, n]) => `${SKIP_REASONS[code as SkipReason]} ${n}`,
+  const skips = skipReasonEntries(plan.wouldSkip).map(
+    ([code, n]) => `${skipReasonLabel(code)} ${n}`,
   );
   const skipped = Object.values(plan.wouldSkip).reduce((a, b) => a + b, 0);
   line("  would skip:", `${skipped}${skips.length > 0 ? ` (${skips.join(", ")})` : ""}`);
@@ -278,7 +278,12 @@ function printSummary(
         : `${summary.successRatePercent}% of ${attempted} attempted (skips not counted)`,
     ],
     ["time", `${(summary.processingTimeMs / 1000).toFixed(1)}s`],
-    ["LLM calls", String(summary.llmCalls)],
+    [
+      "LLM calls",
+      summary.verificationCalls > 0
+        ? `${summary.llmCalls} (${summary.verificationCalls} of them verifications, LLM_VERIFY)`
+        : String(summary.llmCalls),
+    ],
     ["cache hits", String(summary.cacheHits)],
     ["cost", `$${summary.costUsd.toFixed(4)}`],
   ];
@@ -316,8 +321,8 @@ function printSummary(
 }
 
 function skipBreakdown(summary: RunSummary): string {
-  const parts = Object.entries(summary.skippedByReason).map(
-    ([code, n]) => `${SKIP_REASONS[code as SkipReason]} ${n}`,
+  const parts = skipReasonEntries(summary.skippedByReason).map(
+    ([code, n]) => `${skipReasonLabel(code)} ${n}`,
   );
   return parts.length === 0 ? "" : ` (${parts.join(", ")})`;
 }

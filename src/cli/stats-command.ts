@@ -11,6 +11,7 @@ import {
   type EnrichmentStats,
 } from "../db/stats-store.js";
 import { resolveOrganization } from "../enrichment/pipeline/resolve-run-request.js";
+import { skipReasonEntries } from "../enrichment/skip-reason.js";
 import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { EXIT } from "./exit-codes.js";
@@ -74,10 +75,8 @@ export function registerStats(
 }
 
 function printBreakdown(io: CommandIo, breakdown: EnrichmentBreakdown): void {
-  const reasons = (counts: Readonly<Record<string, number>>) => {
-    const parts = Object.entries(counts).map(
-      ([reason, n]) => `${reason.replaceAll("_", " ")} ${n}`,
-    );
+  const reasons = (entries: readonly (readonly [string, number])[]) => {
+    const parts = entries.map(([reason, n]) => `${reason.replaceAll("_", " ")} ${n}`);
     return parts.length === 0 ? "" : ` (${parts.join(", ")})`;
   };
   const types = Object.entries(breakdown.byType);
@@ -85,7 +84,7 @@ function printBreakdown(io: CommandIo, breakdown: EnrichmentBreakdown): void {
   for (const [type, t] of types) {
     writeLine(
       io.stdout,
-      `  ${type.padEnd(22)}succeeded ${t.succeeded}, stale ${t.stale}, failed ${t.failed}${reasons(t.failedByReason)}, skipped ${t.skipped}${reasons(t.skippedByReason)}`,
+      `  ${type.padEnd(22)}succeeded ${t.succeeded}, stale ${t.stale}, failed ${t.failed}${reasons(Object.entries(t.failedByReason))}, skipped ${t.skipped}${reasons(skipReasonEntries(t.skippedByReason))}`,
     );
   }
   const languages = Object.entries(breakdown.byLanguage);

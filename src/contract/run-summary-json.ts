@@ -15,10 +15,12 @@ export interface RunSummaryJson {
   /** Seconds. */
   readonly processing_time: number;
   readonly llm_calls: number;
+  /** Of them, claim checks of the verification pass (LLM_VERIFY). */
+  readonly verification_calls: number;
   readonly cache_hits: number;
   /** Every call's cost, calls still in flight when a stop was asked for included. */
   readonly cost_usd: number;
-  /** `skipped` by reason code (too_thin, no_source_text, listing_inactive). */
+  /** `skipped` by reason code (too_thin, no_source_text, listing_inactive, no_trait_stated). */
   readonly skipped_by_reason: Readonly<Partial<Record<SkipReason, number>>>;
   /** Items not taken: their result is current for the same source and prompt version. */
   readonly up_to_date: number;
@@ -47,6 +49,7 @@ export function toRunSummaryJson(summary: RunSummary): RunSummaryJson {
     success_rate: summary.successRatePercent ?? null,
     processing_time: summary.processingTimeMs / 1000,
     llm_calls: summary.llmCalls,
+    verification_calls: summary.verificationCalls,
     cache_hits: summary.cacheHits,
     cost_usd: summary.costUsd,
     skipped_by_reason: summary.skippedByReason,

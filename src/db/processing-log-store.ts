@@ -5,10 +5,18 @@ import type { Queryable } from "./database.js";
  * - `succeeded`: the call returned and its output passed the checks;
  * - `rejected`:  the call returned but its output failed parsing/schema/guards
  *                (error_category names the check, e.g. `guard_failed`, `schema_invalid`);
+ * - `declined`:  the call returned the model's word that the source gives nothing to write
+ *                from (a profile of a listing that states no trait): the item is skipped;
  * - `failed`:    the call itself failed (error_category is the LlmError category);
  * - `cache_hit`: no call was made; the result came from the cache (zero tokens and cost).
  */
-export const PROCESSING_LOG_STATUSES = ["succeeded", "rejected", "failed", "cache_hit"] as const;
+export const PROCESSING_LOG_STATUSES = [
+  "succeeded",
+  "rejected",
+  "declined",
+  "failed",
+  "cache_hit",
+] as const;
 export type ProcessingLogStatus = (typeof PROCESSING_LOG_STATUSES)[number];
 
 /** Optional fields take `undefined` or `null` alike (both become SQL NULL). */

@@ -88,7 +88,7 @@ export interface TypeBreakdown {
   readonly skipped: number;
   /** Published (or candidate) results whose source changed since: not counted as coverage. */
   readonly stale: number;
-  /** By skip code (too_thin, no_source_text, listing_inactive). */
+  /** By skip code (too_thin, no_source_text, listing_inactive, no_trait_stated). */
   readonly skippedByReason: Readonly<Record<string, number>>;
   /** By the first reason's kind (its text up to the first ":" or "("), most frequent first. */
   readonly failedByReason: Readonly<Record<string, number>>;

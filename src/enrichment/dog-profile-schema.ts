@@ -1,7 +1,7 @@
-// The structured profile (SPEC §6). Counts live in the schema sent to the provider too, so its
-// JSON-schema mode enforces them; lengths are checked here only (see LOCAL_ONLY_KEYWORDS); what
-// a schema cannot say (bio sentences, evidence found in the source) is checked by
-// guards/profile-guards.ts.
+// The structured profile (SPEC §6). Counts live in the schema sent to the provider too (inside
+// the answer of profile-answer.ts), so its JSON-schema mode enforces them; lengths are checked
+// here only (see LOCAL_ONLY_KEYWORDS); what a schema cannot say (bio sentences, evidence found
+// in the source) is checked by guards/profile-guards.ts.
 import { z } from "zod";
 
 export const COMPATIBILITY_VALUES = ["yes", "no", "selective", "unknown"] as const;
@@ -82,10 +82,14 @@ function withoutLocalOnlyKeywords(node: unknown): unknown {
   );
 }
 
-/** JSON Schema for `response_format: json_schema` (every property required, no extras). */
-export const DOG_PROFILE_JSON_SCHEMA: Record<string, unknown> = (() => {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(dogProfileSchema, {
-    io: "output",
-  }) as Record<string, unknown>;
-  return withoutLocalOnlyKeywords(schema) as Record<string, unknown>;
-})();
+/**
+ * JSON Schema of `schema` for `response_format: json_schema` (every property required, no
+ * extras), without the local-only keywords.
+ */
+export function responseFormatSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io: "output" }) as Record<
+    string,
+    unknown
+  >;
+  return withoutLocalOnlyKeywords(json) as Record<string, unknown>;
+}

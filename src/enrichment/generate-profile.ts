@@ -1,17 +1,14 @@
 // Dog profiler: a structured profile in which every claim quotes the listing. Thin listings
-// are skipped, never padded.
+// are skipped, never padded; so is a listing the model finds no trait stated in (its answer
+// says so instead of a profile: one call, no re-ask, no verification, nothing stored).
 import type { AnimalSource } from "./animal-source.js";
-import {
-  DOG_PROFILE_JSON_SCHEMA,
-  dogProfileSchema,
-  type DogProfile,
-} from "./dog-profile-schema.js";
+import type { DogProfile } from "./dog-profile-schema.js";
 import type { EnrichmentDeps } from "./enrichment-deps.js";
 import { runGuardedCompletion } from "./guarded-completion.js";
 import { enforceCompatibilityEvidence, profileGuards } from "./guards/profile-guards.js";
 import { profileTruthReasons } from "./guards/profile-truth-guards.js";
 import { factEntries, prepareListing } from "./input/prepare-listing.js";
-import { parseModelJson } from "./parse-model-json.js";
+import { PROFILE_ANSWER_JSON_SCHEMA, readProfileAnswer } from "./profile-answer.js";
 import { profileClaims } from "./verification/output-claims.js";
 import type { PromptVariant } from "./experiments/prompt-variant.js";
 import type { ProcessingOutcome } from "./processing-outcome.js";
@@ -63,14 +60,27 @@ export async function generateProfile(
         input.variant,
       ),
     maxTokens: () => PROFILE_MAX_TOKENS,
-    responseFormat: { type: "json_schema", name: "dog_profile", schema: DOG_PROFILE_JSON_SCHEMA },
+    responseFormat: {
+      type: "json_schema",
+      name: "dog_profile",
+      schema: PROFILE_ANSWER_JSON_SCHEMA,
+    },
     sourceLanguage: () => listing.language,
     signal: input.signal,
     check(content) {
       const language = profileLanguage(listing, overrides);
-      const parsed = parseModelJson(content, dogProfileSchema);
+      const parsed = readProfileAnswer(content);
       if (!parsed.ok) return parsed;
-      const { profile, flags } = enforceCompatibilityEvidence(parsed.value);
+      if (parsed.value.kind === "no_profile") {
+        return {
+          ok: false,
+          declined: {
+            code: "no_trait_stated",
+            reason: `the model found no personality trait stated in the listing: ${JSON.stringify(parsed.value.reason)}`,
+          },
+        };
+      }
+      const { profile, flags } = enforceCompatibilityEvidence(parsed.value.profile);
       const reasons = profileGuards({
         profile,
         source: evidenceSource,

@@ -1,6 +1,8 @@
 // The loop all three processing types share: ask through the cache, check the answer (the
 // deterministic guards, then the verification pass where LLM_VERIFY asks for it), re-ask once
-// with the reasons, then give up with them. Only an answer that passed is cached.
+// with the reasons, then give up with them. An answer may also decline (the source gives the
+// model nothing to write from): the item is then skipped at once, with no re-ask and no
+// verification. Only an answer that passed, or declined, is cached.
 // A cached answer costs no language detection and no token count: the key stands in for the
 // detected language (see GuardedTask.messages), and max_tokens is counted only for a call.
 import type { ProcessingType } from "../config.js";
@@ -9,8 +11,13 @@ import { cacheKey } from "./cache-key.js";
 import type { EnrichmentDeps } from "./enrichment-deps.js";
 import { LANGUAGE_DETECTOR_ID } from "./input/detect-language.js";
 import type { ChatMessage, LlmResponse, ResponseFormat } from "./llm-client.js";
-import type { LlmCallRecord, ProcessingOutcome } from "./processing-outcome.js";
+import {
+  failedCallRecord,
+  type LlmCallRecord,
+  type ProcessingOutcome,
+} from "./processing-outcome.js";
 import { reaskMessage } from "./prompts/reask-message.js";
+import type { SkipReason } from "./skip-reason.js";
 import {
   checkClaims,
   verificationApplies,
@@ -20,7 +27,15 @@ import type { OutputClaim } from "./verification/output-claims.js";
 
 export type CheckedAnswer<V> =
   | { readonly ok: true; readonly value: V; readonly flags: readonly string[] }
-  | { readonly ok: false; readonly reasons: readonly string[] };
+  | { readonly ok: false; readonly reasons: readonly string[] }
+  | { readonly ok: false; readonly declined: DeclinedAnswer };
+
+/** A model's well-formed answer that it has nothing to write from: the item is skipped. */
+export interface DeclinedAnswer {
+  readonly code: SkipReason;
+  /** For people: why, with the model's words. */
+  readonly reason: string;
+}
 
 export interface GuardedTask<V> {
   readonly processingType: ProcessingType;
@@ -64,7 +79,14 @@ type CachedAnswer<V> =
       /** The source's language when it was answered (absent: undetectable). */
       readonly sourceLanguage?: string;
     }
-  | { readonly ok: false; readonly reasons: readonly string[] };
+  | { readonly ok: false; readonly reasons: readonly string[] }
+  | {
+      readonly ok: false;
+      readonly declined: DeclinedAnswer;
+      readonly model: string;
+      readonly flags: readonly string[];
+      readonly sourceLanguage?: string;
+    };
 
 export async function runGuardedCompletion<V>(
   deps: EnrichmentDeps,
@@ -103,19 +125,7 @@ export async function runGuardedCompletion<V>(
       });
     } catch (error) {
       if (!(error instanceof LlmError)) throw error;
-      calls.push({
-        model: requestedModel,
-        promptTokens: 0,
-        completionTokens: 0,
-        costUsd: 0,
-        latencyMs: Math.round(performance.now() - started),
-        cacheHit: false,
-        attempts: 0,
-        status: "error",
-        errorCategory: error.category,
-        reasons: [error.message],
-        error,
-      });
+      calls.push(failedCallRecord(requestedModel, started, error));
       // A bad key or an empty account fails every further item: stop the run.
       if (error.fatalForRun) throw error;
       return error;
@@ -138,12 +148,11 @@ export async function runGuardedCompletion<V>(
           cacheable: false,
         };
       }
-      let checked: CheckedAnswer<V> =
+      const answer: CheckedAnswer<V> =
         response.finishReason === "length"
           ? { ok: false, reasons: ["the answer was cut off (finish_reason length)"] }
           : task.check(response.content);
-      const at = calls.length;
-      const record: LlmCallRecord = {
+      const answered = {
         model: response.model,
         promptTokens: response.promptTokens,
         completionTokens: response.completionTokens,
@@ -151,11 +160,30 @@ export async function runGuardedCompletion<V>(
         latencyMs: response.latencyMs,
         cacheHit: false,
         attempts: response.attempts,
-        status: checked.ok ? "accepted" : "rejected",
-        ...(checked.ok ? {} : { reasons: checked.reasons }),
         ...(response.providerBatchId !== undefined && {
           providerBatchId: response.providerBatchId,
         }),
+      };
+      if (!answer.ok && "declined" in answer) {
+        // Nothing to verify and nothing to re-ask: asking again would only invite invention.
+        calls.push({ ...answered, status: "declined", reasons: [answer.declined.reason] });
+        return {
+          value: {
+            ok: false,
+            declined: answer.declined,
+            model: response.model,
+            flags: round === 1 ? [] : ["reasked"],
+            ...(sourceLanguage !== undefined && { sourceLanguage }),
+          },
+          cacheable: true,
+        };
+      }
+      let checked = answer;
+      const at = calls.length;
+      const record: LlmCallRecord = {
+        ...answered,
+        status: checked.ok ? "accepted" : "rejected",
+        ...(checked.ok ? {} : { reasons: checked.reasons }),
       };
       calls.push(record);
       let verified = false;
@@ -209,6 +237,27 @@ export async function runGuardedCompletion<V>(
     processingType: task.processingType,
     model: requestedModel,
   });
+  const hitRecord = (model: string): LlmCallRecord => ({
+    model,
+    promptTokens: 0,
+    completionTokens: 0,
+    costUsd: 0,
+    latencyMs: 0,
+    cacheHit: true,
+    attempts: 0,
+    status: "accepted",
+  });
+  if (!value.ok && "declined" in value) {
+    return {
+      status: "skipped",
+      code: value.declined.code,
+      reason: value.declined.reason,
+      flags: value.flags,
+      calls:
+        hit && calls.length === 0 ? [{ ...hitRecord(value.model), status: "declined" }] : calls,
+      sourceLanguage: value.sourceLanguage,
+    };
+  }
   if (!value.ok) {
     deps.logger?.warn(
       { processingType: task.processingType, reasons: value.reasons },
@@ -222,22 +271,12 @@ export async function runGuardedCompletion<V>(
       sourceLanguage: task.sourceLanguage(),
     };
   }
-  const hitRecord: LlmCallRecord = {
-    model: value.model,
-    promptTokens: 0,
-    completionTokens: 0,
-    costUsd: 0,
-    latencyMs: 0,
-    cacheHit: true,
-    attempts: 0,
-    status: "accepted",
-  };
   return {
     status: "succeeded",
     value: value.value,
     model: value.model,
     flags: value.flags,
-    calls: hit && calls.length === 0 ? [hitRecord] : calls,
+    calls: hit && calls.length === 0 ? [hitRecord(value.model)] : calls,
     promptVersion: task.promptVersion,
     sourceLanguage: value.sourceLanguage,
   };

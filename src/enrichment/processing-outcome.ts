@@ -13,8 +13,11 @@ export interface LlmCallRecord {
   readonly cacheHit: boolean;
   /** HTTP attempts inside this call, retries included (0 for a cache hit). */
   readonly attempts: number;
-  /** accepted: passed every check; rejected: answered but failed checks; error: the call failed. */
-  readonly status: "accepted" | "rejected" | "error";
+  /**
+   * accepted: passed every check; rejected: answered but failed checks; declined: answered that
+   * the source gives nothing to write from (the item is skipped); error: the call failed.
+   */
+  readonly status: "accepted" | "rejected" | "declined" | "error";
   readonly errorCategory?: LlmErrorCategory;
   /** The provider's error itself, when the call failed (status "error"). */
   readonly error?: LlmError;
@@ -24,6 +27,28 @@ export interface LlmCallRecord {
   readonly providerBatchId?: string;
   /** `verification`: a claim check of an output (LLM_VERIFY); absent = the output's own call. */
   readonly callKind?: "generation" | "verification";
+}
+
+/** A call that failed: no answer to count (zero tokens), its error and why it does not count. */
+export function failedCallRecord(
+  model: string,
+  startedMs: number,
+  error: LlmError,
+  reason: string = error.message,
+): LlmCallRecord {
+  return {
+    model,
+    promptTokens: 0,
+    completionTokens: 0,
+    costUsd: 0,
+    latencyMs: Math.round(performance.now() - startedMs),
+    cacheHit: false,
+    attempts: 0,
+    status: "error",
+    errorCategory: error.category,
+    reasons: [reason],
+    error,
+  };
 }
 
 export type ProcessingOutcome<V> =
@@ -54,5 +79,6 @@ export type ProcessingOutcome<V> =
       /** Further flags stored with the skip (e.g. the listing status it was skipped for). */
       readonly flags?: readonly string[];
       readonly sourceLanguage: string | undefined;
-      readonly calls: readonly [];
+      /** Empty for a skip decided before any call; the declining call for one the model made. */
+      readonly calls: readonly LlmCallRecord[];
     };

@@ -1,6 +1,6 @@
 // Turns a pipeline RunSummary into the SPEC §5 enrich response, or into the error it means.
 import type { RunSummary } from "../enrichment/pipeline/run-types.js";
-import { SKIP_REASONS, type SkipReason } from "../enrichment/skip-reason.js";
+import { skipReasonEntries, skipReasonLabel } from "../enrichment/skip-reason.js";
 import type { BatchEnrichResponse, EnrichResponse } from "./schemas/enrich-schemas.js";
 
 /**
@@ -34,8 +34,8 @@ function messageFor(summary: RunSummary): string {
     parts.push(`${plural(summary.failed, "item")} failed${reason ? ` (${reason})` : ""}`);
   }
   if (summary.skipped > 0) {
-    const why = Object.entries(summary.skippedByReason)
-      .map(([code, n]) => `${SKIP_REASONS[code as SkipReason]}: ${n}`)
+    const why = skipReasonEntries(summary.skippedByReason)
+      .map(([code, n]) => `${skipReasonLabel(code)}: ${n}`)
       .join(", ");
     parts.push(`skipped ${plural(summary.skipped, "item")}${why ? ` (${why})` : ""}`);
   }

@@ -16,6 +16,7 @@ import {
   extractBlock,
 } from "../enrichment/input/listing-block.js";
 import { BANNED_PHRASES_LINE_PREFIX } from "../enrichment/organization-overrides.js";
+import { NO_PROFILE_EXAMPLE } from "../enrichment/prompts/dog-profiler-prompt.js";
 import { OUTPUT_LANGUAGE_LINE_PREFIX } from "../enrichment/prompts/language-names.js";
 import { readPromptId } from "../enrichment/prompts/prompt-id.js";
 import {
@@ -78,15 +79,23 @@ export function answerLikeAModel(request: FakeCompletionRequest): string {
     case "description_cleaning":
       return tidyListing(parts.listing, parts.name, parts.bannedPhrases);
     case "dog_profiler":
-      return JSON.stringify(
-        withVariantQuirks(profileOf(parts.listing, parts.facts, parts.outputLanguage ?? "en"), {
-          careless: /careless/i.test(request.model),
-          warm: /\bwarm/i.test(request.messages.find((m) => m.role === "system")?.content ?? ""),
-          reasked: request.messages.some((m) => m.role === "assistant"),
-          listingHash: fnv1a(parts.listing),
-          name: parts.name,
-        }),
-      );
+      // A listing that states no trait gets no profile: the answer the prompt allows for it.
+      if (!fakeProfileIsGrounded(parts.listing)) {
+        return JSON.stringify({ profile: null, no_profile: NO_PROFILE_EXAMPLE });
+      }
+      return JSON.stringify({
+        profile: withVariantQuirks(
+          profileOf(parts.listing, parts.facts, parts.outputLanguage ?? "en"),
+          {
+            careless: /careless/i.test(request.model),
+            warm: /\bwarm/i.test(request.messages.find((m) => m.role === "system")?.content ?? ""),
+            reasked: request.messages.some((m) => m.role === "assistant"),
+            listingHash: fnv1a(parts.listing),
+            name: parts.name,
+          },
+        ),
+        no_profile: null,
+      });
     case "translation":
       return translationOf(parts.listing, parts.targetLanguage, parts.preserve);
     case "claim_check":
@@ -406,17 +415,13 @@ function profileOf(
   };
 
   const traits = pick(TRAIT_CUES, "personality_traits", 5);
-  if (traits.length === 0) {
+  const home = HOME_PHRASE.exec(source);
+  if (traits.length === 0 && home) {
     // Every profile names one trait; with none stated, the plainest honest one is "looking for
-    // a home", quoted from where the listing says so, when it does.
-    const home = HOME_PHRASE.exec(source);
+    // a home", quoted from where the listing says so (fakeProfileIsGrounded: no profile else).
     const label = lang === "de" ? "sucht ein Zuhause" : "looking for a home";
     traits.push(label);
-    evidence.push({
-      field: "personality_traits",
-      claim: label,
-      quote: home?.[0] ?? quoteFrom(sentences[0] ?? source),
-    });
+    evidence.push({ field: "personality_traits", claim: label, quote: home[0] });
   }
   const interests = pick(INTEREST_CUES, "interests", 4);
 
@@ -505,8 +510,8 @@ const HOME_PHRASE =
 
 /**
  * Whether the fake can write an honest profile of this listing: one that names at least one
- * trait the listing states (or says it is looking for a home). Listings without one get a
- * profile whose one trait has no quote to stand on, which the guards rightly reject.
+ * trait the listing states (or says it is looking for a home). For a listing without one it
+ * answers {"profile": null, "no_profile": …}, as the prompt asks.
  */
 export function fakeProfileIsGrounded(listing: string): boolean {
   return (
@@ -552,12 +557,6 @@ function sentencesOf(text: string): string[] {
   return [...segmenter.segment(text)]
     .map((s) => s.segment.trim())
     .filter((s) => /\p{L}{3}/u.test(s));
-}
-
-/** The first words of a sentence, verbatim: a quote that is certainly in the listing. */
-function quoteFrom(sentence: string): string {
-  const words = sentence.split(/\s+/).slice(0, 8).join(" ");
-  return words.length >= 3 ? words : sentence;
 }
 
 // ---------------------------------------------------------------- translation

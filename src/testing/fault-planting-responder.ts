@@ -351,7 +351,11 @@ function plantInProfile(
   honest: string,
   fault: FaultKind,
 ): string | undefined {
-  const profile = JSON.parse(honest) as FakeProfile;
+  const answer = JSON.parse(honest) as { profile: FakeProfile | null };
+  // No profile for a listing that states no trait: nothing to plant a fault in.
+  if (answer.profile === null) return undefined;
+  const profile = answer.profile;
+  const planted = () => JSON.stringify({ profile, no_profile: null });
   const listing = parts.listing;
   const language = parts.outputLanguage === "de" ? "de" : "en";
   const seed = listing;
@@ -375,7 +379,7 @@ function plantInProfile(
         claim: "yes",
         quote: fact.negated ? fact.matched : quoteOf(fact.sentence),
       });
-      return JSON.stringify(profile);
+      return planted();
     }
     case "invented_compatibility": {
       const unknown = (["cats", "children", "dogs"] as const).filter(
@@ -387,7 +391,7 @@ function plantInProfile(
       const sentence = sentences[choose(seed, sentences.length, 11)]!;
       profile[field] = choose(seed, 3, 13) === 0 ? "selective" : "yes";
       profile.evidence.push({ field, claim: profile[field], quote: quoteOf(sentence.text) });
-      return JSON.stringify(profile);
+      return planted();
     }
     case "invented_bio_fact": {
       const name = parts.name ?? (language === "de" ? "Der Hund" : "The dog");
@@ -396,7 +400,7 @@ function plantInProfile(
       const first = splitSentences(profile.bio, language)[0]?.text ?? profile.bio;
       profile.bio =
         choose(seed, 2, 17) === 0 ? `${first} ${sentence}` : `${profile.bio} ${sentence}`;
-      return JSON.stringify(profile);
+      return planted();
     }
     case "unrelated_trait_quote": {
       if (profile.personality_traits.length >= 5 || sentences.length === 0) return undefined;
@@ -414,7 +418,7 @@ function plantInProfile(
         claim: trait,
         quote: quoteOf(sentence.text),
       });
-      return JSON.stringify(profile);
+      return planted();
     }
     default:
       return undefined;

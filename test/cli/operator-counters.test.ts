@@ -15,6 +15,7 @@ import {
   startFakeOpenRouter,
   type FakeOpenRouter,
 } from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
+import { fakeProfileIsGrounded } from "../../src/testing/fake-model-answers.js";
 import { sharedListings } from "../support/pipeline-fixture.js";
 import { DATABASE_KINDS } from "../support/test-databases.js";
 import { runCliCaptured } from "./run-cli-captured.js";
@@ -22,9 +23,16 @@ import { setUpCliDatabase, type CliDatabase } from "./support/cli-database.js";
 
 const isPfmy = (l: Record<string, unknown>) => l.organization === "petfinder-my";
 /** Long enough to profile, and too thin to (LLM_PROFILER_MIN_SOURCE_CHARS 150). */
-const RICH = sharedListings(6, (l) => isPfmy(l) && String(l.description).length > 250);
+const RICH = sharedListings(
+  6,
+  (l) =>
+    isPfmy(l) && String(l.description).length > 250 && fakeProfileIsGrounded(String(l.description)),
+);
 const THIN = sharedListings(4, (l) => isPfmy(l) && String(l.description).length < 90);
-const LISTINGS = [...RICH, ...THIN];
+/** Long enough, and not one trait: "Otta and her brother Oscar are from a batch of 4 puppies…". */
+const NO_TRAIT = sharedListings(1, (l) => l.external_id === "pfmy-test-ac9fb74b9");
+const LISTINGS = [...RICH, ...NO_TRAIT, ...THIN];
+const SKIPPED = THIN.length + NO_TRAIT.length;
 
 let dir: string;
 let listingsFile: string;
@@ -61,7 +69,7 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
     return { code: result.code, summary: JSON.parse(result.stdout) as Json, stderr: result.stderr };
   };
 
-  it("skips too thin are not failures; a rerun with nothing to do says so and exits 0", async () => {
+  it("skips (too thin, no trait stated) are not failures; a rerun with nothing to do says so and exits 0", async () => {
     const org = await freshOrganization("thin-org");
     const first = await runJson(["generate-profiles", "-o", org]);
     expect(first.code, first.stderr).toBe(0);
@@ -69,8 +77,8 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
       total_processed: LISTINGS.length,
       succeeded: RICH.length,
       failed: 0,
-      skipped: THIN.length,
-      skipped_by_reason: { too_thin: THIN.length },
+      skipped: SKIPPED,
+      skipped_by_reason: { too_thin: THIN.length, no_trait_stated: NO_TRAIT.length },
       success_rate: 100,
       nothing_to_do: false,
     });
@@ -96,7 +104,9 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
     const org = await freshOrganization("thin-text-org");
     const result = await runCliCaptured(["generate-profiles", "-o", org], env);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`skipped        ${THIN.length} (too thin ${THIN.length})`);
+    expect(result.stdout).toContain(
+      `skipped        ${SKIPPED} (too thin ${THIN.length}, no trait stated ${NO_TRAIT.length})`,
+    );
     expect(result.stdout).toContain(
       `success rate   100% of ${RICH.length} attempted (skips not counted)`,
     );
@@ -149,7 +159,7 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
       // Failed on the answer's checks, and recorded as such (not lost in a failed write).
       expect(result.stdout).not.toContain("write_failed");
       expect(result.stdout).toContain(`… and ${LISTINGS.length - 5} more failed`);
-      expect(result.stdout).toContain("success rate   0% of 10 attempted");
+      expect(result.stdout).toContain(`success rate   0% of ${LISTINGS.length} attempted`);
     } finally {
       await junk.close();
     }
@@ -294,9 +304,10 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
     });
     expect(dry.code, dry.stderr).toBe(0);
     const plan = JSON.parse(JSON.stringify(dry.summary));
+    // Whether the model finds a trait is its answer's to say: the dry run counts a call.
     expect(plan).toMatchObject({
       would_process: LISTINGS.length,
-      would_call: RICH.length,
+      would_call: RICH.length + NO_TRAIT.length,
       would_skip: { too_thin: THIN.length },
       cached: 0,
       up_to_date: 0,
@@ -326,17 +337,23 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
     // The same listings elsewhere: the cache would answer them.
     const twin = await freshOrganization("dry-twin-org");
     const cachedPlan = await runJson(["generate-profiles", "--dry-run", "-o", twin], priced);
+    // …and its cached no_profile answer is a skip, still without a call.
     expect(cachedPlan.summary).toMatchObject({
       would_call: 0,
       cached: RICH.length,
-      would_skip: { too_thin: THIN.length },
+      would_skip: { too_thin: THIN.length, no_trait_stated: NO_TRAIT.length },
     });
     const forced = await runJson(["generate-profiles", "--dry-run", "--force", "-o", twin], priced);
-    expect(forced.summary).toMatchObject({ would_call: RICH.length, cached: 0 });
+    expect(forced.summary).toMatchObject({
+      would_call: RICH.length + NO_TRAIT.length,
+      cached: 0,
+    });
 
     const text = await runCliCaptured(["generate-profiles", "--dry-run", "-o", twin], env);
     expect(text.stdout).toMatch(
-      new RegExp(`would skip: +${THIN.length} \\(too thin ${THIN.length}\\)`),
+      new RegExp(
+        `would skip: +${SKIPPED} \\(too thin ${THIN.length}, no trait stated ${NO_TRAIT.length}\\)`,
+      ),
     );
     expect(text.stdout).toMatch(/estimated cost: +unknown: openrouter\/auto routes each request/);
   });
@@ -354,7 +371,7 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
         dog_profiler: {
           succeeded: RICH.length,
           stale: 0,
-          skipped_by_reason: { too_thin: THIN.length },
+          skipped_by_reason: { too_thin: THIN.length, no_trait_stated: NO_TRAIT.length },
         },
         translation: { succeeded: 2 * LISTINGS.length, stale: 0 },
       },
@@ -384,8 +401,8 @@ describe.each(DATABASE_KINDS)("operator counters on %s", (kind) => {
     });
     const text = await runCliCaptured(["stats", "-o", org], env);
     expect(text.stdout).toMatch(
-      /dog_profiler +succeeded \d+, stale 2, failed 0, skipped 4 \(too thin 4\)/,
+      /dog_profiler +succeeded \d+, stale 2, failed 0, skipped 5 \(too thin 4, no trait stated 1\)/,
     );
-    expect(text.stdout).toMatch(/de +translated 8 \(80\.0%\), stale 2/);
+    expect(text.stdout).toMatch(/de +translated 9 \(81\.8%\), stale 2/);
   });
 });

@@ -14,6 +14,7 @@ import {
   startFakeOpenRouter,
   type FakeOpenRouter,
 } from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
+import { fakeProfileIsGrounded } from "../../src/testing/fake-model-answers.js";
 import { seedListings, sharedListings, runRequest } from "../support/pipeline-fixture.js";
 import {
   createTestDatabase,
@@ -22,10 +23,14 @@ import {
 } from "../support/test-databases.js";
 import { runCliCaptured } from "./run-cli-captured.js";
 
+// Listings the fake profiles (one that states no trait gets no profile to show).
 const LISTINGS = sharedListings(
   3,
   (l) =>
-    l.language === "en" && String(l.description).length > 250 && String(l.description).length < 700,
+    l.language === "en" &&
+    String(l.description).length > 250 &&
+    String(l.description).length < 700 &&
+    fakeProfileIsGrounded(String(l.description)),
 );
 
 describe.each(DATABASE_KINDS)("show and export on %s", (kind) => {

@@ -1,14 +1,18 @@
 import { describe, expect, it } from "vitest";
 import {
   COMPATIBILITY_VALUES,
-  DOG_PROFILE_JSON_SCHEMA,
   dogProfileSchema,
   PROFILE_COUNTS,
   TAGLINE_MAX_CHARS,
 } from "../../src/enrichment/dog-profile-schema.js";
+import { PROFILE_ANSWER_JSON_SCHEMA } from "../../src/enrichment/profile-answer.js";
 
 type Node = Record<string, unknown>;
-const properties = DOG_PROFILE_JSON_SCHEMA.properties as Record<string, Node>;
+// The profile is the first branch of the answer's nullable `profile` member.
+const profileNode = (
+  (PROFILE_ANSWER_JSON_SCHEMA.properties as Record<string, Node>).profile?.anyOf as Node[]
+)[0]!;
+const properties = profileNode.properties as Record<string, Node>;
 
 const profile = {
   tagline: "Bella: calm",
@@ -25,15 +29,15 @@ const profile = {
 
 describe("the profile schema sent as response_format", () => {
   it("leaves out lengths and defaults, which cost tokens on every call", () => {
-    const sent = JSON.stringify(DOG_PROFILE_JSON_SCHEMA);
+    const sent = JSON.stringify(PROFILE_ANSWER_JSON_SCHEMA);
     for (const keyword of ["minLength", "maxLength", "default"]) {
       expect(sent).not.toContain(`"${keyword}"`);
     }
   });
 
   it("keeps the shape the model must write: fields, counts, enums, no extras", () => {
-    expect(DOG_PROFILE_JSON_SCHEMA.required).toEqual(Object.keys(properties));
-    expect(DOG_PROFILE_JSON_SCHEMA.additionalProperties).toBe(false);
+    expect(profileNode.required).toEqual(Object.keys(properties));
+    expect(profileNode.additionalProperties).toBe(false);
     expect(properties.personality_traits).toMatchObject({
       minItems: PROFILE_COUNTS.traits.min,
       maxItems: PROFILE_COUNTS.traits.max,

@@ -1,7 +1,6 @@
 // The fake model must answer like a well-behaved model: on real listings, its answers pass
 // the same parsing and guards the product applies to a real provider's answers.
 import { describe, expect, it } from "vitest";
-import { dogProfileSchema } from "../../src/enrichment/dog-profile-schema.js";
 import { cleaningGuards } from "../../src/enrichment/guards/cleaning-guards.js";
 import {
   enforceCompatibilityEvidence,
@@ -13,7 +12,7 @@ import {
 } from "../../src/enrichment/guards/translation-guards.js";
 import { SUPPORTED_LANGUAGES } from "../../src/config.js";
 import { factEntries, prepareListing } from "../../src/enrichment/input/prepare-listing.js";
-import { parseModelJson } from "../../src/enrichment/parse-model-json.js";
+import { readProfileAnswer } from "../../src/enrichment/profile-answer.js";
 import { descriptionCleaningMessages } from "../../src/enrichment/prompts/description-cleaning-prompt.js";
 import {
   dogProfilerMessages,
@@ -21,7 +20,7 @@ import {
 } from "../../src/enrichment/prompts/dog-profiler-prompt.js";
 import { reaskMessage } from "../../src/enrichment/prompts/reask-message.js";
 import { translationMessages } from "../../src/enrichment/prompts/translation-prompt.js";
-import { answerLikeAModel } from "../../src/testing/fake-model-answers.js";
+import { answerLikeAModel, fakeProfileIsGrounded } from "../../src/testing/fake-model-answers.js";
 import { realListings, toAnimal } from "./support/real-listings.js";
 
 const ask = (messages: { role: string; content: string }[]) =>
@@ -45,15 +44,22 @@ describe("answerLikeAModel on real listings", () => {
     }
   });
 
-  it("profiles every sampled listing long enough with evidence found in the listing", () => {
+  it("profiles every sampled listing long enough with evidence found in the listing, or answers no_profile when it states no trait", () => {
     let profiled = 0;
+    let declined = 0;
     for (const row of sample) {
       const listing = prepareListing(toAnimal(row));
       if (listing.text.length < 150) continue;
-      const parsed = parseModelJson(ask(dogProfilerMessages(listing, {})), dogProfileSchema);
+      const parsed = readProfileAnswer(ask(dogProfilerMessages(listing, {})));
       expect(parsed.ok, row.external_id).toBe(true);
       if (!parsed.ok) continue;
-      const { profile } = enforceCompatibilityEvidence(parsed.value);
+      const grounded = fakeProfileIsGrounded(listing.text);
+      expect(parsed.value.kind, row.external_id).toBe(grounded ? "profile" : "no_profile");
+      if (parsed.value.kind === "no_profile") {
+        declined++;
+        continue;
+      }
+      const { profile } = enforceCompatibilityEvidence(parsed.value.profile);
       const source = [...factEntries(listing.facts).map(([, v]) => v), listing.text].join("\n");
       expect(
         profileGuards({ profile, source, language: profileLanguage(listing, {}) }),
@@ -62,6 +68,7 @@ describe("answerLikeAModel on real listings", () => {
       profiled++;
     }
     expect(profiled).toBeGreaterThan(60);
+    expect(declined).toBeGreaterThan(0);
   });
 
   it("translates every sampled listing into es, fr, de, it, nl, pt and en within the guards", () => {
@@ -121,10 +128,10 @@ describe("answerLikeAModel on real listings", () => {
   it("says compatibility is unknown unless the listing says so", () => {
     const row = realListings().find((r) => r.external_id === "thmuc-182523")!;
     const listing = prepareListing(toAnimal(row));
-    const parsed = parseModelJson(ask(dogProfilerMessages(listing, {})), dogProfileSchema);
+    const parsed = readProfileAnswer(ask(dogProfilerMessages(listing, {})));
     expect(parsed.ok && parsed.value).toMatchObject({
-      good_with_cats: "unknown",
-      good_with_children: "no",
+      kind: "profile",
+      profile: { good_with_cats: "unknown", good_with_children: "no" },
     });
   });
 });

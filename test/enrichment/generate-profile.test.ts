@@ -14,12 +14,18 @@ import { realListing, toAnimal } from "./support/real-listings.js";
 // leider nicht" and "Er sucht ein kinderloses Zuhause" — nothing about cats.
 const harcos = toAnimal(realListing("thmuc-171066"));
 
+// "Otta and her brother Oscar are from a batch of 4 puppies rescued together. Their 2 siblings
+// have since found homes, and this pair would love to find a home together!": long enough to
+// profile (165 characters), and not one personality trait.
+const otta = toAnimal(realListing("pfmy-test-ac9fb74b9"));
+
+/** The fake's honest profile of Harcos (the `profile` member of its answer). */
 function goodAnswer(): Record<string, unknown> {
   const messages = dogProfilerMessages(prepareListing(harcos), harcos.organizationOverrides);
-  return JSON.parse(answerLikeAModel({ model: "openrouter/auto", messages })) as Record<
-    string,
-    unknown
-  >;
+  const answer = JSON.parse(answerLikeAModel({ model: "openrouter/auto", messages })) as {
+    profile: Record<string, unknown>;
+  };
+  return answer.profile;
 }
 
 describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)", (kind) => {
@@ -30,7 +36,7 @@ describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)"
     expect(outcome.status).toBe("succeeded");
     if (outcome.status !== "succeeded") return;
     expect(outcome.sourceLanguage).toBe("de");
-    expect(outcome.promptVersion).toBe("dog_profiler@3");
+    expect(outcome.promptVersion).toBe("dog_profiler@4");
     const profile = outcome.value;
     expect(profile.tagline.length).toBeLessThanOrEqual(60);
     expect(profile.good_with_cats).toBe("unknown");
@@ -115,6 +121,72 @@ describe.each(DATABASE_KINDS)("generateProfile against the fake OpenRouter (%s)"
       reasons: ["the JSON answer is truncated (it does not end with '}')"],
     });
     expect(outcome.calls).toHaveLength(2);
+  });
+
+  it("skips a listing that states no trait in one call, on the model's word: no re-ask, no verification", async () => {
+    const outcome = await generateProfile(h().deps, { animal: otta });
+    expect(outcome).toMatchObject({
+      status: "skipped",
+      code: "no_trait_stated",
+      reason:
+        'the model found no personality trait stated in the listing: "the listing states no trait"',
+      flags: [],
+      sourceLanguage: "en",
+    });
+    expect(outcome.calls).toEqual([
+      expect.objectContaining({ status: "declined", cacheHit: false }),
+    ]);
+    expect(outcome.calls[0]!.promptTokens).toBeGreaterThan(0);
+    expect(h().fake.stats.completions).toBe(1);
+    const body = h().fake.requests[0]!.body as { messages: { content: string }[] };
+    expect(body.messages[0]!.content).toContain('"no_profile": "the listing states no trait"');
+
+    // The same answer again from the cache: still a skip, with no call.
+    const again = await generateProfile(h().deps, { animal: otta });
+    expect(again).toMatchObject({ status: "skipped", code: "no_trait_stated" });
+    expect(again.calls).toEqual([expect.objectContaining({ cacheHit: true })]);
+    expect(h().fake.stats.completions).toBe(1);
+  });
+
+  it("skips a listing that does state traits when the model answers no_profile: no invention asked for", async () => {
+    h().fake.script(fakeStep.content('{"profile": null, "no_profile": "nothing to go on"}'));
+    const outcome = await generateProfile(h().deps, { animal: harcos });
+    expect(outcome).toMatchObject({ status: "skipped", code: "no_trait_stated", flags: [] });
+    expect(outcome.status === "skipped" && outcome.reason).toContain('"nothing to go on"');
+    expect(h().fake.stats.completions).toBe(1);
+  });
+
+  it("takes a no_profile answer to the re-ask as a skip too", async () => {
+    const invented = goodAnswer();
+    (invented.evidence as unknown[]).push({
+      field: "good_with_cats",
+      claim: "yes",
+      quote: "liebt Katzen über alles",
+    });
+    invented.good_with_cats = "yes";
+    h().fake.script(
+      fakeStep.content(JSON.stringify({ profile: invented, no_profile: null })),
+      fakeStep.content('{"profile": null, "no_profile": "no trait stated"}'),
+    );
+    const outcome = await generateProfile(h().deps, { animal: harcos });
+    expect(outcome).toMatchObject({
+      status: "skipped",
+      code: "no_trait_stated",
+      flags: ["reasked"],
+    });
+    expect(outcome.calls.map((c) => c.status)).toEqual(["rejected", "declined"]);
+  });
+
+  it("re-asks an answer with both a profile and no_profile", async () => {
+    h().fake.script(
+      fakeStep.content(JSON.stringify({ profile: goodAnswer(), no_profile: "none stated" })),
+    );
+    const outcome = await generateProfile(h().deps, { animal: harcos });
+    expect(outcome).toMatchObject({ status: "succeeded", flags: ["verified", "reasked"] });
+    expect(outcome.calls[0]).toMatchObject({
+      status: "rejected",
+      reasons: ["the answer has both a profile and no_profile: give one, the other null"],
+    });
   });
 
   it("skips a thin listing without a call: thin sources are never padded", async () => {

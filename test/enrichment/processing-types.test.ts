@@ -26,7 +26,7 @@ describe("processing type definitions", () => {
       ),
     ).toEqual({
       description_cleaning: "description_cleaning@3",
-      dog_profiler: "dog_profiler@3",
+      dog_profiler: "dog_profiler@4",
       translation: "translation@3",
     });
   });

@@ -75,6 +75,7 @@ function recordingRun(options: { itemDelayMs?: number; failIds?: ReadonlySet<num
       upToDate: 0,
       processingTimeMs: 0,
       llmCalls: done,
+      verificationCalls: 0,
       cacheHits: 0,
       costUsd: done * 0.001,
       heldByOtherRuns: 0,

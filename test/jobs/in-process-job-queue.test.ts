@@ -27,6 +27,7 @@ const summary = (n: number, extra: Partial<RunSummary> = {}): RunSummary => ({
   heldByOtherRuns: 0,
   processingTimeMs: 0,
   llmCalls: n,
+  verificationCalls: 0,
   cacheHits: 0,
   costUsd: n / 1000,
   stop: undefined,

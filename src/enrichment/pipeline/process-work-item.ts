@@ -16,6 +16,8 @@ export interface ItemOutcome {
   readonly write: ItemWrite;
   readonly logs: readonly Omit<CallLogRow, "runId">[];
   readonly llmCalls: number;
+  /** Of them, claim checks (LLM_VERIFY). */
+  readonly verificationCalls: number;
   readonly cacheHits: number;
   readonly costUsd: number;
   /** The item failed only because the provider kept answering 429: worth another go later. */
@@ -89,6 +91,7 @@ function toAnimalSource(item: WorkItem): AnimalSource {
 const LOG_STATUS: Record<LlmCallRecord["status"], string> = {
   accepted: "succeeded",
   rejected: "rejected",
+  declined: "declined",
   error: "failed",
 };
 
@@ -160,6 +163,7 @@ function outcomeOf(
     write,
     logs,
     llmCalls: calls.filter((c) => !c.cacheHit).length,
+    verificationCalls: calls.filter((c) => !c.cacheHit && c.callKind === "verification").length,
     cacheHits: calls.filter((c) => c.cacheHit).length,
     costUsd: calls.reduce((sum, c) => sum + c.costUsd, 0),
     rateLimited: outcome.status === "failed" && last?.errorCategory === "rate_limited",

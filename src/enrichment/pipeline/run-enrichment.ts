@@ -203,6 +203,7 @@ export async function runEnrichment(
     failed: 0,
     skipped: 0,
     llmCalls: 0,
+    verificationCalls: 0,
     cacheHits: 0,
     returned: 0,
   };
@@ -387,6 +388,7 @@ export async function runEnrichment(
       return;
     }
     counts.llmCalls += outcome.llmCalls;
+    counts.verificationCalls += outcome.verificationCalls;
     counts.cacheHits += outcome.cacheHits;
     costUsd += outcome.costUsd;
     if (outcome.rateLimited) {
@@ -541,6 +543,7 @@ export async function runEnrichment(
     upToDate: settled.upToDate,
     processingTimeMs: Math.round(performance.now() - startedAt),
     llmCalls: counts.llmCalls,
+    verificationCalls: counts.verificationCalls,
     cacheHits: counts.cacheHits,
     costUsd: Math.round(costUsd * 1e6) / 1e6,
     heldByOtherRuns,

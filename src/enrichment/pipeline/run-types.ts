@@ -52,6 +52,8 @@ export interface RunSummary {
   readonly upToDate: number;
   readonly processingTimeMs: number;
   readonly llmCalls: number;
+  /** Of the LLM calls, the verification pass's claim checks (LLM_VERIFY). */
+  readonly verificationCalls: number;
   readonly cacheHits: number;
   readonly costUsd: number;
   /**

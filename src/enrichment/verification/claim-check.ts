@@ -9,7 +9,7 @@ import { LlmError } from "../../errors.js";
 import { cacheKey } from "../cache-key.js";
 import type { EnrichmentDeps } from "../enrichment-deps.js";
 import { parseModelJson } from "../parse-model-json.js";
-import type { LlmCallRecord } from "../processing-outcome.js";
+import { failedCallRecord, type LlmCallRecord } from "../processing-outcome.js";
 import {
   CLAIM_CHECK_JSON_SCHEMA,
   CLAIM_CHECK_PROMPT_VERSION,
@@ -88,18 +88,8 @@ export async function checkClaims(
     const started = performance.now();
     const unreadable = (reason: string, error: LlmError, base: Partial<LlmCallRecord>) => {
       calls.push({
-        model,
-        promptTokens: 0,
-        completionTokens: 0,
-        costUsd: 0,
-        latencyMs: Math.round(performance.now() - started),
-        cacheHit: false,
-        attempts: 0,
+        ...failedCallRecord(model, started, error, reason),
         ...base,
-        status: "error",
-        errorCategory: error.category,
-        reasons: [reason],
-        error,
         callKind: "verification",
       });
       return { value: { kind: "error", reason } as const, cacheable: false };

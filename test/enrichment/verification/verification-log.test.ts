@@ -10,9 +10,14 @@ import {
   sharedListings,
   type PipelineFixture,
 } from "../../support/pipeline-fixture.js";
+import { fakeProfileIsGrounded } from "../../../src/testing/fake-model-answers.js";
 import { DATABASE_KINDS } from "../../support/test-databases.js";
 
-const LISTINGS = sharedListings(4, (l) => String(l.description).length > 400);
+// Listings the fake profiles (one that states no trait gets no profile, hence no verification).
+const LISTINGS = sharedListings(
+  4,
+  (l) => String(l.description).length > 400 && fakeProfileIsGrounded(String(l.description)),
+);
 
 describe.each(DATABASE_KINDS)("verification calls in the call log on %s", (kind) => {
   let f: PipelineFixture;
@@ -25,6 +30,8 @@ describe.each(DATABASE_KINDS)("verification calls in the call log on %s", (kind)
   it("logs each profile's claim check with its tokens and cost, and counts it in the spend", async () => {
     const summary = await runRequest(f.services, { processingType: "dog_profiler" });
     expect(summary.succeeded).toBe(LISTINGS.length);
+    expect(summary.verificationCalls).toBe(LISTINGS.length);
+    expect(summary.llmCalls).toBe(2 * LISTINGS.length);
     const rows = await f.services.db.query<{
       call_kind: string;
       n: number;
@@ -46,5 +53,13 @@ describe.each(DATABASE_KINDS)("verification calls in the call log on %s", (kind)
 
     const report = await readCostReport(f.services.db);
     expect(report.rows.map((r) => r.callKind).sort()).toEqual(["generation", "verification"]);
+  });
+
+  it("does not flag a verified output for review: passing the claim check is no concern", async () => {
+    const [row] = await f.services.db.query<{ verified: boolean; reasked: boolean }>(
+      `SELECT llm_flags_of_concern('["verified", "source_language:en"]'::jsonb) AS verified,
+              llm_flags_of_concern('["verified", "reasked"]'::jsonb) AS reasked`,
+    );
+    expect(row).toEqual({ verified: false, reasked: true });
   });
 });

@@ -25,12 +25,18 @@ function verdicts(
   profile: string,
   judged: Record<number, { verdict: string; reason: string }>,
 ): string {
-  const claims = profileClaims(dogProfileSchema.parse(JSON.parse(profile)), "de");
+  const claims = profileClaims(dogProfileSchema.parse(profileIn(profile)), "de");
   return JSON.stringify({
     verdicts: claims.map((_, i) => ({ id: i + 1, verdict: "supported", ...judged[i + 1] })),
   });
 }
 
+/** The profile member of a profiler answer. */
+function profileIn(answer: string): unknown {
+  return (JSON.parse(answer) as { profile: unknown }).profile;
+}
+
+/** The fake's honest answer for Harcos: {"profile": {…}, "no_profile": null}. */
 function honestProfile(): string {
   const messages = dogProfilerMessages(prepareListing(harcos), harcos.organizationOverrides);
   return answerLikeAModel({ model: "openrouter/auto", messages });
@@ -76,10 +82,10 @@ describe.each(DATABASE_KINDS)("verification pass, LLM_VERIFY default (%s)", (kin
 
   it("fails a profile on an unsupported claim and re-asks with that claim as the reason", async () => {
     const profile = honestProfile();
-    const parsed = JSON.parse(profile) as { personality_traits: string[] };
+    const parsed = profileIn(profile) as { personality_traits: string[] };
     const revised = JSON.stringify({
-      ...parsed,
-      tagline: `Harcos: ${parsed.personality_traits[0]!}`,
+      profile: { ...parsed, tagline: `Harcos: ${parsed.personality_traits[0]!}` },
+      no_profile: null,
     });
     h().fake.script(
       fakeStep.content(profile),

@@ -9,6 +9,7 @@ import { buildApp, type ApiApp, type BuildAppOptions } from "../../../src/http/b
 import { createJobQueue } from "../../../src/jobs/create-job-queue.js";
 import type { JobQueue } from "../../../src/jobs/job-queue.js";
 import { createLogger } from "../../../src/logger.js";
+import { fakeProfileIsGrounded } from "../../../src/testing/fake-model-answers.js";
 import {
   startFakeOpenRouter,
   type FakeOpenRouter,
@@ -114,14 +115,22 @@ export interface ListingLine {
   readonly language: string | null;
 }
 
-/** The first `count` English listings with a description long enough to profile. */
+/**
+ * The first `count` English listings with a description long enough to profile and a trait
+ * the fake finds in it (one that states none gets no profile).
+ */
 export function readListings(count: number): ListingLine[] {
   const lines = readFileSync(LISTINGS_FILE, "utf8")
     .split("\n")
     .filter((l) => l.trim() !== "");
   const listings = lines.map((l) => JSON.parse(l) as ListingLine);
   return listings
-    .filter((l) => l.language === "en" && (l.description ?? "").length >= 300)
+    .filter(
+      (l) =>
+        l.language === "en" &&
+        (l.description ?? "").length >= 300 &&
+        fakeProfileIsGrounded(l.description),
+    )
     .slice(0, count);
 }
 
