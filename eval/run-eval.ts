@@ -512,6 +512,11 @@ ${languageRows.join("\n")}
   \`LLM_VERIFY=all\` columns show that verdicts are acted on end to end (a verdict against a
   claim fails the output, the re-ask carries it, a broken judge never passes one), not how
   well a real model judges. What a real judge adds is measured only against a real provider.
+- The \`LLM_VERIFY=all\` false alarms on cleanings and translations are that fake judge's:
+  it reads the trait words the fake writes ("selbstbewusst", "verspielt") against its own
+  small list of English and German cues, and a translated trait whose cue is worded otherwise
+  in the listing looks unsupported to it. They are a limit of the fake, not of the default
+  setting (which verifies profiles only).
 - Dropped warnings in cleaned texts and flipped negations are planted by word lists of the
   responder's own, independent of the guards' lexicons. In translations, the fake carries
   facts over in the lexicons' own phrases, so a dropped or flipped fact there is one the
