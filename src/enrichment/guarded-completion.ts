@@ -12,6 +12,7 @@ import type { EnrichmentDeps } from "./enrichment-deps.js";
 import { LANGUAGE_DETECTOR_ID } from "./input/detect-language.js";
 import type { ChatMessage, LlmResponse, ResponseFormat } from "./llm-client.js";
 import {
+  cacheHitRecord,
   failedCallRecord,
   type LlmCallRecord,
   type ProcessingOutcome,
@@ -237,24 +238,13 @@ export async function runGuardedCompletion<V>(
     processingType: task.processingType,
     model: requestedModel,
   });
-  const hitRecord = (model: string): LlmCallRecord => ({
-    model,
-    promptTokens: 0,
-    completionTokens: 0,
-    costUsd: 0,
-    latencyMs: 0,
-    cacheHit: true,
-    attempts: 0,
-    status: "accepted",
-  });
   if (!value.ok && "declined" in value) {
     return {
       status: "skipped",
       code: value.declined.code,
       reason: value.declined.reason,
       flags: value.flags,
-      calls:
-        hit && calls.length === 0 ? [{ ...hitRecord(value.model), status: "declined" }] : calls,
+      calls: hit && calls.length === 0 ? [cacheHitRecord(value.model, "declined")] : calls,
       sourceLanguage: value.sourceLanguage,
     };
   }
@@ -276,7 +266,7 @@ export async function runGuardedCompletion<V>(
     value: value.value,
     model: value.model,
     flags: value.flags,
-    calls: hit && calls.length === 0 ? [hitRecord(value.model)] : calls,
+    calls: hit && calls.length === 0 ? [cacheHitRecord(value.model)] : calls,
     promptVersion: task.promptVersion,
     sourceLanguage: value.sourceLanguage,
   };

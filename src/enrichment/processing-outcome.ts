@@ -51,6 +51,23 @@ export function failedCallRecord(
   };
 }
 
+/** An answer the cache gave: no call, no tokens. */
+export function cacheHitRecord(
+  model: string,
+  status: LlmCallRecord["status"] = "accepted",
+): LlmCallRecord {
+  return {
+    model,
+    promptTokens: 0,
+    completionTokens: 0,
+    costUsd: 0,
+    latencyMs: 0,
+    cacheHit: true,
+    attempts: 0,
+    status,
+  };
+}
+
 export type ProcessingOutcome<V> =
   | {
       readonly status: "succeeded";

@@ -6,6 +6,7 @@ import {
   TAGLINE_MAX_CHARS,
 } from "../../src/enrichment/dog-profile-schema.js";
 import { PROFILE_ANSWER_JSON_SCHEMA } from "../../src/enrichment/profile-answer.js";
+import { MINIMAL_PROFILE } from "./support/minimal-profile.js";
 
 type Node = Record<string, unknown>;
 // The profile is the first branch of the answer's nullable `profile` member.
@@ -14,18 +15,7 @@ const profileNode = (
 )[0]!;
 const properties = profileNode.properties as Record<string, Node>;
 
-const profile = {
-  tagline: "Bella: calm",
-  bio: "Bella is calm. She likes walks.",
-  looking_for: "A quiet home.",
-  personality_traits: ["calm"],
-  interests: [],
-  fun_fact: null,
-  good_with_dogs: "unknown",
-  good_with_cats: "unknown",
-  good_with_children: "unknown",
-  evidence: [{ field: "personality_traits", claim: "calm", quote: "Bella is calm" }],
-};
+const profile = MINIMAL_PROFILE;
 
 describe("the profile schema sent as response_format", () => {
   it("leaves out lengths and defaults, which cost tokens on every call", () => {

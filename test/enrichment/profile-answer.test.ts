@@ -3,19 +3,9 @@ import {
   PROFILE_ANSWER_JSON_SCHEMA,
   readProfileAnswer,
 } from "../../src/enrichment/profile-answer.js";
+import { MINIMAL_PROFILE } from "./support/minimal-profile.js";
 
-const profile = {
-  tagline: "Bella: calm",
-  bio: "Bella is calm. She likes walks.",
-  looking_for: "A quiet home.",
-  personality_traits: ["calm"],
-  interests: [],
-  fun_fact: null,
-  good_with_dogs: "unknown",
-  good_with_cats: "unknown",
-  good_with_children: "unknown",
-  evidence: [{ field: "personality_traits", claim: "calm", quote: "Bella is calm" }],
-};
+const profile = MINIMAL_PROFILE;
 
 type Node = Record<string, unknown>;
 

@@ -9,7 +9,7 @@ import { LlmError } from "../../errors.js";
 import { cacheKey } from "../cache-key.js";
 import type { EnrichmentDeps } from "../enrichment-deps.js";
 import { parseModelJson } from "../parse-model-json.js";
-import { failedCallRecord, type LlmCallRecord } from "../processing-outcome.js";
+import { cacheHitRecord, failedCallRecord, type LlmCallRecord } from "../processing-outcome.js";
 import {
   CLAIM_CHECK_JSON_SCHEMA,
   CLAIM_CHECK_PROMPT_VERSION,
@@ -165,14 +165,7 @@ export async function checkClaims(
   });
   if (hit && calls.length === 0) {
     calls.push({
-      model,
-      promptTokens: 0,
-      completionTokens: 0,
-      costUsd: 0,
-      latencyMs: 0,
-      cacheHit: true,
-      attempts: 0,
-      status: value.kind === "passed" ? "accepted" : "rejected",
+      ...cacheHitRecord(model, value.kind === "passed" ? "accepted" : "rejected"),
       callKind: "verification",
     });
   }
