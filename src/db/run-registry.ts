@@ -115,16 +115,7 @@ export async function sweepDeadRuns(db: Database): Promise<number> {
     process_started: string | null;
   }>("SELECT run_id, pid, host, process_started FROM llm_runs");
   const dead = runs.filter((r) => !processRunAlive(r)).map((r) => r.run_id);
-  if (dead.length === 0) return 0;
-  await db.transaction(async (tx) => {
-    await tx.query("DELETE FROM llm_runs WHERE run_id = ANY($1::text[])", [dead]);
-    await tx.query(
-      `UPDATE llm_enrichments e SET claimed_by = NULL, claim_expires_at = NULL
-       WHERE e.claimed_by = ANY($1::text[]) AND NOT ${inOpenBatchSql("e")}`,
-      [dead],
-    );
-  });
-  return dead.length;
+  return forgetRuns(db, dead);
 }
 
 /**
@@ -138,6 +129,11 @@ async function sweepGoneLocalProcesses(db: Database): Promise<number> {
     [HOST, process.pid],
   );
   const dead = runs.filter((r) => !pidExists(r.pid)).map((r) => r.run_id);
+  return forgetRuns(db, dead);
+}
+
+/** Deletes these dead runs and frees their claims (not those on items in an open batch). */
+async function forgetRuns(db: Database, dead: readonly string[]): Promise<number> {
   if (dead.length === 0) return 0;
   await db.transaction(async (tx) => {
     await tx.query("DELETE FROM llm_runs WHERE run_id = ANY($1::text[])", [dead]);

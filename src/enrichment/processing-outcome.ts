@@ -29,6 +29,9 @@ export interface LlmCallRecord {
   readonly callKind?: "generation" | "verification";
 }
 
+/** What a call without an answer from the provider used: nothing. */
+const NO_USAGE = { promptTokens: 0, completionTokens: 0, costUsd: 0, attempts: 0 } as const;
+
 /** A call that failed: no answer to count (zero tokens), its error and why it does not count. */
 export function failedCallRecord(
   model: string,
@@ -37,13 +40,10 @@ export function failedCallRecord(
   reason: string = error.message,
 ): LlmCallRecord {
   return {
+    ...NO_USAGE,
     model,
-    promptTokens: 0,
-    completionTokens: 0,
-    costUsd: 0,
     latencyMs: Math.round(performance.now() - startedMs),
     cacheHit: false,
-    attempts: 0,
     status: "error",
     errorCategory: error.category,
     reasons: [reason],
@@ -56,16 +56,7 @@ export function cacheHitRecord(
   model: string,
   status: LlmCallRecord["status"] = "accepted",
 ): LlmCallRecord {
-  return {
-    model,
-    promptTokens: 0,
-    completionTokens: 0,
-    costUsd: 0,
-    latencyMs: 0,
-    cacheHit: true,
-    attempts: 0,
-    status,
-  };
+  return { ...NO_USAGE, model, latencyMs: 0, cacheHit: true, status };
 }
 
 export type ProcessingOutcome<V> =

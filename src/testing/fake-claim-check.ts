@@ -31,6 +31,16 @@ const COMPATIBILITY_FIELD: Readonly<Record<string, string>> = {
   good_with_dogs: "dogs",
 };
 
+// Built on first use: fake-model-answers.ts imports this module, so its labels are not there
+// yet while this one loads.
+let words: ReadonlyArray<readonly [string, RegExp]> | undefined;
+function labelWords(): ReadonlyArray<readonly [string, RegExp]> {
+  words ??= FAKE_CUE_LABELS.map(
+    (label) => [label, new RegExp(`(?:^|[^\\p{L}])${label}(?:[^\\p{L}]|$)`, "u")] as const,
+  );
+  return words;
+}
+
 /** The numbered claims of a claim_check request. */
 export function readClaims(user: string): JudgedClaim[] {
   const block = extractBlock(user, CLAIMS_OPEN, CLAIMS_CLOSE) ?? "";
@@ -80,8 +90,8 @@ function judge(
   }
   // Sentences: the trait words the fake writes, and the critical facts the lexicons read.
   const lowered = text.toLowerCase();
-  for (const label of FAKE_CUE_LABELS) {
-    if (new RegExp(`(?:^|[^\\p{L}])${label}(?:[^\\p{L}]|$)`, "u").test(lowered)) {
+  for (const [label, word] of labelWords()) {
+    if (word.test(lowered)) {
       if (fakeCueSupports(label, listing) === false) {
         return { verdict: "unsupported", reason: `the listing does not say "${label}"` };
       }
