@@ -20,9 +20,10 @@ import {
 } from "../src/testing/fake-openrouter/fake-openrouter-server.js";
 import { adminQuery, benchAdminUrl, databaseUrlFor } from "./bench-support.js";
 import type { Strategy, StrategyResult } from "./strategy-runner.js";
+import { sharedDataFile } from "../src/testing/shared-data.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const SHARED = fileURLToPath(new URL("../../shared/data/listings.jsonl", import.meta.url));
+const SHARED = sharedDataFile("listings.jsonl");
 const CONCURRENCY = 10;
 const LATENCY = { medianMs: 800, sigma: 0.6 } as const;
 const FAILURE_RATE = 0.02;
@@ -488,7 +489,7 @@ if (sections.has("cost")) {
         { label: "listings.jsonl", path: SHARED },
         {
           label: "listings-eval.jsonl",
-          path: fileURLToPath(new URL("../../shared/data/listings-eval.jsonl", import.meta.url)),
+          path: sharedDataFile("listings-eval.jsonl"),
         },
       ],
     })),

@@ -8,7 +8,7 @@
 // --through-database N (of them, the first N per file also run through the real pipeline and a
 // PGlite database, sync and batch; default 40),
 // --all-languages N (listings translated into every CLI target language; default 25),
-// --data DIR (default ../shared/data), --out FILE (default eval/RESULTS.md).
+// --data DIR (default ../shared/data, see src/testing/shared-data.ts), --out FILE (default eval/RESULTS.md).
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -34,15 +34,13 @@ import {
   type FaultKind,
   type FaultTask,
 } from "../src/testing/fault-planting-responder.js";
+import { sharedDataDir } from "../src/testing/shared-data.js";
 
 const { values: args } = parseArgs({
   options: {
     "per-file": { type: "string", default: "150" },
     "all-languages": { type: "string", default: "25" },
-    data: {
-      type: "string",
-      default: fileURLToPath(new URL("../../shared/data/", import.meta.url)),
-    },
+    data: { type: "string" },
     out: { type: "string", default: fileURLToPath(new URL("./RESULTS.md", import.meta.url)) },
     "show-reached": { type: "boolean", default: false },
     "through-database": { type: "string", default: "40" },
@@ -76,7 +74,7 @@ interface Item {
 }
 
 function loadSample(file: string): Item[] {
-  const rows = readFileSync(`${args.data}/${file}`, "utf8")
+  const rows = readFileSync(`${args.data ?? sharedDataDir()}/${file}`, "utf8")
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as RawListing);

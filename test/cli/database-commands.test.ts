@@ -3,16 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/config.js";
 import type { TestDatabase } from "../support/test-databases.js";
 import { createTestDatabase, DATABASE_KINDS } from "../support/test-databases.js";
 import { runCliCaptured } from "./run-cli-captured.js";
+import { sharedDataFile } from "../../src/testing/shared-data.js";
 
-const SHARED_LISTINGS = fileURLToPath(
-  new URL("../../../shared/data/listings.jsonl", import.meta.url),
-);
+const SHARED_LISTINGS = sharedDataFile("listings.jsonl");
 
 let dir: string;
 beforeAll(() => {

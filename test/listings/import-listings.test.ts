@@ -1,17 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listOrganizations } from "../../src/db/organization-store.js";
 import { NotFoundError, ValidationError } from "../../src/errors.js";
 import { importListings } from "../../src/listings/import-listings.js";
 import type { TestDatabase } from "../support/test-databases.js";
 import { createTestDatabase, DATABASE_KINDS } from "../support/test-databases.js";
+import { sharedDataFile } from "../../src/testing/shared-data.js";
 
-const SHARED_LISTINGS = fileURLToPath(
-  new URL("../../../shared/data/listings.jsonl", import.meta.url),
-);
+const SHARED_LISTINGS = sharedDataFile("listings.jsonl");
 const sharedLines = readFileSync(SHARED_LISTINGS, "utf8").trimEnd().split("\n");
 
 let dir: string;

@@ -16,8 +16,9 @@ import {
   type FakeOpenRouterOptions,
 } from "../../src/testing/fake-openrouter/fake-openrouter-server.js";
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from "./test-databases.js";
+import { sharedDataFile } from "../../src/testing/shared-data.js";
 
-export const SHARED_LISTINGS = new URL("../../../shared/data/listings.jsonl", import.meta.url);
+export const SHARED_LISTINGS = sharedDataFile("listings.jsonl");
 
 export interface PipelineFixture {
   readonly database: TestDatabase;

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import type { AnimalSource } from "../../../src/enrichment/animal-source.js";
 import type { OrganizationOverrides } from "../../../src/enrichment/organization-overrides.js";
+import { sharedDataFile } from "../../../src/testing/shared-data.js";
 
 export interface RawListing {
   readonly external_id: string;
@@ -15,17 +16,14 @@ export interface RawListing {
   readonly language: string | null;
 }
 
-const FILES = {
-  main: new URL("../../../../shared/data/listings.jsonl", import.meta.url),
-  eval: new URL("../../../../shared/data/listings-eval.jsonl", import.meta.url),
-} as const;
+const FILES = { main: "listings.jsonl", eval: "listings-eval.jsonl" } as const;
 
 const loaded = new Map<string, RawListing[]>();
 
 export function realListings(which: keyof typeof FILES = "main"): RawListing[] {
   let rows = loaded.get(which);
   if (!rows) {
-    rows = readFileSync(FILES[which], "utf8")
+    rows = readFileSync(sharedDataFile(FILES[which]), "utf8")
       .split("\n")
       .filter((line) => line.trim() !== "")
       .map((line) => JSON.parse(line) as RawListing);

@@ -20,6 +20,7 @@ import {
   type DatabaseKind,
   type TestDatabase,
 } from "../../support/test-databases.js";
+import { sharedDataFile } from "../../../src/testing/shared-data.js";
 
 /** Planted secrets: none of them may appear in any response body or log line. */
 export const SECRETS = {
@@ -29,7 +30,7 @@ export const SECRETS = {
   dbPassword: "planted-db-password-91c6",
 } as const;
 
-export const LISTINGS_FILE = new URL("../../../../shared/data/listings.jsonl", import.meta.url);
+export const LISTINGS_FILE = sharedDataFile("listings.jsonl");
 
 export interface Harness {
   readonly app: ApiApp;
