@@ -29,7 +29,9 @@ type CallKind = (typeof CALL_KINDS)[number];
  * token counts do not depend on timing: the cleaning row came out identical in every run): at
  * 7372c47, with the @1 prompts, before issue 14's truthfulness rules — the figure the issue's
  * target quoted —, at 5322125, with the @2 prompts, and at af4669b, with the @3 prompts and the
- * verification pass, before a listing that states no trait got no profile (dog_profiler@4).
+ * verification pass, before a listing that states no trait got no profile (dog_profiler@4), and
+ * at 9c225fc, the last tree that sent a listing once per target language (translation@3) and
+ * asked the judge with a schema and a verdict object per claim (claim_check@1).
  * `verification`: whether the figure counts verification calls, leaves them out, or predates
  * them (then both of today's figures are set against it).
  */
@@ -48,12 +50,32 @@ const TOKENS_PER_DOG_BEFORE: Readonly<
     { at: "commit 5322125 (prompts @2)", tokensPerDog: 2099.9, verification: "not built yet" },
     { at: "commit af4669b (prompts @3)", tokensPerDog: 1960.7, verification: "included" },
     { at: "commit af4669b (prompts @3)", tokensPerDog: 1668.7, verification: "left out" },
+    {
+      at: "commit 9c225fc (one call per language)",
+      tokensPerDog: 1829.2,
+      verification: "included",
+    },
+    {
+      at: "commit 9c225fc (one call per language)",
+      tokensPerDog: 1565.7,
+      verification: "left out",
+    },
   ],
   "listings-eval.jsonl": [
     { at: "commit 7372c47 (prompts @1)", tokensPerDog: 1973.6, verification: "not built yet" },
     { at: "commit 5322125 (prompts @2)", tokensPerDog: 2074.1, verification: "not built yet" },
     { at: "commit af4669b (prompts @3)", tokensPerDog: 1977.8, verification: "included" },
     { at: "commit af4669b (prompts @3)", tokensPerDog: 1645.7, verification: "left out" },
+    {
+      at: "commit 9c225fc (one call per language)",
+      tokensPerDog: 1923.0,
+      verification: "included",
+    },
+    {
+      at: "commit 9c225fc (one call per language)",
+      tokensPerDog: 1609.6,
+      verification: "left out",
+    },
   ],
 };
 
@@ -99,6 +121,7 @@ export async function benchmarkCostPerDog(options: CostBenchOptions): Promise<st
   out.push(
     "- Tokens per dog are the same in both modes: batch mode changes the transport and the price, not the prompts.",
     '- Since dog_profiler@4 a listing in which the model finds no personality trait gets no profile: it answers `{"profile": null, "no_profile": …}` and the item is skipped (`no_trait_stated`) after that one call, with no re-ask and no verification call; before, the fake quoted an unrelated sentence for a "looking for a home" trait, which the checks mostly rejected (the item re-asked once, then failed) and sometimes let through. The fake answers no_profile whenever its small trait vocabulary finds no trait, so how many listings are skipped this way here is the fake\'s count, not a real model\'s. The answer\'s envelope (the profile as a nullable member beside `no_profile`, see profile-answer.ts) adds a few tokens of schema, instructions and answer to every profile call.',
+    '- Since translation@4 a listing goes out once for all of its target languages: one call per dog answers es, fr and de as JSON by language code (JSON mode, no schema), and each language\'s part is checked on its own; a part that fails its checks, or is missing, is re-asked for that language alone with the single-language prompt. The two sibling items log their share as `cache_hit` rows with no tokens. Since claim_check@2 the judge answers one JSON object keyed by claim number (`{"1": "supported", "2": "unsupported: …"}`) in JSON mode, without a schema in the request: about half the completion tokens and none for the schema; every claim still needs a readable verdict, or the output fails.',
     "- Trimmed in prompts @3 (issue 17), every rule kept: shorter wording of the three system prompts (translation's is sent once per target language; it no longer names the detected source language); cleaning gets only the dog's name among the facts (it must not add the breed, age, sex or size); the profile's field list no longer repeats what the schema says, and the schema sent as response_format drops minLength, maxLength and default (88 of the 391 tokens per call the fake counts for it, as JSON; what a real provider saves depends on how it renders the schema into the prompt; dogProfileSchema still checks all three on every answer). Completions are unchanged: the fake's answers do not depend on the wording. The referee, `npm run eval`, gave the same kept-out and false-alarm rates before and after; it cannot tell whether a real model follows the shorter wording as well.",
     "",
   );

@@ -23,6 +23,7 @@ import { prepareFacts, prepareListing } from "../src/enrichment/input/prepare-li
 import type { ProcessingOutcome } from "../src/enrichment/processing-outcome.js";
 import type { ResultCache } from "../src/enrichment/result-cache.js";
 import { translateText } from "../src/enrichment/translate-text.js";
+import { createSharedAnswers } from "../src/enrichment/shared-answers.js";
 import { evaluateThroughDatabase } from "./through-database.js";
 import { createOpenRouterClient } from "../src/llm/openrouter-client.js";
 import { answerLikeAModel, readFakeRequest } from "../src/testing/fake-model-answers.js";
@@ -134,8 +135,8 @@ let currentVerifierFault: VerifierFault | undefined;
 
 function brokenVerdicts(honest: string, fault: VerifierFault): string {
   if (fault === "unreadable_verdicts") return "All claims look fine to me.";
-  const { verdicts } = JSON.parse(honest) as { verdicts: unknown[] };
-  return JSON.stringify({ verdicts: verdicts.slice(0, -1) });
+  const verdicts = Object.entries(JSON.parse(honest) as Record<string, string>);
+  return JSON.stringify(Object.fromEntries(verdicts.slice(0, -1)));
 }
 
 function plantKey(listing: string, target: string): string {
@@ -152,8 +153,10 @@ const fake = await startFakeOpenRouter({
     const answer = answerWithFault(request, currentFault);
     if (answer.planted) {
       const parts = readFakeRequest(request);
-      const target = parts.task === "translation" ? parts.targetLanguage : "";
-      planted.add(plantKey(parts.listing, target));
+      const targets = answer.plantedIn ?? [
+        parts.task === "translation" ? parts.targetLanguage : "",
+      ];
+      for (const target of targets) planted.add(plantKey(parts.listing, target));
     }
     return answer.content;
   },
@@ -232,6 +235,8 @@ async function processUnit(
       return translateText(deps, {
         text: animal.description ?? "",
         targetLanguage: unit.target,
+        // As a run does: the listing goes out once for all of its target languages.
+        languageGroup: DEFAULT_TARGETS,
         preserve: animal.name ? [animal.name] : [],
         structured: { sex: facts.sex, age_text: facts.age_text },
       });
@@ -253,8 +258,10 @@ async function runUnits(mode: Mode, task: FaultTask, units: readonly Unit[], fau
   const verification = { calls: 0, promptTokens: 0, completionTokens: 0 };
   const faulty = { planted: 0, reached: 0 };
   const byFile = new Map<string, { planted: number; reached: number }>();
+  // Each run shares a listing's call among its target languages, as a pipeline run does.
+  const deps = { ...DEPS[mode], sharedAnswers: createSharedAnswers() };
   await pool(units, async (unit) => {
-    const outcome = await processUnit(DEPS[mode], task, unit);
+    const outcome = await processUnit(deps, task, unit);
     for (const call of outcome.calls) {
       if (call.callKind !== "verification") continue;
       verification.calls++;

@@ -8,6 +8,7 @@ import type {
   StoredBatchRequest,
 } from "../enrichment/pipeline/batch-store.js";
 import type { Database } from "./database.js";
+import { requestCoversSql } from "./batch-held-claims.js";
 
 /** States in which a batch may still deliver answers someone has to take in. */
 export const OPEN_BATCH_STATES = ["submitting", "live", "terminal"] as const;
@@ -113,7 +114,7 @@ export function createBatchStore(db: Database): BatchStore {
         `UPDATE llm_enrichments e
             SET claim_expires_at = greatest(e.claim_expires_at, $5::timestamptz)
            FROM unnest($3::int[], $4::text[]) AS u(animal_id, lang)
-          WHERE e.animal_id = u.animal_id AND e.target_language = u.lang
+          WHERE e.animal_id = u.animal_id AND ${requestCoversSql("u.lang", "e.target_language")}
             AND e.processing_type = $2 AND e.claimed_by = $1`,
         [
           owner,
@@ -175,7 +176,8 @@ export function createBatchStore(db: Database): BatchStore {
                     claim_expires_at = greatest(e.claim_expires_at, now() + interval '1 hour')
                FROM llm_batch_requests r
               WHERE r.batch_id = $1 AND e.animal_id = r.animal_id
-                AND e.processing_type = r.processing_type AND e.target_language = r.target_language
+                AND e.processing_type = r.processing_type
+                AND ${requestCoversSql("r.target_language", "e.target_language")}
                 AND (e.claimed_by IS NULL OR e.claimed_by = $2 OR e.claim_expires_at < now())`,
             [row.id, previous, owner],
           );
@@ -206,6 +208,53 @@ export function createBatchStore(db: Database): BatchStore {
         }
         return { adopted, busy };
       });
+    },
+
+    async uncertainBatches(processingType) {
+      const rows = await db.query<{
+        id: string;
+        model: string;
+        request_count: number;
+        created_at: Date | string;
+      }>(
+        `SELECT id, model, request_count, created_at FROM llm_batches
+          WHERE processing_type = $1 AND state = 'uncertain' ORDER BY created_at`,
+        [processingType],
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        model: r.model,
+        requestCount: Number(r.request_count),
+        createdAtMs: new Date(r.created_at).getTime(),
+      }));
+    },
+
+    async recordedProviderBatchIds(ids) {
+      if (ids.length === 0) return new Set();
+      const rows = await db.query<{ provider_batch_id: string }>(
+        `SELECT provider_batch_id FROM llm_batches WHERE provider_batch_id = ANY($1::text[])`,
+        [[...ids]],
+      );
+      return new Set(rows.map((r) => r.provider_batch_id));
+    },
+
+    async settleUncertain(id, found, message) {
+      if (found === undefined) {
+        await db.query(
+          `UPDATE llm_batches SET state = 'abandoned', error = $2, finished_at = now()
+            WHERE id = $1 AND state = 'uncertain'`,
+          [id, message.slice(0, 2000)],
+        );
+        return;
+      }
+      // Open again with no heartbeat: the next adoption takes it over at once.
+      await db.query(
+        `UPDATE llm_batches SET ${STATUS_SET}, submitted_at = coalesce(submitted_at, now()),
+           heartbeat_at = NULL,
+           state = CASE WHEN ${TERMINAL} THEN 'terminal' ELSE 'live' END
+         WHERE id = $1 AND state = 'uncertain'`,
+        [id, ...status(found)],
+      );
     },
 
     async returnToPending(processingType, owner, items) {

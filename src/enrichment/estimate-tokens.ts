@@ -23,6 +23,11 @@ export interface TokenProfile {
   readonly sourceCopies?: number;
   /** A fixed answer size per call (a structured answer), or a multiple of the source (a text). */
   readonly completion: { readonly tokensPerCall: number } | { readonly perSourceToken: number };
+  /**
+   * For a call shared by several items (a translation into all of a listing's languages): the
+   * prompt tokens each further item adds (its language's line and schema entry).
+   */
+  readonly perSharingItemTokens?: number;
 }
 
 /** Characters per token over those listings (4.27; English 4.25, German 4.41). */
@@ -61,7 +66,12 @@ export function estimateRunTokens(
 
 /** Adds up the sources of a run's calls one by one (see the header for the sampling). */
 export interface RunTokenTally {
-  add(sourceText: string): void;
+  /**
+   * One item's call; `sharesPrompt`: the item rides on a call an earlier item's add() counted
+   * (translation-set.ts): its answer counts, its prompt only by perSharingItemTokens.
+   */
+  add(sourceText: string, options?: { readonly sharesPrompt?: boolean }): void;
+  /** Items added (each one answer). */
   readonly calls: number;
   /** Characters per token of the exactly counted sample (the default before any). */
   readonly charsPerToken: number;
@@ -76,6 +86,10 @@ export function createRunTokenTally(
   let calls = 0;
   let exactTokens = 0;
   let scaledChars = 0;
+  // Of those, the items whose prompt another item's call carried.
+  let sharing = 0;
+  let sharingExactTokens = 0;
+  let sharingScaledChars = 0;
   // The ratio comes from the every-nth sample once there is one: the head is not a fair sample.
   const head = { chars: 0, tokens: 0 };
   const spread = { chars: 0, tokens: 0 };
@@ -84,16 +98,19 @@ export function createRunTokenTally(
     return basis.tokens > 0 ? basis.chars / basis.tokens : MEASURED_CHARS_PER_TOKEN;
   };
   return {
-    add(sourceText) {
+    add(sourceText, options = {}) {
       calls += 1;
+      if (options.sharesPrompt) sharing += 1;
       const sample = calls <= first ? head : (calls - first) % thenEvery === 0 ? spread : undefined;
       if (sample) {
         const tokens = countTextTokens(sourceText);
         sample.chars += sourceText.length;
         sample.tokens += tokens;
         exactTokens += tokens;
+        if (options.sharesPrompt) sharingExactTokens += tokens;
       } else {
         scaledChars += sourceText.length;
+        if (options.sharesPrompt) sharingScaledChars += sourceText.length;
       }
     },
     get calls() {
@@ -103,8 +120,19 @@ export function createRunTokenTally(
       return charsPerToken();
     },
     estimate() {
-      const sourceTokens = exactTokens + Math.ceil(scaledChars / charsPerToken());
-      return estimateFromSourceTokens(profile, calls, sourceTokens);
+      const ratio = charsPerToken();
+      const sourceTokens = exactTokens + Math.ceil(scaledChars / ratio);
+      const sharingTokens = sharingExactTokens + Math.ceil(sharingScaledChars / ratio);
+      const all = estimateFromSourceTokens(profile, calls, sourceTokens);
+      const prompts = estimateFromSourceTokens(
+        profile,
+        calls - sharing,
+        sourceTokens - sharingTokens,
+      );
+      return {
+        promptTokens: prompts.promptTokens + sharing * (profile.perSharingItemTokens ?? 0),
+        completionTokens: all.completionTokens,
+      };
     },
   };
 }

@@ -57,6 +57,13 @@ export interface GuardedTask<V> {
   maxTokens(): number;
   readonly responseFormat?: ResponseFormat;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * The first round's answer from a call shared with sibling items (translate-text.ts), instead
+   * of a call of this task's own with messages().
+   */
+  readonly firstAnswer?: () => Promise<FirstAnswer>;
+  /** The prompt a re-ask continues; default messages(). A shared first answer's is this item's own. */
+  reaskPrompt?(sourceLanguage: string | undefined): readonly ChatMessage[];
   /** Parses and guards one answer's content. Pure. */
   check(content: string): CheckedAnswer<V>;
   /** What the verification pass judges an accepted value against (used when LLM_VERIFY asks). */
@@ -66,6 +73,17 @@ export interface GuardedTask<V> {
     readonly outputName: string;
     claims(value: V): readonly OutputClaim[];
   };
+}
+
+/**
+ * A first answer from a shared call: its content for this item. `shared` = a sibling made the
+ * call and logs its tokens; this item's round then counts as answered without a call.
+ */
+export interface FirstAnswer {
+  readonly response: LlmResponse | LlmError;
+  readonly shared: boolean;
+  /** Why the shared answer holds nothing for this item (e.g. its language is missing). */
+  readonly reasons?: readonly string[];
 }
 
 /** Stands in for the detected source language in the prompt the cache key is taken over. */
@@ -133,13 +151,36 @@ export async function runGuardedCompletion<V>(
     }
   };
 
+  /**
+   * The shared first answer. A sibling's call is no call of this item's: no tokens, no row of its
+   * own. A sibling's failed call is not this item's failure: it then asks on its own.
+   */
+  const takeFirstAnswer = async (
+    firstAnswer: () => Promise<FirstAnswer>,
+    own: readonly ChatMessage[],
+  ): Promise<FirstAnswer> => {
+    const started = performance.now();
+    const first = await firstAnswer();
+    const { response, shared } = first;
+    if (!(response instanceof LlmError)) return first;
+    if (shared) return { response: await ask(own), shared: false };
+    calls.push(failedCallRecord(requestedModel, started, response));
+    if (response.fatalForRun) throw response;
+    return { response, shared };
+  };
+
   const compute = async (): Promise<{ value: CachedAnswer<V>; cacheable: boolean }> => {
     const sourceLanguage = task.sourceLanguage();
     const prompt = task.messages(sourceLanguage);
     let messages = prompt;
     let reasons: readonly string[] = [];
     for (let round = 1; round <= 2; round++) {
-      const response = await ask(messages);
+      const first =
+        round === 1 && task.firstAnswer
+          ? await takeFirstAnswer(task.firstAnswer, task.reaskPrompt?.(sourceLanguage) ?? prompt)
+          : undefined;
+      const response = first ? first.response : await ask(messages);
+      const shared = first?.shared === true;
       if (response instanceof LlmError) {
         return {
           value: {
@@ -149,21 +190,23 @@ export async function runGuardedCompletion<V>(
           cacheable: false,
         };
       }
-      const answer: CheckedAnswer<V> =
-        response.finishReason === "length"
+      const answer: CheckedAnswer<V> = first?.reasons
+        ? { ok: false, reasons: first.reasons }
+        : response.finishReason === "length"
           ? { ok: false, reasons: ["the answer was cut off (finish_reason length)"] }
           : task.check(response.content);
       const answered = {
         model: response.model,
-        promptTokens: response.promptTokens,
-        completionTokens: response.completionTokens,
-        costUsd: response.costUsd,
-        latencyMs: response.latencyMs,
-        cacheHit: false,
+        promptTokens: shared ? 0 : response.promptTokens,
+        completionTokens: shared ? 0 : response.completionTokens,
+        costUsd: shared ? 0 : response.costUsd,
+        latencyMs: shared ? 0 : response.latencyMs,
+        cacheHit: shared,
         attempts: response.attempts,
-        ...(response.providerBatchId !== undefined && {
-          providerBatchId: response.providerBatchId,
-        }),
+        ...(response.providerBatchId !== undefined &&
+          !shared && {
+            providerBatchId: response.providerBatchId,
+          }),
       };
       if (!answer.ok && "declined" in answer) {
         // Nothing to verify and nothing to re-ask: asking again would only invite invention.
@@ -226,7 +269,7 @@ export async function runGuardedCompletion<V>(
         "LLM answer failed its checks",
       );
       messages = [
-        ...prompt,
+        ...(task.reaskPrompt?.(sourceLanguage) ?? prompt),
         { role: "assistant", content: response.content },
         { role: "user", content: reaskMessage(reasons) },
       ];

@@ -27,14 +27,25 @@ export interface LlmRequest {
    * request's custom_id to its item); a synchronous client ignores it.
    */
   readonly origin?: RequestOrigin;
+  /**
+   * The target languages whose items this one call answers (a translation into all of a
+   * listing's languages at once): the pipeline names them all in the origin.
+   */
+  readonly sharedBy?: readonly string[];
 }
 
 export interface RequestOrigin {
   readonly animalId: number;
   readonly processingType: string;
-  /** '' for a type that does not fan out over languages. */
+  /**
+   * '' for a type that does not fan out over languages; the languages joined by
+   * SHARED_LANGUAGES_SEPARATOR for a call that answers several (LlmRequest.sharedBy).
+   */
   readonly targetLanguage: string;
 }
+
+/** Joins the target languages of a call shared by several items ("de+es+fr"). */
+export const SHARED_LANGUAGES_SEPARATOR = "+";
 
 export interface LlmResponse {
   readonly content: string;

@@ -1,4 +1,5 @@
-// Translation into one target language; names and numbers kept, the language verified.
+// Translation into one target language; names and numbers kept, the language verified. With
+// its sibling languages, the first answer comes from one call for all of them (translation-set.ts).
 import type { EnrichmentDeps } from "./enrichment-deps.js";
 import { runGuardedCompletion } from "./guarded-completion.js";
 import type { StructuredFactsInput } from "./facts/listing-facts.js";
@@ -12,6 +13,11 @@ import type { ProcessingOutcome } from "./processing-outcome.js";
 import { PROMPT_VERSION, translationMessages } from "./prompts/translation-prompt.js";
 import { completionTokenBudget } from "./estimate-tokens.js";
 import { textClaims } from "./verification/output-claims.js";
+import {
+  takeTranslationPart,
+  translationSetLanguages,
+  translationSetPrompt,
+} from "./translation-set.js";
 
 export interface TranslateTextInput {
   readonly text: string;
@@ -27,6 +33,11 @@ export interface TranslateTextInput {
   readonly signal?: AbortSignal;
   /** An experiment arm or promoted prompt version; absent = the built-in prompt. */
   readonly variant?: PromptVariant | undefined;
+  /**
+   * Every target language of this text being translated together (the target's included): with
+   * deps.sharedAnswers, one call answers them all (translation-set.ts). Absent = this one alone.
+   */
+  readonly languageGroup?: readonly string[];
 }
 
 /** `model` of a translation that needed no call (the text was already in the target language). */
@@ -69,14 +80,38 @@ export async function translateText(
     .map((name) => cleanSourceText(name))
     .filter((name) => name !== "");
   const overrides = input.overrides ?? {};
+  const single = () =>
+    translationMessages({ text, targetLanguage, preserve }, overrides, input.variant);
+  const languages = translationSetLanguages(
+    [...(input.languageGroup ?? []), targetLanguage],
+    sourceLanguage,
+  );
+  const set =
+    deps.sharedAnswers !== undefined && languages.length >= 2
+      ? {
+          deps: { ...deps, sharedAnswers: deps.sharedAnswers },
+          input: {
+            text,
+            targetLanguages: languages,
+            preserve,
+            overrides,
+            variant: input.variant,
+            signal: input.signal,
+          },
+        }
+      : undefined;
   return runGuardedCompletion(deps, {
     processingType: "translation",
     promptVersion: input.variant?.promptVersion ?? PROMPT_VERSION,
     temperature: input.variant?.temperature,
     model: input.variant?.model,
     targetLanguage,
-    messages: () =>
-      translationMessages({ text, targetLanguage, preserve }, overrides, input.variant),
+    // Shared: the key is taken over the shared prompt, and a re-ask is this language's alone.
+    messages: () => (set ? translationSetPrompt(set.input) : single()),
+    ...(set && {
+      firstAnswer: () => takeTranslationPart(set.deps, set.input, targetLanguage),
+      reaskPrompt: single,
+    }),
     maxTokens: () => completionTokenBudget(text, 1.5),
     sourceLanguage: () => sourceLanguage,
     signal: input.signal,

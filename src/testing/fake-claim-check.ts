@@ -58,9 +58,9 @@ export function judgeClaimsLikeAModel(user: string): string {
   );
   const verdicts = readClaims(user).map((claim) => {
     const { verdict, reason } = judge(claim, listing, sourceKeys);
-    return verdict === "supported" ? { id: claim.id, verdict } : { id: claim.id, verdict, reason };
+    return [String(claim.id), verdict === "supported" ? verdict : `${verdict}: ${reason}`];
   });
-  return JSON.stringify({ verdicts });
+  return JSON.stringify(Object.fromEntries(verdicts));
 }
 
 function judge(

@@ -22,6 +22,7 @@ import { readPromptId } from "../enrichment/prompts/prompt-id.js";
 import {
   PRESERVE_LINE_PREFIX,
   TARGET_LANGUAGE_LINE_PREFIX,
+  TARGET_LANGUAGES_LINE_PREFIX,
 } from "../enrichment/prompts/translation-prompt.js";
 import {
   bannedPhraseReasons,
@@ -49,6 +50,8 @@ export interface FakeRequestParts {
   readonly name: string | undefined;
   readonly outputLanguage: string | undefined;
   readonly targetLanguage: string;
+  /** A translation into several languages at once (answered as JSON by code); else empty. */
+  readonly targetLanguages: readonly string[];
   readonly preserve: readonly string[];
   readonly bannedPhrases: readonly string[];
 }
@@ -64,6 +67,9 @@ export function readFakeRequest(request: FakeCompletionRequest): FakeRequestPart
     name: displayName(facts.name),
     outputLanguage: languageCode(lineValue(system, OUTPUT_LANGUAGE_LINE_PREFIX)),
     targetLanguage: languageCode(lineValue(system, TARGET_LANGUAGE_LINE_PREFIX)) ?? "en",
+    targetLanguages: (lineValue(system, TARGET_LANGUAGES_LINE_PREFIX) ?? "")
+      .split(",")
+      .flatMap((entry) => languageCode(entry.trim()) ?? []),
     preserve: (lineValue(system, PRESERVE_LINE_PREFIX) ?? "")
       .split(",")
       .map((n) => n.trim())
@@ -97,6 +103,16 @@ export function answerLikeAModel(request: FakeCompletionRequest): string {
         no_profile: null,
       });
     case "translation":
+      if (parts.targetLanguages.length > 0) {
+        return JSON.stringify(
+          Object.fromEntries(
+            parts.targetLanguages.map((code) => [
+              code,
+              translationOf(parts.listing, code, parts.preserve),
+            ]),
+          ),
+        );
+      }
       return translationOf(parts.listing, parts.targetLanguage, parts.preserve);
     case "claim_check":
       return judgeClaimsLikeAModel(request.messages.find((m) => m.role === "user")?.content ?? "");

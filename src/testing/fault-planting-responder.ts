@@ -46,16 +46,38 @@ export interface PlantedAnswer {
   readonly content: string;
   /** False when the listing offers no place for this fault (the honest answer is returned). */
   readonly planted: boolean;
+  /** A translation into several languages at once: the languages whose part has the fault. */
+  readonly plantedIn?: readonly string[];
 }
 
 /** The answer with `fault` planted when the request's task has it and the listing allows it. */
 export function answerWithFault(request: FakeCompletionRequest, fault: FaultKind): PlantedAnswer {
   const honest = answerLikeAModel(request);
   const parts = readFakeRequest(request);
+  if (parts.task === "translation" && parts.targetLanguages.length > 0) {
+    return plantInEachLanguage(parts, honest, fault);
+  }
   const planted = plant(parts, honest, fault);
   return planted === undefined
     ? { content: honest, planted: false }
     : { content: planted, planted: true };
+}
+
+/** A shared translation's answer (JSON by language code): the fault in each language's part. */
+function plantInEachLanguage(
+  parts: FakeRequestParts,
+  honest: string,
+  fault: FaultKind,
+): PlantedAnswer {
+  const texts = JSON.parse(honest) as Record<string, string>;
+  const plantedIn: string[] = [];
+  for (const code of parts.targetLanguages) {
+    const planted = plantInTranslation({ ...parts, targetLanguage: code }, texts[code]!, fault);
+    if (planted === undefined) continue;
+    texts[code] = planted;
+    plantedIn.push(code);
+  }
+  return { content: JSON.stringify(texts), planted: plantedIn.length > 0, plantedIn };
 }
 
 function plant(parts: FakeRequestParts, honest: string, fault: FaultKind): string | undefined {

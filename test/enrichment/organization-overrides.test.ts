@@ -75,7 +75,7 @@ describe("overrides in prompts", () => {
       { text: listing.text, targetLanguage: "es", preserve: ["HARCOS"] },
       {},
     )[0]!.content;
-    expect(system.split("\n")[0]).toBe("rescue-llm prompt: translation@3");
+    expect(system.split("\n")[0]).toBe("rescue-llm prompt: translation@4");
     expect(system).toContain("Target language code: es (Spanish)");
     // The source language is the model's to read, not ours to assert (detection can be wrong).
     expect(system).not.toContain("German");

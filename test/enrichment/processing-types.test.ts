@@ -27,7 +27,7 @@ describe("processing type definitions", () => {
     ).toEqual({
       description_cleaning: "description_cleaning@3",
       dog_profiler: "dog_profiler@4",
-      translation: "translation@3",
+      translation: "translation@4",
     });
   });
 

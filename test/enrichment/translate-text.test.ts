@@ -32,7 +32,7 @@ describe.each(DATABASE_KINDS)("translateText against the fake OpenRouter (%s)", 
     };
     expect(body.temperature).toBe(0.2);
     expect(body.messages[0]!.content).toContain("Target language code: es");
-    expect(body.messages[0]!.content.split("\n")[0]).toBe("rescue-llm prompt: translation@3");
+    expect(body.messages[0]!.content.split("\n")[0]).toBe("rescue-llm prompt: translation@4");
   });
 
   it("caches per target language", async () => {

@@ -41,6 +41,14 @@ export interface BusyBatch {
   readonly heartbeatAgeMs: number;
 }
 
+/** A submission that may or may not have reached the provider (state `uncertain`). */
+export interface UncertainBatch {
+  readonly id: string;
+  readonly model: string;
+  readonly requestCount: number;
+  readonly createdAtMs: number;
+}
+
 export interface BatchItemKey {
   readonly animalId: number;
   readonly targetLanguage: string;
@@ -81,6 +89,15 @@ export interface BatchStore {
     readonly owner: string;
     readonly staleAfterMs: number;
   }): Promise<{ adopted: AdoptedBatch[]; busy: BusyBatch[] }>;
+  /** Uncertain submissions of this type, oldest first. */
+  uncertainBatches(processingType: string): Promise<UncertainBatch[]>;
+  /** Which of these provider batch ids are recorded already (as some batch of ours). */
+  recordedProviderBatchIds(ids: readonly string[]): Promise<Set<string>>;
+  /**
+   * An uncertain submission settled from the provider's batch list: found (it arrived; open
+   * again, for the next adoption to resume) or not (it never arrived; abandoned).
+   */
+  settleUncertain(id: string, found: ProviderBatch | undefined, message: string): Promise<void>;
   /**
    * Items whose batch request never ran (expired, cancelled, failed batch, uncertain
    * submission): no result is written, the reason is kept, the claim is released.

@@ -43,6 +43,8 @@ export interface WorkItem {
   readonly variant?: PromptVariant | undefined;
   /** animals.status (e.g. "adopted"): LLM_SKIP_LISTING_STATUSES skips some. */
   readonly listingStatus: string | null;
+  /** Set by the run: this animal's target languages taken with this item (ProcessInput). */
+  readonly languageGroup?: readonly string[];
 }
 
 export type ItemStatus = "succeeded" | "failed" | "skipped";

@@ -55,6 +55,8 @@ export async function planDryRun(
     : undefined;
   const wouldSkip: Partial<Record<SkipReason, number>> = {};
   const samples: DryRunSample[] = [];
+  // Animals whose shared call is counted already (a type that shares one across languages).
+  const prompted = new Set<number>();
   let items = 0;
   let cached = 0;
   let withoutCall = 0;
@@ -70,7 +72,11 @@ export async function planDryRun(
     } catch (error) {
       if (!(error instanceof WouldCall)) throw error;
       const text = sourceText(definition.sourceFields, item);
-      tally.add(text);
+      // A run sends an animal's languages in one call (translation-set.ts): one prompt.
+      const sharesPrompt =
+        definition.sharesCallAcrossLanguages === true && prompted.has(item.animalId);
+      if (definition.sharesCallAcrossLanguages) prompted.add(item.animalId);
+      tally.add(text, { sharesPrompt });
       verifyTally?.add(text);
       if (samples.length < SAMPLES) {
         samples.push({

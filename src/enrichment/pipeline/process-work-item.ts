@@ -6,7 +6,7 @@ import type { EnrichmentDeps } from "../enrichment-deps.js";
 import { itemLogger } from "../item-logger.js";
 import { inactiveListingSkip } from "../listing-status.js";
 import { parseOrganizationOverrides } from "../organization-overrides.js";
-import type { LlmClient } from "../llm-client.js";
+import { SHARED_LANGUAGES_SEPARATOR, type LlmClient } from "../llm-client.js";
 import type { LlmCallRecord, ProcessingOutcome } from "../processing-outcome.js";
 import type { ProcessingTypeDefinition } from "../processing-types/processing-type-definition.js";
 import { NO_MODEL } from "../translate-text.js";
@@ -59,7 +59,15 @@ export async function processWorkItem(
     processingType: definition.name,
     targetLanguage: item.targetLanguage,
   };
-  const llm: LlmClient = { complete: (request) => deps.llm.complete({ ...request, origin }) };
+  const llm: LlmClient = {
+    complete: ({ sharedBy, ...request }) =>
+      deps.llm.complete({
+        ...request,
+        origin: sharedBy
+          ? { ...origin, targetLanguage: sharedBy.join(SHARED_LANGUAGES_SEPARATOR) }
+          : origin,
+      }),
+  };
   const outcome = await definition.process(
     { ...deps, llm, ...(logger && { logger }) },
     {
@@ -67,6 +75,7 @@ export async function processWorkItem(
       targetLanguage: item.targetLanguage,
       signal,
       variant: item.variant,
+      ...(item.languageGroup && { languageGroup: item.languageGroup }),
     },
   );
   return outcomeOf(item, definition, outcome);

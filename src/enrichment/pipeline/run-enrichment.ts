@@ -16,7 +16,8 @@ import {
 import type { Logger } from "../../logger.js";
 import { sleep } from "../../sleep.js";
 import type { BatchApi } from "../batch-api.js";
-import type { LlmClient } from "../llm-client.js";
+import { SHARED_LANGUAGES_SEPARATOR, type LlmClient } from "../llm-client.js";
+import { createSharedAnswers } from "../shared-answers.js";
 import { isSkipReason, type SkipReason } from "../skip-reason.js";
 import type { ModelPrices, TokenPricesUsd } from "../model-prices.js";
 import { refreshingCache, type ResultCache } from "../result-cache.js";
@@ -32,6 +33,8 @@ import {
 import type { CandidateCursor, EnrichmentStore, ItemWrite, WorkItem } from "./enrichment-store.js";
 import type { ListingDirectory } from "./listing-directory.js";
 import { processWorkItem } from "./process-work-item.js";
+import { settleUncertainBatches } from "./settle-uncertain-batches.js";
+import { splitLastAnimal, withLanguageGroups } from "./language-groups.js";
 import type { ProviderPauses } from "./provider-pauses.js";
 import { candidateFilter } from "./resolve-run-request.js";
 import { createResultWriter } from "./result-writer.js";
@@ -142,6 +145,22 @@ export async function runEnrichment(
     const adopt = () =>
       deps.batchStore!.adoptOpenBatches({ processingType: definition.name, owner, staleAfterMs });
     ({ adopted, busy: busyBatches } = await adopt());
+    // A submission nobody knows the fate of: found in the provider's list it is resumed too.
+    try {
+      const settled = await settleUncertainBatches({
+        api: deps.batchApi,
+        store: deps.batchStore,
+        processingType: definition.name,
+        logger: deps.logger,
+        signal: control.signal,
+      });
+      if (settled.found > 0) ({ adopted, busy: busyBatches } = await adopt());
+    } catch (error) {
+      deps.logger?.warn(
+        { err: error },
+        "reading the provider's batch list failed; uncertain submissions stay as they are",
+      );
+    }
     // A run killed a moment ago still looks alive: give its heartbeat the time to go stale
     // once, so that a restart right after a kill resumes its batches instead of skipping them.
     const youngest = Math.min(...busyBatches.map((b) => b.heartbeatAgeMs));
@@ -273,8 +292,14 @@ export async function runEnrichment(
       : createItemCallSlot(calls, deps.llm, () => {
           if (stopTaking.signal.aborted) throw new IntakeStopped();
         });
-  // A forced run asks afresh: the cache is written, never read (refreshingCache).
-  const itemDeps = { ...deps, ...(plan.force && { cache: refreshingCache(deps.cache) }) };
+  // A forced run asks afresh: the cache is written, never read (refreshingCache). Sibling
+  // items (an animal's target languages) share one call through sharedAnswers.
+  const itemDeps = {
+    ...deps,
+    ...(plan.force && { cache: refreshingCache(deps.cache) }),
+    sharedAnswers: createSharedAnswers(),
+  };
+  const sharesCalls = definition.sharesCallAcrossLanguages === true;
   const batchLimit = deps.batchApi?.limits.maxRequests ?? 5_000;
   const pageSize = transport
     ? Math.min(BATCH_PAGE_SIZE, batchLimit)
@@ -433,8 +458,16 @@ export async function runEnrichment(
     const requests = batches.flatMap((b) => b.requests);
     if (requests.length === 0) return [];
     const ids = [...new Set(requests.map((r) => r.animalId))].sort((a, b) => a - b);
-    const languages = [...new Set(requests.map((r) => r.targetLanguage))].sort();
-    const wanted = new Set(requests.map((r) => `${r.animalId}\u001f${r.targetLanguage}`));
+    const languages = [
+      ...new Set(requests.flatMap((r) => r.targetLanguage.split(SHARED_LANGUAGES_SEPARATOR))),
+    ].sort();
+    const wanted = new Set(
+      requests.flatMap((r) =>
+        r.targetLanguage
+          .split(SHARED_LANGUAGES_SEPARATOR)
+          .map((language) => `${r.animalId}\u001f${language}`),
+      ),
+    );
     const claimed = await store.claimCandidates(
       {
         definition,
@@ -450,7 +483,14 @@ export async function runEnrichment(
     );
     const mine = claimed.filter((item) => wanted.has(keyOf(item)));
     total += mine.length;
-    return mine;
+    if (!sharesCalls) return mine;
+    // A shared request's items keep the group it was sent for: the same request, not a new one.
+    const groupOf = new Map<string, string[]>();
+    for (const r of requests) {
+      const languages = r.targetLanguage.split(SHARED_LANGUAGES_SEPARATOR).sort();
+      for (const language of languages) groupOf.set(`${r.animalId}\u001f${language}`, languages);
+    }
+    return mine.map((item) => ({ ...item, languageGroup: groupOf.get(keyOf(item))! }));
   };
 
   const renewTimer = setInterval(
@@ -466,6 +506,14 @@ export async function runEnrichment(
   try {
     let cursor: CandidateCursor | undefined;
     let remaining = plan.limit ?? Number.POSITIVE_INFINITY;
+    // Items of a page's last animal, held for the next page (language-groups.ts).
+    let held: WorkItem[] = [];
+    const startAll = (items: readonly WorkItem[]) => {
+      for (const item of sharesCalls ? withLanguageGroups(items) : items) {
+        if (resumed.has(keyOf(item))) continue;
+        void queue.add(() => start(item));
+      }
+    };
     const stopRequested = aborted(stopTaking.signal);
     transport?.setIntakeOpen(true);
     // A resumed batch's items first: they wait for the stored answers, nothing is re-sent.
@@ -484,22 +532,23 @@ export async function runEnrichment(
       await Promise.race([runningAtMost(queue, maxInProgress - pageSize), stopRequested]);
       if (stopTaking.signal.aborted) break;
       transport?.setIntakeOpen(true);
-      const page = await store.claimCandidates(
-        filter,
-        cursor,
-        Math.min(pageSize, remaining),
-        owner,
-        leaseMs,
-      );
+      const wanted = Math.min(pageSize, remaining);
+      const page = await store.claimCandidates(filter, cursor, wanted, owner, leaseMs);
       if (page.length === 0) break;
       const last = page[page.length - 1]!;
       cursor = { animalId: last.animalId, targetLanguage: last.targetLanguage };
       remaining -= page.length;
-      for (const item of page) {
-        if (resumed.has(keyOf(item))) continue;
-        void queue.add(() => start(item));
+      const taken = [...held, ...page];
+      if (sharesCalls && page.length === wanted && remaining > 0) {
+        const split = splitLastAnimal(taken);
+        held = split.held;
+        startAll(split.ready);
+      } else {
+        held = [];
+        startAll(taken);
       }
     }
+    if (!stopTaking.signal.aborted) startAll(held);
     transport?.setIntakeOpen(false);
     if (stopTaking.signal.aborted) queue.clear();
     await queue.onIdle();

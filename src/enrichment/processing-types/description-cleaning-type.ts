@@ -16,9 +16,9 @@ export const descriptionCleaningType: ProcessingTypeDefinition<"description_clea
   // The claim check sends the listing and the cleaned text (about as long); one short verdict
   // per sentence comes back.
   verificationTokens: {
-    promptOverheadTokens: 190,
+    promptOverheadTokens: 150,
     sourceCopies: 2.5,
-    completion: { perSourceToken: 0.55 },
+    completion: { perSourceToken: 0.25 },
   },
   process: (deps, { animal, signal, variant }) =>
     cleanDescription(deps, { animal, signal, variant }),

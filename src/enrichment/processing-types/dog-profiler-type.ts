@@ -15,8 +15,9 @@ export const dogProfilerType: ProcessingTypeDefinition<"dog_profiler"> = {
   // hardly depends on the listing's.
   tokens: { promptOverheadTokens: 655, completion: { tokensPerCall: 450 } },
   // The claim check sends the listing and the profile's claims (about 250 tokens with their
-  // quotes); one short verdict per claim comes back (npm run eval: ~620 + 77 per call).
-  verificationTokens: { promptOverheadTokens: 420, completion: { tokensPerCall: 80 } },
+  // quotes) besides ~150 of instructions; a few tokens of verdict per claim come back
+  // (claim_check@2; measured per dog by npm run eval and the cost bench).
+  verificationTokens: { promptOverheadTokens: 285, completion: { tokensPerCall: 35 } },
   process: (deps, { animal, signal, variant }) =>
     generateProfile(deps, { animal, signal, variant }),
 };

@@ -21,6 +21,11 @@ export interface ProcessInput {
   readonly signal: AbortSignal;
   /** The item's experiment arm or promoted prompt version; undefined = the built-in prompt. */
   readonly variant?: PromptVariant | undefined;
+  /**
+   * The target languages of this animal's items taken together with this one (sorted, this
+   * one's included): a type may answer them with one call (translation). Absent = alone.
+   */
+  readonly languageGroup?: readonly string[];
 }
 
 export interface ProcessingTypeDefinition<T extends ProcessingType = ProcessingType> {
@@ -31,6 +36,11 @@ export interface ProcessingTypeDefinition<T extends ProcessingType = ProcessingT
   readonly promptVersion: string;
   /** One item per animal and target language (true), or one per animal (false). */
   readonly fansOutOverLanguages: boolean;
+  /**
+   * One call answers all of an animal's target languages taken together (ProcessInput's
+   * languageGroup); only for a type that fans out over languages.
+   */
+  readonly sharesCallAcrossLanguages?: boolean;
   /** What an item's result is made from (hashed in SQL to tell a changed source). */
   readonly sourceFields: SourceFields;
   readonly resultColumn: ResultColumn;

@@ -11,10 +11,9 @@ import type { EnrichmentDeps } from "../enrichment-deps.js";
 import { parseModelJson } from "../parse-model-json.js";
 import { cacheHitRecord, failedCallRecord, type LlmCallRecord } from "../processing-outcome.js";
 import {
-  CLAIM_CHECK_JSON_SCHEMA,
   CLAIM_CHECK_PROMPT_VERSION,
-  CLAIM_VERDICTS,
   claimCheckMessages,
+  readVerdict,
 } from "../prompts/claim-check-prompt.js";
 import type { OutputClaim } from "./output-claims.js";
 
@@ -44,15 +43,8 @@ export function verifierModel(config: Config): string {
   return config.verify.model ?? config.llm.defaultModel;
 }
 
-const verdictsSchema = z.object({
-  verdicts: z.array(
-    z.object({
-      id: z.number().int(),
-      verdict: z.enum(CLAIM_VERDICTS),
-      reason: z.string().max(500).optional(),
-    }),
-  ),
-});
+/** The answer: a verdict (with its reason) by claim number. */
+const verdictsSchema = z.record(z.string(), z.string().max(600));
 
 export interface ClaimCheckInput {
   /** The text the output was written from, as the model saw it. */
@@ -101,7 +93,7 @@ export async function checkClaims(
         temperature: 0,
         model,
         maxTokens: verdictTokenBudget(input.claims.length),
-        responseFormat: { type: "json_schema", name: CLAIM_CHECK, schema: CLAIM_CHECK_JSON_SCHEMA },
+        responseFormat: { type: "json_object" },
         ...(input.signal ? { signal: input.signal } : {}),
       });
     } catch (error) {
@@ -130,10 +122,14 @@ export async function checkClaims(
       const reason = `the verification answer could not be read: ${parsed.reasons.join("; ")}`;
       return unreadable(reason, new LlmError("invalid_response", reason), served);
     }
-    const byId = new Map(parsed.value.verdicts.map((v) => [v.id, v]));
+    const byId = new Map<number, NonNullable<ReturnType<typeof readVerdict>>>();
+    for (const [id, answer] of Object.entries(parsed.value)) {
+      const verdict = readVerdict(answer);
+      if (verdict !== undefined) byId.set(Number(id.trim()), verdict);
+    }
     const missing = input.claims.map((_, i) => i + 1).filter((id) => !byId.has(id));
     if (missing.length > 0) {
-      const reason = `the verification gave no verdict for claim(s) ${missing.join(", ")} of ${input.claims.length}`;
+      const reason = `the verification gave no readable verdict for claim(s) ${missing.join(", ")} of ${input.claims.length}`;
       return unreadable(reason, new LlmError("invalid_response", reason), served);
     }
     const reasons = input.claims.flatMap((claim, i) => {

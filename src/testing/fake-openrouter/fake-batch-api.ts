@@ -91,7 +91,12 @@ export type FakeBatchPlan =
   /** Validation fails: the batch goes from `validating` to `failed` with this message. */
   | { readonly kind: "fail"; readonly message?: string }
   /** Cancelled (as from the dashboard) after about this share of the requests ran. */
-  | { readonly kind: "cancel"; readonly afterShare?: number };
+  | { readonly kind: "cancel"; readonly afterShare?: number }
+  /**
+   * The batch is created and runs, but the connection drops before the answer is sent (the
+   * network failed after the provider accepted): the client cannot know it exists.
+   */
+  | { readonly kind: "lose_answer" };
 
 export interface FakeBatchSnapshot {
   readonly id: string;
@@ -239,6 +244,10 @@ export function createFakeBatchApi(deps: {
     batches.set(id, batch);
     deps.stats.batchesCreated += 1;
     deps.stats.batchRequests += batch.requests.length;
+    if (plan?.kind === "lose_answer") {
+      req.socket.destroy();
+      return;
+    }
     deps.send(res, 202, wireBatch(batch, phaseAt(batch, timing, deps.now()), true));
   }
 

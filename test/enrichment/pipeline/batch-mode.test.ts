@@ -252,6 +252,50 @@ describe.each(DATABASE_KINDS)("batch mode on %s", (kind) => {
       await seedListings(f.services, LISTINGS);
     });
 
+    it("resumes a submission whose answer was lost once the provider's batch list shows it", async () => {
+      // The provider creates the batch, but the connection drops before its answer arrives.
+      f.fake.batches.plan({ kind: "lose_answer" });
+      const lost = await runRequest(f.services, {
+        processingType: "description_cleaning",
+        mode: "batch",
+      });
+      expect(lost.processed).toBe(0);
+      expect(lost.returnedToPending).toBe(LISTINGS.length);
+      expect((await batchRows(f)).map((b) => b.state)).toEqual(["uncertain"]);
+      expect(f.fake.stats.batchesCreated).toBe(1);
+
+      const next = await runRequest(f.services, { processingType: "description_cleaning" });
+      expect(next.transportReason).toBe("resumed open batches");
+      expect(next.succeeded).toBe(LISTINGS.length);
+      // Nothing sent again: the one batch the provider ran is the one whose answers were used.
+      expect(f.fake.stats.batchesCreated).toBe(1);
+      expect(f.fake.stats.completions).toBe(0);
+      const [row] = await batchRows(f);
+      expect(row).toMatchObject({
+        state: "done",
+        provider_batch_id: expect.stringMatching(/^batch_/),
+      });
+    });
+
+    it("abandons an uncertain submission the provider's batch list does not show, and sends its items again", async () => {
+      // The connection drops after the body was sent, before the provider created anything.
+      f.fake.batches.scriptCalls(fakeStep.dropConnection());
+      const lost = await runRequest(f.services, {
+        processingType: "description_cleaning",
+        mode: "batch",
+      });
+      expect(lost.processed).toBe(0);
+      expect(f.fake.stats.batchesCreated).toBe(0);
+
+      const next = await runRequest(f.services, {
+        processingType: "description_cleaning",
+        mode: "batch",
+      });
+      expect(next.succeeded).toBe(LISTINGS.length);
+      expect(f.fake.stats.batchesCreated).toBe(1);
+      expect((await batchRows(f)).map((b) => b.state)).toEqual(["abandoned", "done"]);
+    });
+
     it("stops waiting on abort, keeps the items claimed, and the next run resumes without resubmitting", async () => {
       const control = new AbortController();
       const first = runRequest(

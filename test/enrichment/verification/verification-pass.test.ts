@@ -26,9 +26,14 @@ function verdicts(
   judged: Record<number, { verdict: string; reason: string }>,
 ): string {
   const claims = profileClaims(dogProfileSchema.parse(profileIn(profile)), "de");
-  return JSON.stringify({
-    verdicts: claims.map((_, i) => ({ id: i + 1, verdict: "supported", ...judged[i + 1] })),
-  });
+  return JSON.stringify(
+    Object.fromEntries(
+      claims.map((_, i) => {
+        const v = judged[i + 1];
+        return [String(i + 1), v ? `${v.verdict}: ${v.reason}` : "supported"];
+      }),
+    ),
+  );
 }
 
 /** The profile member of a profiler answer. */
@@ -143,12 +148,13 @@ describe.each(DATABASE_KINDS)("verification pass, LLM_VERIFY default (%s)", (kin
   it("never passes an output whose verification skips a claim", async () => {
     h().fake.script(
       fakeStep.content(honestProfile()),
-      fakeStep.content(JSON.stringify({ verdicts: [{ id: 1, verdict: "supported" }] })),
+      // Claim 2 is skipped; claim 3's answer is no verdict at all.
+      fakeStep.content(JSON.stringify({ 1: "supported", 3: "probably fine" })),
     );
     const outcome = await generateProfile(h().deps, { animal: harcos });
     expect(outcome.status).toBe("failed");
     if (outcome.status !== "failed") return;
-    expect(outcome.reasons[0]).toMatch(/gave no verdict for claim\(s\) 2, 3/);
+    expect(outcome.reasons[0]).toMatch(/gave no readable verdict for claim\(s\) 2, 3, 4/);
   });
 
   it("never passes an output whose verification call fails", async () => {
