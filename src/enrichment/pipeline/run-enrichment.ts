@@ -300,6 +300,10 @@ export async function runEnrichment(
     sharedAnswers: createSharedAnswers(),
   };
   const sharesCalls = definition.sharesCallAcrossLanguages === true;
+  // A resumed batch's items finish what their stopped run paid for: their stored requests are
+  // answered by the batch, so they read no cache (a --force run's would answer with the old
+  // value, and leave the batch open, waited for by nobody).
+  const resumedDeps = { ...itemDeps, cache: refreshingCache(deps.cache) };
   const batchLimit = deps.batchApi?.limits.maxRequests ?? 5_000;
   const pageSize = transport
     ? Math.min(BATCH_PAGE_SIZE, batchLimit)
@@ -355,7 +359,7 @@ export async function runEnrichment(
     const slot = callSlot();
     try {
       outcome = await processWorkItem(
-        { ...itemDeps, llm: slot.llm },
+        { ...(resumed.has(keyOf(item)) ? resumedDeps : itemDeps), llm: slot.llm },
         definition,
         item,
         abandon.signal,
@@ -474,7 +478,10 @@ export async function runEnrichment(
         targetLanguages: languages,
         organizationId: undefined,
         animalIds: ids,
-        force: plan.force,
+        // Taken whether or not their stored result is current: the batch answering them is paid
+        // for (a --force run's items are up to date), and a run that skipped them would leave it
+        // open, waited for by nobody.
+        force: true,
       },
       undefined,
       ids.length * languages.length,

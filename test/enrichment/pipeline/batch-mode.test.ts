@@ -296,6 +296,25 @@ describe.each(DATABASE_KINDS)("batch mode on %s", (kind) => {
       expect((await batchRows(f)).map((b) => b.state)).toEqual(["abandoned", "done"]);
     });
 
+    it("resumes a --force run's batch in a run without --force: its items are done already, the batch is paid for", async () => {
+      await runRequest(f.services, { processingType: "description_cleaning" });
+      const control = new AbortController();
+      const forced = runRequest(
+        f.services,
+        { processingType: "description_cleaning", mode: "batch", force: true },
+        { signal: control.signal, runId: "run-forced" },
+      );
+      await waitFor(async () => (await batchRows(f)).some((b) => b.state === "live"));
+      control.abort();
+      expect((await forced).openBatches).toHaveLength(1);
+
+      const resumed = await runRequest(f.services, { processingType: "description_cleaning" });
+      expect(resumed.transportReason).toBe("resumed open batches");
+      expect(resumed.succeeded).toBe(LISTINGS.length);
+      expect((await batchRows(f)).map((b) => b.state)).toEqual(["done"]);
+      expect(f.fake.stats.batchSubmissions).toBe(1);
+    });
+
     it("stops waiting on abort, keeps the items claimed, and the next run resumes without resubmitting", async () => {
       const control = new AbortController();
       const first = runRequest(
