@@ -157,13 +157,13 @@ export async function runGuardedCompletion<V>(
    */
   const takeFirstAnswer = async (
     firstAnswer: () => Promise<FirstAnswer>,
-    own: readonly ChatMessage[],
+    own: () => readonly ChatMessage[],
   ): Promise<FirstAnswer> => {
     const started = performance.now();
     const first = await firstAnswer();
     const { response, shared } = first;
     if (!(response instanceof LlmError)) return first;
-    if (shared) return { response: await ask(own), shared: false };
+    if (shared) return { response: await ask(own()), shared: false };
     calls.push(failedCallRecord(requestedModel, started, response));
     if (response.fatalForRun) throw response;
     return { response, shared };
@@ -177,7 +177,10 @@ export async function runGuardedCompletion<V>(
     for (let round = 1; round <= 2; round++) {
       const first =
         round === 1 && task.firstAnswer
-          ? await takeFirstAnswer(task.firstAnswer, task.reaskPrompt?.(sourceLanguage) ?? prompt)
+          ? await takeFirstAnswer(
+              task.firstAnswer,
+              () => task.reaskPrompt?.(sourceLanguage) ?? prompt,
+            )
           : undefined;
       const response = first ? first.response : await ask(messages);
       const shared = first?.shared === true;

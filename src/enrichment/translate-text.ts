@@ -17,6 +17,7 @@ import {
   takeTranslationPart,
   translationSetLanguages,
   translationSetPrompt,
+  type TranslationPart,
 } from "./translation-set.js";
 
 export interface TranslateTextInput {
@@ -86,20 +87,21 @@ export async function translateText(
     [...(input.languageGroup ?? []), targetLanguage],
     sourceLanguage,
   );
-  const set =
-    deps.sharedAnswers !== undefined && languages.length >= 2
-      ? {
-          deps: { ...deps, sharedAnswers: deps.sharedAnswers },
-          input: {
-            text,
-            targetLanguages: languages,
-            preserve,
-            overrides,
-            variant: input.variant,
-            signal: input.signal,
-          },
-        }
-      : undefined;
+  const sharedAnswers = languages.length >= 2 ? deps.sharedAnswers : undefined;
+  const setInput = {
+    text,
+    targetLanguages: languages,
+    preserve,
+    overrides,
+    variant: input.variant,
+  };
+  // The shared prompt is built once: it keys the cache and is what the shared call sends.
+  const part: TranslationPart | undefined = sharedAnswers && {
+    sharedAnswers,
+    input: setInput,
+    messages: translationSetPrompt(setInput),
+    signal: input.signal,
+  };
   return runGuardedCompletion(deps, {
     processingType: "translation",
     promptVersion: input.variant?.promptVersion ?? PROMPT_VERSION,
@@ -107,9 +109,9 @@ export async function translateText(
     model: input.variant?.model,
     targetLanguage,
     // Shared: the key is taken over the shared prompt, and a re-ask is this language's alone.
-    messages: () => (set ? translationSetPrompt(set.input) : single()),
-    ...(set && {
-      firstAnswer: () => takeTranslationPart(set.deps, set.input, targetLanguage),
+    messages: () => part?.messages ?? single(),
+    ...(part && {
+      firstAnswer: () => takeTranslationPart(part, deps, targetLanguage),
       reaskPrompt: single,
     }),
     maxTokens: () => completionTokenBudget(text, 1.5),

@@ -10,10 +10,11 @@ import type { EnrichmentDeps } from "./enrichment-deps.js";
 import { completionTokenBudget } from "./estimate-tokens.js";
 import type { PromptVariant } from "./experiments/prompt-variant.js";
 import type { FirstAnswer } from "./guarded-completion.js";
-import { SHARED_LANGUAGES_SEPARATOR, type LlmResponse } from "./llm-client.js";
+import { SHARED_LANGUAGES_SEPARATOR, type ChatMessage, type LlmResponse } from "./llm-client.js";
 import type { OrganizationOverrides } from "./organization-overrides.js";
 import { parseModelJson } from "./parse-model-json.js";
 import { PROMPT_VERSION, translationSetMessages } from "./prompts/translation-prompt.js";
+import type { SharedAnswers } from "./shared-answers.js";
 
 export interface TranslationSetInput {
   readonly text: string;
@@ -22,6 +23,14 @@ export interface TranslationSetInput {
   readonly preserve: readonly string[];
   readonly overrides: OrganizationOverrides;
   readonly variant?: PromptVariant | undefined;
+}
+
+/** One item's share of the call: where siblings meet, what the call sends, and for whom. */
+export interface TranslationPart {
+  readonly sharedAnswers: SharedAnswers;
+  readonly input: TranslationSetInput;
+  /** translationSetPrompt(input), built once by the caller. */
+  readonly messages: readonly ChatMessage[];
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -51,14 +60,14 @@ export function translationSetPrompt(input: TranslationSetInput) {
 
 /** The first answer for `targetLanguage`: its part of the call shared with its siblings. */
 export async function takeTranslationPart(
-  deps: EnrichmentDeps & { readonly sharedAnswers: NonNullable<EnrichmentDeps["sharedAnswers"]> },
-  input: TranslationSetInput,
+  part: TranslationPart,
+  deps: EnrichmentDeps,
   targetLanguage: string,
 ): Promise<FirstAnswer> {
+  const { input, messages, signal } = part;
   const { config } = deps;
   const temperature = input.variant?.temperature ?? config.llm.temperatures.translation;
   const requestedModel = input.variant?.model ?? config.llm.defaultModel;
-  const messages = translationSetPrompt(input);
   const languages = input.targetLanguages;
   const key = cacheKey({
     processingType: "translation",
@@ -77,7 +86,7 @@ export async function takeTranslationPart(
         maxTokens: completionTokenBudget(input.text, 1.5 * languages.length),
         responseFormat: { type: "json_object" },
         sharedBy: languages,
-        ...(input.signal ? { signal: input.signal } : {}),
+        ...(signal ? { signal } : {}),
       });
       const parts = readParts(response, languages);
       const complete = languages.every((code) => parts[code] !== undefined);
@@ -87,7 +96,7 @@ export async function takeTranslationPart(
       throw error;
     }
   };
-  const { value: looked, computedHere } = await deps.sharedAnswers.take(
+  const { value: looked, computedHere } = await part.sharedAnswers.take(
     key,
     targetLanguage,
     languages,
@@ -101,10 +110,10 @@ export async function takeTranslationPart(
   const shared = !computedHere || looked.hit;
   const answer = looked.value;
   if ("error" in answer) return { response: answer.error, shared };
-  const part = answer.parts[targetLanguage];
   // Cut off: the item's round fails as any cut-off answer does.
   if (answer.response.finishReason === "length") return { response: answer.response, shared };
-  if (part !== undefined) return { response: { ...answer.response, content: part }, shared };
+  const text = answer.parts[targetLanguage];
+  if (text !== undefined) return { response: { ...answer.response, content: text }, shared };
   return {
     response: answer.response,
     shared,

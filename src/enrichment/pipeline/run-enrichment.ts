@@ -462,16 +462,16 @@ export async function runEnrichment(
     const requests = batches.flatMap((b) => b.requests);
     if (requests.length === 0) return [];
     const ids = [...new Set(requests.map((r) => r.animalId))].sort((a, b) => a - b);
-    const languages = [
-      ...new Set(requests.flatMap((r) => r.targetLanguage.split(SHARED_LANGUAGES_SEPARATOR))),
-    ].sort();
-    const wanted = new Set(
-      requests.flatMap((r) =>
-        r.targetLanguage
-          .split(SHARED_LANGUAGES_SEPARATOR)
-          .map((language) => `${r.animalId}\u001f${language}`),
-      ),
-    );
+    // Each item a request answers, with the languages it was sent for: a shared request's
+    // items keep that group, so that they make the same request again, not a new one.
+    const groupOf = new Map<string, string[]>();
+    for (const r of requests) {
+      const group = r.targetLanguage.split(SHARED_LANGUAGES_SEPARATOR).sort();
+      for (const targetLanguage of group) {
+        groupOf.set(keyOf({ animalId: r.animalId, targetLanguage }), group);
+      }
+    }
+    const languages = [...new Set([...groupOf.values()].flat())].sort();
     const claimed = await store.claimCandidates(
       {
         definition,
@@ -488,15 +488,9 @@ export async function runEnrichment(
       owner,
       leaseMs,
     );
-    const mine = claimed.filter((item) => wanted.has(keyOf(item)));
+    const mine = claimed.filter((item) => groupOf.has(keyOf(item)));
     total += mine.length;
     if (!sharesCalls) return mine;
-    // A shared request's items keep the group it was sent for: the same request, not a new one.
-    const groupOf = new Map<string, string[]>();
-    for (const r of requests) {
-      const languages = r.targetLanguage.split(SHARED_LANGUAGES_SEPARATOR).sort();
-      for (const language of languages) groupOf.set(`${r.animalId}\u001f${language}`, languages);
-    }
     return mine.map((item) => ({ ...item, languageGroup: groupOf.get(keyOf(item))! }));
   };
 
