@@ -35,6 +35,7 @@ interface LexiconFile {
 export interface FactPattern {
   readonly kind: FactKind;
   readonly value: string;
+  /** Global; the word boundary before a match is checked by wholeWordMatches. */
   readonly regex: RegExp;
   /** The pattern spells out a negation itself ("no cats"): one inside its match is its own. */
   readonly negationInPattern: boolean;
@@ -69,12 +70,17 @@ function wordsRegex(
   flags = "giu",
   contrast: readonly string[] = [],
 ): RegExp {
+  return new RegExp(`(?<![${L}])${wordsThenBoundary(sources, contrast)}`, flags);
+}
+
+/** The words and the boundary after them; the one before is the caller's (whole-word-matches.ts). */
+function wordsThenBoundary(sources: readonly string[], contrast: readonly string[]): string {
   const notContrast = contrast.length > 0 ? `(?!(?:${contrast.join("|")})(?![${L}]))` : "";
   const gap = `${notContrast}[^\\s,;:.!?()]+,?`;
   const body = sources
     .map((s) => s.replace(/\\w/g, `[${L}]`).replace(/\\S\+/g, gap).replace(/ /g, "\\s+"))
     .join("|");
-  return new RegExp(`(?<![${L}])(?:${body})(?![${L}])`, flags);
+  return `(?:${body})(?![${L}])`;
 }
 
 /** Negation cues; "n't" and "n'" hang on a word, so they need no boundary before them. */
@@ -96,7 +102,7 @@ function compile(file: LexiconFile): CompiledLexicon {
         patterns.push({
           kind,
           value,
-          regex: wordsRegex([source], "giu", file.negation.contrast),
+          regex: new RegExp(wordsThenBoundary([source], file.negation.contrast), "giu"),
           negationInPattern: negationCue.test(source.replace(/\\[a-z]/gi, " ")),
         });
       }

@@ -3,6 +3,7 @@
 // plan or a requirement ("must be vaccinated"). Deterministic and pure.
 import { LRUCache } from "lru-cache";
 import { factKey, flippedValue, type Fact, type FactKind } from "./fact-kinds.js";
+import { wholeWordMatches } from "../whole-word-matches.js";
 import { lexiconFor, type CompiledLexicon } from "./lexicon.js";
 import { splitSentences, type Sentence } from "./sentences.js";
 
@@ -47,8 +48,7 @@ function readFactsUncached(text: string, languages: readonly string[]): Fact[] {
 function factsOf(text: string, sentences: readonly Sentence[], lexicon: CompiledLexicon): Fact[] {
   const bySentence = new Map<number, Match[]>();
   for (const pattern of lexicon.patterns) {
-    pattern.regex.lastIndex = 0;
-    for (const m of text.matchAll(pattern.regex)) {
+    for (const m of wholeWordMatches(pattern.regex, text)) {
       const at = sentenceAt(sentences, m.index);
       const sentence = sentences[at];
       if (!sentence || m.index + m[0].length > sentence.end) continue;

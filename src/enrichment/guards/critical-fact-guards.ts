@@ -1,8 +1,10 @@
 // Meaning, not just form: the adoption-critical facts (facts/) of an output against its
 // source. A cleaned description and a translation keep every one and add or flip none.
+import { LRUCache } from "lru-cache";
 import { compareFacts } from "../facts/compare-facts.js";
 import { FACT_LANGUAGES, sourceLexiconLanguages } from "../facts/lexicon.js";
 import { structuredFactKeys, type StructuredFactsInput } from "../facts/listing-facts.js";
+import { wholeWordMatches } from "../whole-word-matches.js";
 import { readFacts } from "../facts/read-facts.js";
 
 export interface KeptFactsInput {
@@ -71,14 +73,33 @@ export function keptCriticalFactReasons(input: KeptFactsInput): KeptFactsResult 
 export function maskNames(text: string, names: readonly string[]): string {
   let out = text;
   for (const name of names) {
-    const parts = [name, ...name.split(/[^\p{L}\p{N}.]+/u).filter((w) => w.length >= 2)];
-    for (const part of parts) {
-      if (part.trim() === "") continue;
-      const escaped = part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "giu"), (m) =>
-        "x".repeat(m.length),
-      );
-    }
+    for (const part of nameParts(name)) out = blankWhole(out, part);
   }
   return out;
+}
+
+function nameParts(name: string): string[] {
+  const parts = [name, ...name.split(/[^\p{L}\p{N}.]+/u).filter((w) => w.length >= 2)];
+  return parts.filter((p) => p.trim() !== "");
+}
+
+// Names repeat (an item's source and every output are masked): each part's pattern is
+// compiled once.
+const partPatterns = new LRUCache<string, RegExp>({ max: 5000 });
+
+/** `text` with each occurrence of `part` that is a whole word (case-insensitive) blanked. */
+function blankWhole(text: string, part: string): string {
+  let pattern = partPatterns.get(part);
+  if (!pattern) {
+    const escaped = part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    pattern = new RegExp(`${escaped}(?![\\p{L}\\p{N}])`, "giu");
+    partPatterns.set(part, pattern);
+  }
+  let out = "";
+  let copied = 0;
+  for (const m of wholeWordMatches(pattern, text)) {
+    out += text.slice(copied, m.index) + "x".repeat(m[0].length);
+    copied = m.index + m[0].length;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
