@@ -123,7 +123,7 @@ export async function openServices(
     logger,
     claimLeaseMs: options.claimLeaseMs ?? config.claimLeaseMs,
   };
-  const jobs = createJobQueue({ config, db, logger, pipeline });
+  const jobs = await createJobQueue({ config, db, logger, pipeline });
   return {
     config,
     db,

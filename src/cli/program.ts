@@ -3,25 +3,55 @@ import { Command, CommanderError } from "commander";
 import type { CommandIo } from "./command-context.js";
 import { writeLine } from "./command-context.js";
 import { describeError, EXIT, exitCodeFor } from "./exit-codes.js";
-import { registerServe } from "./serve-command.js";
-import { registerValidateConfig } from "./validate-config-command.js";
-import { registerFakeOpenRouter } from "./fake-openrouter-command.js";
-import { registerCacheStats } from "./cache-stats-command.js";
-import { registerMigrate } from "./migrate-command.js";
-import { registerImport } from "./import-command.js";
-import { registerStats } from "./stats-command.js";
-import { registerEnrichDescriptions } from "./enrich-descriptions-command.js";
-import { registerGenerateProfiles } from "./generate-profiles-command.js";
-import { registerTranslate } from "./translate-command.js";
-import { registerWorker } from "./worker-command.js";
-import { registerJobs } from "./jobs-command.js";
-import { registerDemo } from "./demo-command.js";
 import { packageVersion } from "./package-version.js";
-import { registerShow } from "./show-command.js";
-import { registerExport } from "./export-command.js";
-import { registerBatches } from "./batches-command.js";
-import { registerCosts } from "./costs-command.js";
-import { registerExperiments } from "./experiments-command.js";
+
+type Register = (program: Command, io: CommandIo, setExit: (code: number) => void) => void;
+
+// Each command's module, loaded only when needed: one command's run loads its own libraries,
+// not every command's (fastify, BullMQ, the lexicons… cost a second at every start when all
+// were imported up front). Help, a bare `rescue-llm` or an unknown name loads them all, in
+// this order (the order `--help` lists them in).
+const COMMANDS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
+  [
+    "validate-config",
+    async () => (await import("./validate-config-command.js")).registerValidateConfig,
+  ],
+  ["serve", async () => (await import("./serve-command.js")).registerServe],
+  [
+    "fake-openrouter",
+    async () => (await import("./fake-openrouter-command.js")).registerFakeOpenRouter,
+  ],
+  ["cache-stats", async () => (await import("./cache-stats-command.js")).registerCacheStats],
+  ["migrate", async () => (await import("./migrate-command.js")).registerMigrate],
+  ["import", async () => (await import("./import-command.js")).registerImport],
+  ["stats", async () => (await import("./stats-command.js")).registerStats],
+  [
+    "enrich-descriptions",
+    async () => (await import("./enrich-descriptions-command.js")).registerEnrichDescriptions,
+  ],
+  [
+    "generate-profiles",
+    async () => (await import("./generate-profiles-command.js")).registerGenerateProfiles,
+  ],
+  ["translate", async () => (await import("./translate-command.js")).registerTranslate],
+  ["worker", async () => (await import("./worker-command.js")).registerWorker],
+  ["jobs", async () => (await import("./jobs-command.js")).registerJobs],
+  ["demo", async () => (await import("./demo-command.js")).registerDemo],
+  ["show", async () => (await import("./show-command.js")).registerShow],
+  ["export", async () => (await import("./export-command.js")).registerExport],
+  ["batches", async () => (await import("./batches-command.js")).registerBatches],
+  ["costs", async () => (await import("./costs-command.js")).registerCosts],
+  ["experiments", async () => (await import("./experiments-command.js")).registerExperiments],
+];
+
+/** The commands `argv` needs: the one it names, none for the version, else all (help, a typo). */
+function commandsFor(argv: readonly string[]): (typeof COMMANDS)[number][] {
+  const first = argv.find((a) => !a.startsWith("-"));
+  const named = COMMANDS.find(([name]) => name === first);
+  if (named) return [named];
+  const versionOnly = argv.length > 0 && argv.every((a) => a === "-V" || a === "--version");
+  return versionOnly ? [] : [...COMMANDS];
+}
 
 export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -37,24 +67,9 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  registerValidateConfig(program, io, setExit);
-  registerServe(program, io, setExit);
-  registerFakeOpenRouter(program, io, setExit);
-  registerCacheStats(program, io, setExit);
-  registerMigrate(program, io, setExit);
-  registerImport(program, io, setExit);
-  registerStats(program, io, setExit);
-  registerEnrichDescriptions(program, io, setExit);
-  registerGenerateProfiles(program, io, setExit);
-  registerTranslate(program, io, setExit);
-  registerWorker(program, io, setExit);
-  registerJobs(program, io, setExit);
-  registerDemo(program, io, setExit);
-  registerShow(program, io, setExit);
-  registerExport(program, io, setExit);
-  registerBatches(program, io, setExit);
-  registerCosts(program, io, setExit);
-  registerExperiments(program, io, setExit);
+  for (const register of await Promise.all(commandsFor(argv).map(([, load]) => load()))) {
+    register(program, io, setExit);
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;

@@ -1,4 +1,5 @@
-// Picks the JobQueue adapter: BullMQ when REDIS_URL is set, else in this process.
+// Picks the JobQueue adapter: BullMQ when REDIS_URL is set, else in this process. BullMQ (and
+// ioredis) take a third of a second to load: a process without REDIS_URL never loads them.
 import type { Config } from "../config.js";
 import { listAnimalIdsForJob } from "../db/animal-ids-store.js";
 import type { Queryable } from "../db/database.js";
@@ -6,7 +7,6 @@ import { candidateFilter } from "../enrichment/pipeline/resolve-run-request.js";
 import type { PipelineDeps } from "../enrichment/pipeline/run-enrichment.js";
 import { runEnrichment } from "../enrichment/pipeline/run-enrichment.js";
 import type { Logger } from "../logger.js";
-import { createBullmqJobQueue } from "./bullmq-job-queue.js";
 import { createInProcessJobQueue } from "./in-process-job-queue.js";
 import type { JobQueue } from "./job-queue.js";
 import type { QueueSettings } from "./queue-settings.js";
@@ -21,13 +21,14 @@ export interface JobQueueDeps {
   readonly settings?: Partial<QueueSettings>;
 }
 
-export function createJobQueue(deps: JobQueueDeps): JobQueue {
+export async function createJobQueue(deps: JobQueueDeps): Promise<JobQueue> {
   if (deps.config.redisUrl === undefined) {
     return createInProcessJobQueue({
       run: (plan, control) => runEnrichment(deps.pipeline, plan, control),
       logger: deps.logger,
     });
   }
+  const { createBullmqJobQueue } = await import("./bullmq-job-queue.js");
   return createBullmqJobQueue({
     redisUrl: deps.config.redisUrl,
     listAnimalIds: (plan) =>

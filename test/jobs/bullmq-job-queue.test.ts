@@ -311,7 +311,7 @@ describe.skipIf(!TEST_REDIS_URL)("BullMQ job queue on the real pipeline", () => 
       DATABASE_KINDS.includes("postgres") ? "postgres" : "pglite",
     );
     const settings = queueSettings({ prefix, chunkSize: 1, pollIntervalMs: 50 });
-    const jobs = createJobQueue({
+    const jobs = await createJobQueue({
       config: { redisUrl: url },
       db: f.services.db,
       logger,

@@ -85,7 +85,7 @@ export async function startHarness(
   );
   const config = loadConfig(baseEnv(fake, options.env));
   const opened = await openServices(config, { logger, db: database.db });
-  const jobs = createJobQueue({ config, db: database.db, logger, pipeline: opened.pipeline });
+  const jobs = await createJobQueue({ config, db: database.db, logger, pipeline: opened.pipeline });
   const services = { ...opened, jobs };
   const app = await buildApp(services, { rateLimit: false, ...options.app });
   return {
