@@ -1,18 +1,25 @@
-// The run's call window, counted in items: an item takes a slot at its first LLM call and gives
-// it back when its processing returns, which is after its answer is stored in the response
-// cache (ResultCache.getOrCompute returns only then). A slot freed when the HTTP answer came
-// back would let the next call start while the last answer was still being checked and
-// written, so a process killed at any moment could lose more than one window of paid calls;
-// this way the answers paid for but not yet saved never exceed the window (issue 15).
+// The run's call window, counted in items: an item takes a slot for its LLM call and gives it
+// back once that call's answer is stored in the response cache (ResultCache.getOrCompute
+// returns only then), before the item's checks run. A slot freed when the HTTP answer came
+// back would let the next call start while the last answer was still being written, so a
+// process killed at any moment could lose more than one window of paid calls; this way the
+// answers paid for but not yet saved never exceed the window (issue 15). A slot held through
+// the checks too would leave the window short by their CPU time at every call.
 import type PQueue from "p-queue";
 import type { LlmClient } from "../llm-client.js";
+import type { ResultCache } from "../result-cache.js";
 
 export interface ItemCallSlot {
-  /** `llm` with the item's slot taken before its first call and kept for its later ones. */
+  /** `llm` with the item's slot taken before a call, and kept while its answer is stored. */
   readonly llm: LlmClient;
-  /** Gives the slot back (if one was taken). Idempotent. */
+  /** `cache` whose lookups give the slot back once their answers are stored. */
+  readonly cache: ResultCache;
+  /** Gives the slot back for good (if one is held); a later call throws. Idempotent. */
   release(): void;
 }
+
+/** An item that already had a call (a re-ask, a verification) goes before new items. */
+const LATER_CALL_PRIORITY = 1;
 
 /**
  * `slots` is the window (its `concurrency` may change while the run goes on); `beforeCall`
@@ -21,33 +28,59 @@ export interface ItemCallSlot {
 export function createItemCallSlot(
   slots: PQueue,
   llm: LlmClient,
+  cache: ResultCache,
   beforeCall: () => void,
 ): ItemCallSlot {
   let held: Promise<() => void> | undefined;
+  let calls = 0;
   let released = false;
+  /** Calls in flight plus lookups not yet returned (whose answers may still be being stored). */
+  let busy = 0;
   const acquire = () =>
     new Promise<() => void>((granted) => {
-      void slots.add(() => new Promise<void>((done) => granted(done)));
+      const priority = calls > 1 ? LATER_CALL_PRIORITY : 0;
+      void slots.add(() => new Promise<void>((done) => granted(done)), { priority });
     });
+  const giveBack = () => {
+    const slot = held;
+    held = undefined;
+    void slot?.then((done) => done());
+  };
+  const settle = () => {
+    busy -= 1;
+    if (busy === 0) giveBack();
+  };
   const release = () => {
     if (released) return;
     released = true;
-    void held?.then((done) => done());
+    giveBack();
   };
   return {
     llm: {
       complete: async (request) => {
         if (released) throw new Error("this item's call slot was already given back");
-        held ??= acquire();
-        await held;
+        busy += 1;
         try {
+          calls += 1;
+          held ??= acquire();
+          await held;
           beforeCall();
-        } catch (error) {
-          release();
-          throw error;
+          return await llm.complete(request);
+        } finally {
+          settle();
         }
-        return llm.complete(request);
       },
+    },
+    cache: {
+      getOrCompute: async (key, compute, meta) => {
+        busy += 1;
+        try {
+          return await cache.getOrCompute(key, compute, meta);
+        } finally {
+          settle();
+        }
+      },
+      stats: () => cache.stats(),
     },
     release,
   };

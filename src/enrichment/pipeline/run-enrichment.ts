@@ -284,12 +284,12 @@ export async function runEnrichment(
       calls.concurrency = size;
     },
   });
-  // A slot is held per item, from its first call until its answer is stored (item-call-slots.ts).
+  // A slot is held per item, from its call until its answer is stored (item-call-slots.ts).
   const calls = new PQueue({ concurrency: window.size });
-  const callSlot = (): ItemCallSlot =>
+  const callSlot = (cache: ResultCache): ItemCallSlot =>
     transport
-      ? { llm: transport.llm, release: () => {} }
-      : createItemCallSlot(calls, deps.llm, () => {
+      ? { llm: transport.llm, cache, release: () => {} }
+      : createItemCallSlot(calls, deps.llm, cache, () => {
           if (stopTaking.signal.aborted) throw new IntakeStopped();
         });
   // A forced run asks afresh: the cache is written, never read (refreshingCache). Sibling
@@ -356,10 +356,11 @@ export async function runEnrichment(
   const handle = async (item: WorkItem): Promise<void> => {
     if (stopTaking.signal.aborted) return;
     let outcome;
-    const slot = callSlot();
+    const itemBase = resumed.has(keyOf(item)) ? resumedDeps : itemDeps;
+    const slot = callSlot(itemBase.cache);
     try {
       outcome = await processWorkItem(
-        { ...(resumed.has(keyOf(item)) ? resumedDeps : itemDeps), llm: slot.llm },
+        { ...itemBase, llm: slot.llm, cache: slot.cache },
         definition,
         item,
         abandon.signal,

@@ -1,11 +1,20 @@
-// A call slot is held until the item's answer is stored in llm_cache (issue 15: a process
+// A call slot is held until the item's answer is stored in llm_cache, and no longer (issue 15: a process
 // killed at any moment loses at most one window of paid calls). The cache writes are held
 // back here until every paid-for answer waits for its write, so a run that gave its slots
 // back on the HTTP answer would start more calls meanwhile and show more than the window.
+import PQueue from "p-queue";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openServices, type Services } from "../../../src/composition-root.js";
 import { loadConfig } from "../../../src/config.js";
 import type { Database } from "../../../src/db/database.js";
+import type { LlmClient, LlmRequest } from "../../../src/enrichment/llm-client.js";
+import {
+  createItemCallSlot,
+  type ItemCallSlot,
+} from "../../../src/enrichment/pipeline/item-call-slots.js";
+import type { ResultCache } from "../../../src/enrichment/result-cache.js";
+import { createLayeredResultCache } from "../../../src/llm/layered-result-cache.js";
+import { createOpenRouterClient } from "../../../src/llm/openrouter-client.js";
 import { createLogger } from "../../../src/logger.js";
 import { answerLikeAModel } from "../../../src/testing/fake-model-answers.js";
 import {
@@ -106,5 +115,92 @@ describe.each(DATABASE_KINDS)("call slots held until the answer is stored, on %s
     expect(maxUnsaved).toBeLessThanOrEqual(WINDOW);
     // Every answer was stored before the run ended, none left to a write-behind.
     expect(saved).toBe(LISTINGS.length);
+  });
+});
+
+// The slot itself, against the fake OpenRouter through the real client, with a window of one.
+describe("an item's call slot", () => {
+  let fake: FakeOpenRouter;
+  /** The user message of each request, in the order the provider got them. */
+  let asked: string[];
+  let slots: PQueue;
+  let llm: LlmClient;
+  let cache: ResultCache;
+
+  beforeEach(async () => {
+    asked = [];
+    fake = await startFakeOpenRouter({
+      apiKey: "sk-or-test-slots",
+      responder: (request) => {
+        asked.push(String(request.messages.at(-1)?.content));
+        return "An answer.";
+      },
+    });
+    llm = createOpenRouterClient({
+      baseUrl: fake.baseUrl,
+      apiKey: "sk-or-test-slots",
+      defaultModel: "openrouter/auto",
+      fallbackModels: [],
+      timeoutMs: 5_000,
+      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    cache = createLayeredResultCache(
+      { logger: createLogger("silent") },
+      { enabled: true, maxSize: 100, ttlMs: 60_000 },
+    );
+    slots = new PQueue({ concurrency: 1 });
+  });
+  afterEach(() => fake.close());
+
+  const request = (text: string): LlmRequest => ({
+    messages: [{ role: "user", content: text }],
+    temperature: 0,
+  });
+  /** One cached call, as guarded-completion.ts makes it. */
+  const ask = (slot: ItemCallSlot, text: string) =>
+    slot.cache.getOrCompute(
+      text,
+      async () => ({ value: (await slot.llm.complete(request(text))).content, cacheable: true }),
+      { processingType: "description_cleaning" },
+    );
+  const slotFor = () => createItemCallSlot(slots, llm, cache, () => {});
+
+  it("is given back once the answer is stored, while the item still runs its checks", async () => {
+    const first = slotFor();
+    const second = slotFor();
+    await ask(first, "first item");
+    // `first` is not released (its checks would run now): the one slot is free all the same.
+    await expect(ask(second, "second item")).resolves.toEqual({ value: "An answer.", hit: false });
+    expect(asked).toEqual(["first item", "second item"]);
+    first.release();
+    second.release();
+  });
+
+  it("goes to an item's later call before items still waiting for their first", async () => {
+    const reasking = slotFor();
+    await ask(reasking, "first call");
+    // The window is taken by another item's call meanwhile (once the first call gave it back).
+    let endHolding: (() => void) | undefined;
+    void slots.add(() => new Promise<void>((resolve) => (endHolding = resolve)));
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    while (!endHolding) await tick();
+    const waiting = [slotFor(), slotFor()].map((s, i) => ask(s, `new item ${i}`));
+    const reask = ask(reasking, "re-ask");
+    while (slots.size < 3) await tick();
+    endHolding();
+    await Promise.all([...waiting, reask]);
+    expect(asked).toEqual(["first call", "re-ask", "new item 0", "new item 1"]);
+  });
+
+  it("refuses calls once released, and gives the slot back when a call is refused", async () => {
+    const done = slotFor();
+    done.release();
+    await expect(ask(done, "late")).rejects.toThrow(/already given back/);
+    const refused = createItemCallSlot(slots, llm, cache, () => {
+      throw new Error("the run stopped taking work");
+    });
+    await expect(ask(refused, "refused")).rejects.toThrow(/stopped taking work/);
+    await expect(ask(slotFor(), "next")).resolves.toMatchObject({ hit: false });
+    expect(asked).toEqual(["next"]);
   });
 });
