@@ -237,7 +237,7 @@ export function crashSoakReport(r: CrashSoakResult): string[] {
     `| ${r.items} | ${r.kills} | ${r.lost} | ${r.writtenTwice} | ${r.failed} | ${r.llmCalls} | ${r.extraCalls} | ${r.reasks} | ${r.lostPerKill} | ${r.lostCallsMaxPerKill} | ${r.concurrency} | ${r.finalHeld} | ${r.finalExitCode} | ${r.wallSeconds} |`,
     "",
     `- where the calls above the item count went: ${r.inFlightAtKills} were unanswered when their run was killed (${perKillText(r.inFlightAtKills, r.kills)} per kill), ${r.answeredUnsaved} were answered but had neither a committed result nor an llm_cache row at the kill (at most ${r.answeredUnsavedMax} in one kill).`,
-    `- ${ok ? "holds" : "**does not hold**"}: 0 lost, 0 written twice, the final run reports 0 items held, and the calls lost per kill (calls above the item count that were not guard re-asks), on average and in every single kill (a killed run's calls minus the llm_cache rows and results it left), stay within one window. An item holds its call slot until its answer is in llm_cache (src/enrichment/pipeline/item-call-slots.ts), so a kill loses at most the window: the calls in flight and the answers still being checked or written.`,
+    `- ${ok ? "holds" : "**does not hold**"}: 0 lost, 0 written twice, the final run reports 0 items held, and the calls lost per kill (calls above the item count that were not guard re-asks), on average and in every single kill (a killed run's calls minus the llm_cache rows and results it left), stay within one window. An item holds its call slot until its answer is in llm_cache (src/enrichment/pipeline/item-call-slots.ts), so a kill loses at most the window: the calls in flight and the answers still being written.`,
     "",
   ];
 }

@@ -26,6 +26,9 @@ export interface StrategyResult {
   succeeded: number;
   failed: number;
   wallMs: number;
+  /** When the run began (services open) and ended (its last commit), epoch ms, to the process's start. */
+  runStartedAtMs: number;
+  runEndedAtMs: number;
   /** CPU time of this process (user + system) during the run, in milliseconds. */
   cpuMs: number;
   dbBusyMs: number;
@@ -122,7 +125,8 @@ if (strategy === "pipeline") {
     }
   }
 }
-const wallMs = performance.now() - started;
+const ended = performance.now();
+const wallMs = ended - started;
 const cpu = process.cpuUsage(cpuAtStart);
 const cpuMs = (cpu.user + cpu.system) / 1000;
 if (process.env.BENCH_TRACE_MEMORY) traceMemory();
@@ -147,6 +151,8 @@ const result: StrategyResult = {
   succeeded,
   failed,
   wallMs,
+  runStartedAtMs: performance.timeOrigin + started,
+  runEndedAtMs: performance.timeOrigin + ended,
   cpuMs,
   dbBusyMs,
   llmCalls,
