@@ -83,9 +83,10 @@ function nameParts(name: string): string[] {
   return parts.filter((p) => p.trim() !== "");
 }
 
-// Names repeat (an item's source and every output are masked): each part's pattern is
-// compiled once.
-const partPatterns = new LRUCache<string, RegExp>({ max: 5000 });
+// Names repeat within an item (its source and every output are masked): each part's pattern
+// is compiled once. Small, since a run meets a name again only in that item's next checks and
+// compiled patterns are memory a 100,000-item run keeps.
+const partPatterns = new LRUCache<string, RegExp>({ max: 256 });
 
 /** `text` with each occurrence of `part` that is a whole word (case-insensitive) blanked. */
 function blankWhole(text: string, part: string): string {
