@@ -3,9 +3,9 @@
 // plan or a requirement ("must be vaccinated"). Deterministic and pure.
 import { LRUCache } from "lru-cache";
 import { factKey, flippedValue, type Fact, type FactKind } from "./fact-kinds.js";
-import { wholeWordMatches } from "../whole-word-matches.js";
 import { lexiconFor, type CompiledLexicon } from "./lexicon.js";
 import { splitSentences, type Sentence } from "./sentences.js";
+import { wholeWordMatches } from "../whole-word-matches.js";
 
 /** Punctuation that ends a clause inside a sentence (a hyphen only with spaces around it). */
 const CLAUSE_PUNCTUATION = /[,;:()[\]!?]|\s[-–—]\s|\.\s/gu;

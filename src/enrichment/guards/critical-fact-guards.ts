@@ -4,8 +4,8 @@ import { LRUCache } from "lru-cache";
 import { compareFacts } from "../facts/compare-facts.js";
 import { FACT_LANGUAGES, sourceLexiconLanguages } from "../facts/lexicon.js";
 import { structuredFactKeys, type StructuredFactsInput } from "../facts/listing-facts.js";
-import { wholeWordMatches } from "../whole-word-matches.js";
 import { readFacts } from "../facts/read-facts.js";
+import { wholeWordMatches } from "../whole-word-matches.js";
 
 export interface KeptFactsInput {
   readonly source: string;

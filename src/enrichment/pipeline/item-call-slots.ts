@@ -32,13 +32,13 @@ export function createItemCallSlot(
   beforeCall: () => void,
 ): ItemCallSlot {
   let held: Promise<() => void> | undefined;
-  let calls = 0;
+  let hadCall = false;
   let released = false;
   /** Calls in flight plus lookups not yet returned (whose answers may still be being stored). */
   let busy = 0;
   const acquire = () =>
     new Promise<() => void>((granted) => {
-      const priority = calls > 1 ? LATER_CALL_PRIORITY : 0;
+      const priority = hadCall ? LATER_CALL_PRIORITY : 0;
       void slots.add(() => new Promise<void>((done) => granted(done)), { priority });
     });
   const giveBack = () => {
@@ -61,8 +61,8 @@ export function createItemCallSlot(
         if (released) throw new Error("this item's call slot was already given back");
         busy += 1;
         try {
-          calls += 1;
           held ??= acquire();
+          hadCall = true;
           await held;
           beforeCall();
           return await llm.complete(request);
