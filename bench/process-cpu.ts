@@ -2,7 +2,7 @@
 // say whether its processes were starved of CPU (busy cores near the machine's core count)
 // or waiting on something else.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** Clock ticks per second of /proc's counters (almost always 100). */
 const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
@@ -38,4 +38,24 @@ export function busyCores(
   wallSeconds: number,
 ): number {
   return wallSeconds > 0 ? (after.busySeconds - before.busySeconds) / wallSeconds : 0;
+}
+
+/**
+ * User + system CPU seconds used so far by every live process whose command is `command`
+ * (e.g. "postgres": the server's backends and its background processes). A process that
+ * exits between two samples takes its share with it, so compare samples of long-lived ones.
+ */
+export function commandCpuSeconds(command: string): number {
+  let seconds = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      if (name === command) seconds += processCpuSeconds(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return seconds;
 }

@@ -16,6 +16,7 @@ import type { WorkItem } from "../src/enrichment/pipeline/enrichment-store.js";
 import { createLogger } from "../src/logger.js";
 import { preferSmallHeap } from "../src/cli/small-heap.js";
 import { timeDatabase } from "./timed-database.js";
+import { commandCpuSeconds } from "./process-cpu.js";
 import { getHeapSpaceStatistics } from "node:v8";
 
 export type Strategy = "sequential" | "fixed-batches" | "pipeline";
@@ -32,6 +33,8 @@ export interface StrategyResult {
   /** CPU time of this process (user + system) during the run, in milliseconds. */
   cpuMs: number;
   dbBusyMs: number;
+  /** CPU time of the local PostgreSQL server's processes during the run (all of them), ms. */
+  postgresCpuMs: number;
   llmCalls: number;
   cacheHits: number;
   costUsd: number;
@@ -53,6 +56,7 @@ const services = await openServices(config, { db, logger: createLogger("error") 
 const type = descriptionCleaningType;
 const started = performance.now();
 const cpuAtStart = process.cpuUsage();
+const postgresCpuAtStart = commandCpuSeconds("postgres");
 /** BENCH_TRACE_MEMORY=1: where the resident memory is (V8 spaces vs the rest), every 10 s and at the end. */
 function traceMemory(): void {
   const m = process.memoryUsage();
@@ -129,6 +133,7 @@ const ended = performance.now();
 const wallMs = ended - started;
 const cpu = process.cpuUsage(cpuAtStart);
 const cpuMs = (cpu.user + cpu.system) / 1000;
+const postgresCpuMs = (commandCpuSeconds("postgres") - postgresCpuAtStart) * 1000;
 if (process.env.BENCH_TRACE_MEMORY) traceMemory();
 const dbBusyMs = db.busyMs;
 
@@ -155,6 +160,7 @@ const result: StrategyResult = {
   runEndedAtMs: performance.timeOrigin + ended,
   cpuMs,
   dbBusyMs,
+  postgresCpuMs,
   llmCalls,
   cacheHits,
   costUsd,

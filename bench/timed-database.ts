@@ -38,8 +38,8 @@ export function timeDatabase(db: Database): TimedDatabase {
   }
   return {
     kind: db.kind,
-    query: (sql, params) =>
-      timed(() => db.query(sql, params), sql.replace(/\s+/g, " ").slice(0, 70)),
+    query: (sql, params, options) =>
+      timed(() => db.query(sql, params, options), sql.replace(/\s+/g, " ").slice(0, 70)),
     exec: (sql) => timed(() => db.exec(sql), "exec"),
     // Statements inside a transaction count once, as the whole transaction; with
     // BENCH_TRACE_DB each is also listed on its own ("in tx").
@@ -62,10 +62,10 @@ function traceStatements(
 ): Queryable {
   return {
     exec: (sql) => tx.exec(sql),
-    query: async (sql, params) => {
+    query: async (sql, params, options) => {
       const start = performance.now();
       try {
-        return await tx.query(sql, params);
+        return await tx.query(sql, params, options);
       } finally {
         const label = `in tx: ${sql.replace(/\s+/g, " ").slice(0, 62)}`;
         const s = byStatement.get(label) ?? { count: 0, ms: 0 };

@@ -316,6 +316,7 @@ export function createEnrichmentStore(
              FOR UPDATE OF a SKIP LOCKED`,
           ),
           [...baseParams(filter, owner), after?.animalId ?? 0, after?.targetLanguage ?? "", limit],
+          { prepare: true },
         );
         if (rows.length === 0) return [];
         const claimed = await tx.query<{ animal_id: number; target_language: string }>(
@@ -331,6 +332,7 @@ export function createEnrichmentStore(
                     AND NOT ${inOpenBatchSql("llm_enrichments")})
            RETURNING animal_id, target_language`,
           [rows.map((r) => r.id), rows.map((r) => r.lang), filter.definition.name, owner, leaseMs],
+          { prepare: true },
         );
         const won = new Set(claimed.map((c) => `${c.animal_id}\u001f${c.target_language}`));
         return rows.filter((r) => won.has(`${r.id}\u001f${r.lang}`)).map(toWorkItem);
@@ -435,6 +437,7 @@ async function writeState(
       batch.map((w) => w.experiment?.arm ?? null),
       ...(logged?.params ?? []),
     ],
+    { prepare: true },
   );
 }
 
@@ -501,6 +504,7 @@ async function writeTranslations(
        ) u
        WHERE a.id = u.animal_id`,
     params,
+    { prepare: true },
   );
 }
 
@@ -524,6 +528,7 @@ async function writeValue(
      ) u
      WHERE a.id = u.animal_id`,
     params,
+    { prepare: true },
   );
 }
 

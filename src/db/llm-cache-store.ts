@@ -30,6 +30,7 @@ export async function getCachedResponses(
     `SELECT cache_key::text AS cache_key, response, expires_at FROM llm_cache
      WHERE cache_key = ANY($1::bpchar[]) AND expires_at > $2`,
     [keys, now.toISOString()],
+    { prepare: true },
   );
   for (const row of rows) {
     found.set(row.cache_key, { response: row.response, expiresAt: new Date(row.expires_at) });
@@ -73,6 +74,7 @@ export async function upsertCachedResponses(
       latest.map((r) => JSON.stringify(r.response)),
       latest.map((r) => r.expiresAt.toISOString()),
     ],
+    { prepare: true },
   );
 }
 

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { DatabaseUnavailableError } from "../errors.js";
-import type { Database, Queryable } from "./database.js";
+import type { Database, Queryable, QueryOptions } from "./database.js";
 import { openPgDatabase } from "./pg-database.js";
 import {
   describeHolder,
@@ -59,6 +59,7 @@ export async function openSharedPgliteDatabase(dataDir: string): Promise<Databas
     undo.push(() => server.stop());
     const db = await openPgDatabase(socketUrl(socketDir), {
       maxConnections: CONNECTIONS_PER_CLIENT,
+      prepareStatements: false,
     });
     undo.push(() => db.close());
     return { ...db, kind: "pglite", close: unwind };
@@ -81,6 +82,7 @@ export async function joinSharedPgliteDatabase(
     try {
       const db = await openPgDatabase(socketUrl(holder.socketDir), {
         maxConnections: CONNECTIONS_PER_CLIENT,
+        prepareStatements: false,
       });
       return { ...explainFailures(db, dataDir, holder), kind: "pglite", close: () => db.close() };
     } catch (error) {
@@ -144,9 +146,9 @@ function explainFailures(db: Database, dataDir: string, holder: DirectoryHolder)
     return lost;
   };
   const wrap = (q: Queryable): Queryable => ({
-    async query<Row>(sql: string, params?: readonly unknown[]) {
+    async query<Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
       try {
-        return await q.query<Row>(sql, params);
+        return await q.query<Row>(sql, params, options);
       } catch (error) {
         throw explain(error);
       }

@@ -54,7 +54,7 @@ export async function insertProcessingLogs(
 ): Promise<void> {
   if (rows.length === 0) return;
   const { sql, params } = processingLogsInsert(rows, 1);
-  await db.query(sql, params);
+  await db.query(sql, params, { prepare: true });
 }
 
 /**

@@ -88,6 +88,7 @@ export async function recordCandidates(
       succeeded.map((w) => w.experiment?.id ?? null),
       succeeded.map((w) => w.experiment?.arm ?? null),
     ],
+    { prepare: true },
   );
   return new Set(rows.filter((r) => r.publish).map((r) => itemKey(r.animal_id, r.target_language)));
 }

@@ -105,6 +105,7 @@ export async function sweepDeadRuns(db: Database): Promise<number> {
          RETURNING 1)
        SELECT (SELECT count(*) FROM dead)::int AS n`,
       [RUN_LOCK_NAMESPACE],
+      { prepare: true },
     );
     return (rows[0]?.n ?? 0) + (await sweepGoneLocalProcesses(db));
   }
@@ -127,6 +128,7 @@ async function sweepGoneLocalProcesses(db: Database): Promise<number> {
   const runs = await db.query<{ run_id: string; pid: number }>(
     "SELECT run_id, pid FROM llm_runs WHERE host = $1 AND pid <> $2",
     [HOST, process.pid],
+    { prepare: true },
   );
   const dead = runs.filter((r) => !pidExists(r.pid)).map((r) => r.run_id);
   return forgetRuns(db, dead);
