@@ -1,4 +1,4 @@
-// The fact lexicons: data, one JSON file per language (lexicons/*.json), compiled once here.
+// The fact lexicons: data, one JSON file per language (lexicons/*.json), compiled here once each.
 // A pattern is a regular expression over words; a space in it matches any run of whitespace.
 import de from "./lexicons/de.json" with { type: "json" };
 import en from "./lexicons/en.json" with { type: "json" };
@@ -125,9 +125,12 @@ function compile(file: LexiconFile): CompiledLexicon {
   };
 }
 
-const LEXICONS: ReadonlyMap<string, CompiledLexicon> = new Map(
-  FILES.map((file) => [file.language, compile(file)]),
+// Compiled on first use: ~75 ms for all four, and a run reads one or two of them, after its
+// first answers are in rather than before its first call.
+const FILE_BY_LANGUAGE: ReadonlyMap<string, LexiconFile> = new Map(
+  FILES.map((file) => [file.language, file]),
 );
+const compiled = new Map<string, CompiledLexicon>();
 
 /** Every language's words for each trait, merged: a trait may be named in any of them. */
 export const TRAIT_SYNONYMS: readonly (readonly string[])[] = (() => {
@@ -141,10 +144,17 @@ export const TRAIT_SYNONYMS: readonly (readonly string[])[] = (() => {
 })();
 
 /** Languages with a fact lexicon. */
-export const FACT_LANGUAGES: readonly string[] = [...LEXICONS.keys()];
+export const FACT_LANGUAGES: readonly string[] = [...FILE_BY_LANGUAGE.keys()];
 
 export function lexiconFor(language: string): CompiledLexicon | undefined {
-  return LEXICONS.get(language);
+  let lexicon = compiled.get(language);
+  if (lexicon === undefined) {
+    const file = FILE_BY_LANGUAGE.get(language);
+    if (file === undefined) return undefined;
+    lexicon = compile(file);
+    compiled.set(language, lexicon);
+  }
+  return lexicon;
 }
 
 /**
@@ -152,5 +162,5 @@ export function lexiconFor(language: string): CompiledLexicon | undefined {
  * other languages mix in (Malay-English above all). Empty when neither exists.
  */
 export function sourceLexiconLanguages(language: string | undefined): string[] {
-  return [...new Set([language ?? "en", "en"])].filter((l) => LEXICONS.has(l));
+  return [...new Set([language ?? "en", "en"])].filter((l) => FILE_BY_LANGUAGE.has(l));
 }
