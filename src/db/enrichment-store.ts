@@ -177,6 +177,13 @@ function scopeSql(definition: ProcessingTypeDefinition): string {
  * $7 owner (whose own claims count as free); further ones are appended by callers.
  * `held`: select instead the candidates another live run holds.
  */
+/**
+ * A page starts after the last key of the one before. The row comparison alone is a filter
+ * applied after the join with the target languages; `a.id >=` makes it where the index scan of
+ * animals starts, so a page reads its own rows rather than every animal before them.
+ */
+const AFTER_KEY_SQL = "AND a.id >= $8::int AND (a.id, t.lang) > ($8::int, $9::text)";
+
 function candidateSql(
   definition: ProcessingTypeDefinition,
   tail: string,
@@ -279,7 +286,7 @@ export function createEnrichmentStore(
       const rows = await db.query<CandidateRow>(
         candidates(
           filter.definition,
-          "AND (a.id, t.lang) > ($8::int, $9::text) ORDER BY a.id, t.lang LIMIT $10",
+          `${AFTER_KEY_SQL} ORDER BY a.id, t.lang LIMIT $10`,
         ),
         [...baseParams(filter, ""), after?.animalId ?? 0, after?.targetLanguage ?? "", limit],
       );
@@ -311,7 +318,7 @@ export function createEnrichmentStore(
         const rows = await tx.query<CandidateRow>(
           candidates(
             filter.definition,
-            `AND (a.id, t.lang) > ($8::int, $9::text)
+            `${AFTER_KEY_SQL}
              ORDER BY a.id, t.lang LIMIT $10
              FOR UPDATE OF a SKIP LOCKED`,
           ),

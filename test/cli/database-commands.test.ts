@@ -43,7 +43,8 @@ describe.each(DATABASE_KINDS)("database commands on %s", (kind) => {
         "applied 010_staff_review_and_publishing.sql\n" +
         "applied 011_provider_batches.sql\n" +
         "applied 012_prompt_experiments.sql\n" +
-        "applied 013_verification_calls.sql\n",
+        "applied 013_verification_calls.sql\n" +
+        "applied 014_trigger_plans_by_key.sql\n",
       stderr: "",
     });
     const second = await runCliCaptured(["migrate"], env);

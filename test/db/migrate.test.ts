@@ -37,13 +37,14 @@ describe.each(DATABASE_KINDS)("migrations on %s", (kind) => {
       "011_provider_batches.sql",
       "012_prompt_experiments.sql",
       "013_verification_calls.sql",
+      "014_trigger_plans_by_key.sql",
     ]);
     expect((await migrate(db)).applied).toEqual(ALL);
     expect((await migrate(db)).applied).toEqual([]);
     const rows = await db.query<{ version: number }>(
       "SELECT version FROM schema_migrations ORDER BY version",
     );
-    expect(rows.map((r) => r.version)).toEqual([1, 5, 6, 9, 10, 11, 12, 13]);
+    expect(rows.map((r) => r.version)).toEqual([1, 5, 6, 9, 10, 11, 12, 13, 14]);
     const columns = await db.query<{ column_name: string; data_type: string }>(
       `SELECT column_name, data_type FROM information_schema.columns
        WHERE table_name = 'animals' AND column_name IN
@@ -153,7 +154,7 @@ describe.each(DATABASE_KINDS)("migrations on %s", (kind) => {
       const rows = await t.db.query<{ version: number }>(
         "SELECT version FROM schema_migrations ORDER BY version",
       );
-      expect(rows.map((r) => r.version)).toEqual([1, 5, 6, 9, 10, 11, 12, 13]);
+      expect(rows.map((r) => r.version)).toEqual([1, 5, 6, 9, 10, 11, 12, 13, 14]);
     },
   );
 });
