@@ -435,12 +435,14 @@ if (sections.has("own-overhead")) {
         await db.close();
       },
     });
-  // Alternating, so that a change in the host's load touches both heap sizings alike.
+  // Alternating, so that a change in the host's load touches every variant alike.
   const shipped: StrategyResult[] = [];
   const defaultHeap: StrategyResult[] = [];
+  const unprepared: StrategyResult[] = [];
   for (let i = 0; i < repeats; i++) {
     shipped.push(await warmRun({}));
     defaultHeap.push(await warmRun({ BENCH_V8_DEFAULT_HEAP: "1" }));
+    unprepared.push(await warmRun({ BENCH_UNPREPARED: "1" }));
   }
   const median = (runs: StrategyResult[]) =>
     [...runs].sort((x, y) => throughput(x) - throughput(y))[Math.floor(runs.length / 2)]!;
@@ -448,17 +450,18 @@ if (sections.has("own-overhead")) {
     `${fmt(Math.min(...runs.map(throughput)), 0)}–${fmt(Math.max(...runs.map(throughput)), 0)}`;
   report.push("## Own overhead (instant provider, warm cache)", "");
   report.push(
-    `${items} listings, \`pipeline\` strategy (runEnrichment, batch size 10, concurrency ${CONCURRENCY}, PostgreSQL, compiled); the fake answers at once. Cold: an empty llm_cache. Warm: a fresh database of the same listings whose llm_cache holds the cold run's answers (median of ${repeats} runs per heap sizing, alternating; the range of their throughput beside it). Items/s and CPU from the run's start to its last commit, process start excluded; CPU is the runner process's user + system time; PostgreSQL CPU is that of all the local server's processes over the same span (its backends, WAL writer, checkpointer). Host load average at the end: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores.`,
+    `${items} listings, \`pipeline\` strategy (runEnrichment, batch size 10, concurrency ${CONCURRENCY}, PostgreSQL, compiled); the fake answers at once. Cold: an empty llm_cache. Warm: a fresh database of the same listings whose llm_cache holds the cold run's answers (median of ${repeats} runs per variant, alternating; the range of their throughput beside it). "Unprepared": as shipped, but every statement parsed and planned anew, as before the pipeline's statements were prepared. Items/s and CPU from the run's start to its last commit, process start excluded; CPU is the runner process's user + system time; PostgreSQL CPU is that of all the local server's processes over the same span (its backends, WAL writer, checkpointer). Host load average at the end: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores.`,
     "",
   );
   report.push(
-    "| cache | heap sizing | items | wall (s) | throughput (items/s) | range over runs | CPU ms per item | PostgreSQL CPU ms per item | LLM calls | cache hits | failed | DB share of wall | peak RSS (MB) |",
+    "| cache | variant | items | wall (s) | throughput (items/s) | range over runs | CPU ms per item | PostgreSQL CPU ms per item | LLM calls | cache hits | failed | DB share of wall | peak RSS (MB) |",
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   );
   const rows: [string, string, StrategyResult, string][] = [
     ["cold", "as shipped (--optimize-for-size)", cold, "1 run"],
     ["warm", "as shipped (--optimize-for-size)", median(shipped), range(shipped)],
     ["warm", "V8 default heap sizing", median(defaultHeap), range(defaultHeap)],
+    ["warm", "unprepared statements", median(unprepared), range(unprepared)],
   ];
   for (const [label, heap, r, spread] of rows) {
     report.push(

@@ -51,7 +51,10 @@ const FIXED_BATCH = 5;
 // As the CLI does (src/cli/main.ts); BENCH_V8_DEFAULT_HEAP=1 measures V8's own sizing instead.
 if (!process.env.BENCH_V8_DEFAULT_HEAP) preferSmallHeap();
 const config = loadConfig(process.env);
-const db = timeDatabase(await openPgDatabase(config.databaseUrl!));
+// BENCH_UNPREPARED=1: every statement parsed and planned anew, to measure what preparing saves.
+const db = timeDatabase(
+  await openPgDatabase(config.databaseUrl!, { prepareStatements: !process.env.BENCH_UNPREPARED }),
+);
 const services = await openServices(config, { db, logger: createLogger("error") });
 const type = descriptionCleaningType;
 const started = performance.now();
