@@ -284,10 +284,7 @@ export function createEnrichmentStore(
 
     async peekCandidates(filter, after, limit) {
       const rows = await db.query<CandidateRow>(
-        candidates(
-          filter.definition,
-          `${AFTER_KEY_SQL} ORDER BY a.id, t.lang LIMIT $10`,
-        ),
+        candidates(filter.definition, `${AFTER_KEY_SQL} ORDER BY a.id, t.lang LIMIT $10`),
         [...baseParams(filter, ""), after?.animalId ?? 0, after?.targetLanguage ?? "", limit],
       );
       return rows.map(toWorkItem);
@@ -312,24 +309,17 @@ export function createEnrichmentStore(
 
     async claimCandidates(filter, after, limit, owner, leaseMs) {
       await sweepDeadRuns(db);
-      return db.transaction(async (tx) => {
-        // Row locks keep two runs from selecting the same animals at the same moment; the
-        // lease recorded below keeps them apart after this transaction ends.
-        const rows = await tx.query<CandidateRow>(
-          candidates(
-            filter.definition,
-            `${AFTER_KEY_SQL}
-             ORDER BY a.id, t.lang LIMIT $10
-             FOR UPDATE OF a SKIP LOCKED`,
-          ),
-          [...baseParams(filter, owner), after?.animalId ?? 0, after?.targetLanguage ?? "", limit],
-          { prepare: true },
-        );
-        if (rows.length === 0) return [];
-        const claimed = await tx.query<{ animal_id: number; target_language: string }>(
-          `INSERT INTO llm_enrichments (animal_id, processing_type, target_language, claimed_by, claim_expires_at)
-           SELECT u.animal_id, $3, u.lang, $4, now() + make_interval(secs => $5::float8 / 1000)
-           FROM unnest($1::int[], $2::text[]) AS u(animal_id, lang)
+      // One statement, one round trip: row locks keep two runs from selecting the same
+      // animals at the same moment, and the lease recorded with them keeps the runs apart
+      // after the statement ends. Only the items this run won come back.
+      const rows = await db.query<CandidateRow>(
+        `WITH c AS MATERIALIZED (
+           ${candidates(filter.definition, `${AFTER_KEY_SQL} ORDER BY a.id, t.lang LIMIT $10 FOR UPDATE OF a SKIP LOCKED`)}
+         ),
+         won AS (
+           INSERT INTO llm_enrichments (animal_id, processing_type, target_language, claimed_by, claim_expires_at)
+           SELECT c.id, $1, c.lang, $7, now() + make_interval(secs => $11::float8 / 1000)
+           FROM c
            ON CONFLICT (animal_id, processing_type, target_language) DO UPDATE
              SET claimed_by = EXCLUDED.claimed_by, claim_expires_at = EXCLUDED.claim_expires_at
              WHERE llm_enrichments.claimed_by IS NULL
@@ -337,13 +327,20 @@ export function createEnrichmentStore(
                 OR llm_enrichments.claimed_by = EXCLUDED.claimed_by
                 OR (NOT EXISTS (SELECT 1 FROM llm_runs r WHERE r.run_id = llm_enrichments.claimed_by)
                     AND NOT ${inOpenBatchSql("llm_enrichments")})
-           RETURNING animal_id, target_language`,
-          [rows.map((r) => r.id), rows.map((r) => r.lang), filter.definition.name, owner, leaseMs],
-          { prepare: true },
-        );
-        const won = new Set(claimed.map((c) => `${c.animal_id}\u001f${c.target_language}`));
-        return rows.filter((r) => won.has(`${r.id}\u001f${r.lang}`)).map(toWorkItem);
-      });
+           RETURNING animal_id, target_language
+         )
+         SELECT c.* FROM c JOIN won ON won.animal_id = c.id AND won.target_language = c.lang
+         ORDER BY c.id, c.lang`,
+        [
+          ...baseParams(filter, owner),
+          after?.animalId ?? 0,
+          after?.targetLanguage ?? "",
+          limit,
+          leaseMs,
+        ],
+        { prepare: true },
+      );
+      return rows.map(toWorkItem);
     },
 
     async renewClaims(owner, leaseMs) {
