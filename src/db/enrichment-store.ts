@@ -173,17 +173,17 @@ function scopeSql(definition: ProcessingTypeDefinition): string {
 }
 
 /**
- * Parameters: $1 type, $2 languages, $3 prompt version, $4 organization id, $5 ids, $6 force,
- * $7 owner (whose own claims count as free); further ones are appended by callers.
- * `held`: select instead the candidates another live run holds.
- */
-/**
  * A page starts after the last key of the one before. The row comparison alone is a filter
  * applied after the join with the target languages; `a.id >=` makes it where the index scan of
  * animals starts, so a page reads its own rows rather than every animal before them.
  */
 const AFTER_KEY_SQL = "AND a.id >= $8::int AND (a.id, t.lang) > ($8::int, $9::text)";
 
+/**
+ * Parameters: $1 type, $2 languages, $3 prompt version, $4 organization id, $5 ids, $6 force,
+ * $7 owner (whose own claims count as free); further ones are appended by callers.
+ * `held`: select instead the candidates another live run holds.
+ */
 function candidateSql(
   definition: ProcessingTypeDefinition,
   tail: string,
