@@ -56,6 +56,7 @@ export async function requestOpenRouterJson(
   let status: number;
   let text: string;
   let retryAfterHeader: string | null;
+  let rateLimitResetHeader: string | null;
   try {
     const response = await doFetch(request.url, {
       method: request.method,
@@ -65,6 +66,7 @@ export async function requestOpenRouterJson(
     });
     status = response.status;
     retryAfterHeader = response.headers.get("retry-after");
+    rateLimitResetHeader = response.headers.get("x-ratelimit-reset");
     text = await response.text();
   } catch (error) {
     if (request.signal?.aborted) throw request.signal.reason ?? error;
@@ -87,7 +89,7 @@ export async function requestOpenRouterJson(
     throw httpError(
       status,
       body,
-      parseRetryAfterMs(retryAfterHeader, (options.now ?? Date.now)()),
+      retryWaitMs(retryAfterHeader, rateLimitResetHeader, (options.now ?? Date.now)()),
       redact,
     );
   return { status, body };
@@ -139,6 +141,32 @@ export function httpError(
     status,
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   });
+}
+
+/**
+ * Margin added to a reset instant: the provider's window edge is on its clock, and a request
+ * sent exactly at it may still land in the old window.
+ */
+export const RESET_MARGIN_MS = 25;
+
+/**
+ * How long a refusal asks us to wait. Retry-After counts whole seconds, so a window that resets
+ * in 40 ms reads "1"; OpenRouter's X-RateLimit-Reset is the instant itself, in epoch
+ * milliseconds. That instant (plus a margin) is used when it is at hand and no later than
+ * Retry-After: a 429 near a window's end then costs every worker 40 ms, not a second. A reset
+ * in epoch seconds is no finer than Retry-After and is left alone.
+ */
+export function retryWaitMs(
+  retryAfter: string | null | undefined,
+  rateLimitReset: string | null | undefined,
+  nowMs: number = Date.now(),
+): number | undefined {
+  const retryAfterMs = parseRetryAfterMs(retryAfter, nowMs);
+  const resetAtMs = Number(rateLimitReset?.trim() || Number.NaN);
+  // Epoch milliseconds have 13 digits until the year 2286; epoch seconds have 10.
+  if (!Number.isFinite(resetAtMs) || resetAtMs < 1e12) return retryAfterMs;
+  const untilReset = Math.max(0, resetAtMs - nowMs) + RESET_MARGIN_MS;
+  return retryAfterMs === undefined ? untilReset : Math.min(retryAfterMs, untilReset);
 }
 
 /** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */

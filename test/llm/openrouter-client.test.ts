@@ -8,7 +8,11 @@ import {
   type AttemptInfo,
   type OpenRouterClientOptions,
 } from "../../src/llm/openrouter-client.js";
-import { parseRetryAfterMs } from "../../src/llm/openrouter-json-request.js";
+import {
+  parseRetryAfterMs,
+  RESET_MARGIN_MS,
+  retryWaitMs,
+} from "../../src/llm/openrouter-json-request.js";
 import {
   startFakeOpenRouter,
   type FakeOpenRouter,
@@ -338,20 +342,30 @@ describe("OpenRouter client: rate limits and deadlines", () => {
         retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 5 },
       });
       await client.complete(request);
+      const before = Date.now();
       const error = await failure(client.complete(request));
+      const after = Date.now();
       expect(error.category).toBe("rate_limited");
-      expect(error.retryAfterMs).toBeGreaterThanOrEqual(1_000);
       expect(delays).toEqual([]);
       const raw = await fetch(`${limited.baseUrl}/chat/completions`, {
         method: "POST",
         body: JSON.stringify({ model: "x", messages: [] }),
       });
       expect(raw.status).toBe(429);
+      expect(raw.headers.get("retry-after")).toBe("1");
       expect(raw.headers.get("x-ratelimit-limit")).toBe("1");
       expect(raw.headers.get("x-ratelimit-remaining")).toBe("0");
       // The window the refused request fell into ends after that request arrived.
       const refusedAt = limited.requests.at(-1)?.receivedAt ?? Number.POSITIVE_INFINITY;
-      expect(Number(raw.headers.get("x-ratelimit-reset"))).toBeGreaterThan(refusedAt);
+      const resetAt = Number(raw.headers.get("x-ratelimit-reset"));
+      expect(resetAt).toBeGreaterThan(refusedAt);
+      // The client waits for that reset instant (same window), not Retry-After's whole second.
+      expect(error.retryAfterMs).toBeGreaterThanOrEqual(
+        Math.min(1_000, resetAt - after + RESET_MARGIN_MS),
+      );
+      expect(error.retryAfterMs).toBeLessThanOrEqual(
+        Math.min(1_000, resetAt - before + RESET_MARGIN_MS),
+      );
       expect(await raw.json()).toMatchObject({ error: { code: 429 } });
     } finally {
       await limited.close();
@@ -464,5 +478,25 @@ describe("parseRetryAfterMs", () => {
     expect(parseRetryAfterMs("Tue, 31 Dec 2024 23:59:00 GMT", now)).toBe(0);
     expect(parseRetryAfterMs("soon", now)).toBeUndefined();
     expect(parseRetryAfterMs(null, now)).toBeUndefined();
+  });
+});
+
+describe("retryWaitMs", () => {
+  const now = Date.parse("2025-01-01T00:00:00Z");
+
+  it("waits for an X-RateLimit-Reset instant in epoch ms, never past Retry-After", () => {
+    expect(retryWaitMs("1", String(now + 40), now)).toBe(40 + RESET_MARGIN_MS);
+    expect(retryWaitMs("1", String(now + 5_000), now)).toBe(1_000);
+    // A reset already passed (clocks apart): only the margin.
+    expect(retryWaitMs("1", String(now - 300), now)).toBe(RESET_MARGIN_MS);
+    expect(retryWaitMs(null, String(now + 700), now)).toBe(700 + RESET_MARGIN_MS);
+  });
+
+  it("keeps Retry-After when the reset is missing, garbage, or in coarse epoch seconds", () => {
+    expect(retryWaitMs("3", null, now)).toBe(3_000);
+    expect(retryWaitMs("3", "soon", now)).toBe(3_000);
+    expect(retryWaitMs("3", "", now)).toBe(3_000);
+    expect(retryWaitMs("3", String(Math.floor(now / 1000) + 1), now)).toBe(3_000);
+    expect(retryWaitMs(null, null, now)).toBeUndefined();
   });
 });
