@@ -48,6 +48,7 @@ function readFactsUncached(text: string, languages: readonly string[]): Fact[] {
 function factsOf(text: string, sentences: readonly Sentence[], lexicon: CompiledLexicon): Fact[] {
   const bySentence = new Map<number, Match[]>();
   for (const pattern of lexicon.patterns) {
+    if (!pattern.finder.test(text)) continue;
     for (const m of wholeWordMatches(pattern.regex, text)) {
       const at = sentenceAt(sentences, m.index);
       const sentence = sentences[at];
