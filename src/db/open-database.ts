@@ -3,12 +3,6 @@ import { DatabaseLockedError } from "../errors.js";
 import type { Database } from "./database.js";
 import { migrate } from "./migrate.js";
 import { openPgDatabase } from "./pg-database.js";
-import { openPgliteDatabase } from "./pglite-database.js";
-import {
-  joinSharedPgliteDatabase,
-  openSharedPgliteDatabase,
-  sharingHolder,
-} from "./pglite-shared-database.js";
 
 export interface OpenDatabaseOptions {
   /** Apply pending migrations (default true). */
@@ -36,7 +30,9 @@ export async function openDatabase(
     config.databaseUrl !== undefined
       ? await openPgDatabase(config.databaseUrl)
       : options.shareEmbedded === true
-        ? await openSharedPgliteDatabase(config.dataDir)
+        ? await (
+            await import("./pglite-shared-database.js")
+          ).openSharedPgliteDatabase(config.dataDir)
         : await openEmbedded(config.dataDir);
   if (options.migrate !== false) {
     try {
@@ -49,7 +45,10 @@ export async function openDatabase(
   return db;
 }
 
+// PGlite's modules (half a megabyte of JavaScript, ~50 ms to load) only for a run that uses it.
 async function openEmbedded(dataDir: string): Promise<Database> {
+  const { openPgliteDatabase } = await import("./pglite-database.js");
+  const { joinSharedPgliteDatabase, sharingHolder } = await import("./pglite-shared-database.js");
   for (let attempt = 1; ; attempt += 1) {
     const holder = attempt <= OPEN_ATTEMPTS ? sharingHolder(dataDir) : undefined;
     if (holder !== undefined) {
