@@ -93,12 +93,13 @@ function blankWhole(text: string, part: string): string {
   let pattern = partPatterns.get(part);
   if (!pattern) {
     const escaped = part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    pattern = new RegExp(`${escaped}(?![\\p{L}\\p{N}])`, "giu");
+    // Both word boundaries are checked by wholeWordMatches: a new name costs no letter class.
+    pattern = new RegExp(escaped, "giu");
     partPatterns.set(part, pattern);
   }
   let out = "";
   let copied = 0;
-  for (const m of wholeWordMatches(pattern, text)) {
+  for (const m of wholeWordMatches(pattern, text, { literal: true })) {
     out += text.slice(copied, m.index) + "x".repeat(m[0].length);
     copied = m.index + m[0].length;
   }
