@@ -117,8 +117,12 @@ async function runStrategy(
   await hooks.before?.(databaseUrl(name));
   const fake = await startFakeOpenRouter(fakeOptions);
   try {
-    // Epoch ms, as the runner reports its run's start and end: the wall with process start.
-    const spawnedAtMs = performance.timeOrigin + performance.now();
+    // Epoch ms from the wall clock, which the runner's start and end are on (its fresh
+    // performance.timeOrigin). Not this process's timeOrigin + performance.now(): in a bench
+    // process that runs for an hour that drifts from the wall clock whenever the system clock
+    // is adjusted; a full run on 2026-12-04 showed every process start after its first ~6 s
+    // too long while each run's own timings were unchanged.
+    const spawnedAtMs = Date.now();
     const output = await new Promise<string>((resolve, reject) => {
       // Compiled JavaScript, as users run the CLI (`dist/`), so RSS is not tsx's.
       const child = spawn(
