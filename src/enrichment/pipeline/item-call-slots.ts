@@ -1,10 +1,12 @@
 // The run's call window, counted in items: an item takes a slot for its LLM call and gives it
 // back once that call's answer is stored in the response cache (ResultCache.getOrCompute
-// returns only then), before the item's checks run. A slot freed when the HTTP answer came
-// back would let the next call start while the last answer was still being written, so a
-// process killed at any moment could lose more than one window of paid calls; this way the
-// answers paid for but not yet saved never exceed the window (issue 15). A slot held through
-// the checks too would leave the window short by their CPU time at every call.
+// returns only then). The cache keeps the checked verdict, so the answer's checks run inside
+// that lookup and within the slot; the item's result write comes after it. A slot freed when
+// the HTTP answer came back would let the next call start while the last answer was still
+// being checked and stored, so a process killed at any moment could lose more than one window
+// of paid calls; this way the answers paid for but not yet saved never exceed the window
+// (issue 15). The price is the checks' CPU and the store's round trip at every call, which is
+// why the checks' per-item costs (name masking, fact patterns) are kept small.
 import type PQueue from "p-queue";
 import type { LlmClient } from "../llm-client.js";
 import type { ResultCache } from "../result-cache.js";
