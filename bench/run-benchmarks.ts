@@ -118,10 +118,10 @@ async function runStrategy(
   const fake = await startFakeOpenRouter(fakeOptions);
   try {
     // Epoch ms from the wall clock, which the runner's start and end are on (its fresh
-    // performance.timeOrigin). Not this process's timeOrigin + performance.now(): in a bench
-    // process that runs for an hour that drifts from the wall clock whenever the system clock
-    // is adjusted; a full run on 2026-12-04 showed every process start after its first ~6 s
-    // too long while each run's own timings were unchanged.
+    // performance.timeOrigin). Not this process's timeOrigin + performance.now(), which can
+    // drift from the wall clock over an hour-long bench if the system clock is adjusted: a full
+    // run on 2026-12-04 read every process start after its first ~6 s too long while fresh
+    // invocations read 0.6-1.0 s (the cause was not reproduced).
     const spawnedAtMs = Date.now();
     const output = await new Promise<string>((resolve, reject) => {
       // Compiled JavaScript, as users run the CLI (`dist/`), so RSS is not tsx's.

@@ -162,8 +162,9 @@ export function retryWaitMs(
   nowMs: number = Date.now(),
 ): number | undefined {
   const retryAfterMs = parseRetryAfterMs(retryAfter, nowMs);
-  const resetAtMs = Number(rateLimitReset?.trim() || Number.NaN);
-  // Epoch milliseconds have 13 digits until the year 2286; epoch seconds have 10.
+  // Missing, empty or garbage reads as 0 or NaN; epoch milliseconds have 13 digits until the
+  // year 2286, epoch seconds 10.
+  const resetAtMs = Number(rateLimitReset);
   if (!Number.isFinite(resetAtMs) || resetAtMs < 1e12) return retryAfterMs;
   const untilReset = Math.max(0, resetAtMs - nowMs) + RESET_MARGIN_MS;
   return retryAfterMs === undefined ? untilReset : Math.min(retryAfterMs, untilReset);
